@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+
+# Build: SQLite needs cgo, so the build stage has gcc (the golang image does).
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=1 go build -trimpath -ldflags "-s -w" -o /out/allypulse ./cmd/allypulse
+
+# Run: glibc to match the cgo build, CA certificates for outgoing TLS, nothing else.
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --user-group --home-dir /data --no-create-home --shell /usr/sbin/nologin allypulse \
+ && install -d -o allypulse -g allypulse -m 0750 /data
+COPY --from=build /out/allypulse /usr/local/bin/allypulse
+
+USER allypulse
+WORKDIR /data
+VOLUME ["/data"]
+ENV ALLYPULSE_ADDR=0.0.0.0:8080 \
+    ALLYPULSE_DATABASE=/data/allypulse.db
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
+  CMD ["/usr/local/bin/allypulse", "healthcheck"]
+ENTRYPOINT ["/usr/local/bin/allypulse"]
+CMD ["serve"]
