@@ -2,6 +2,9 @@
 
 # Build: SQLite needs cgo, so the build stage has gcc (the golang image does).
 FROM golang:1.26-bookworm AS build
+# The image pins GOTOOLCHAIN=local; auto lets an older 1.26.x image fetch the
+# patch release go.mod asks for instead of failing.
+ENV GOTOOLCHAIN=auto
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
@@ -13,7 +16,8 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --user-group --home-dir /data --no-create-home --shell /usr/sbin/nologin allypulse \
+ && groupadd --system --gid 10001 allypulse \
+ && useradd --system --uid 10001 --gid allypulse --home-dir /data --no-create-home --shell /usr/sbin/nologin allypulse \
  && install -d -o allypulse -g allypulse -m 0750 /data
 COPY --from=build /out/allypulse /usr/local/bin/allypulse
 
