@@ -1,0 +1,136 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/allypulse/allypulse/survey"
+)
+
+// Problem is an RFC 9457 problem details body.
+type Problem struct {
+	Type     string              `json:"type"`
+	Title    string              `json:"title"`
+	Status   int                 `json:"status"`
+	Detail   string              `json:"detail,omitempty"`
+	Instance string              `json:"instance,omitempty"`
+	Errors   []survey.FieldError `json:"errors,omitempty"`
+}
+
+// RetryAfterError asks the client to come back later (429).
+type RetryAfterError struct {
+	After time.Duration
+}
+
+// Error describes the wait.
+func (e *RetryAfterError) Error() string { return fmt.Sprintf("retry after %s", e.After) }
+
+// Unwrap matches survey.ErrRateLimited.
+func (e *RetryAfterError) Unwrap() error { return survey.ErrRateLimited }
+
+// problemFor maps an error to a problem. It is the only place where domain
+// errors become HTTP statuses; anything unknown is a 500 with no detail.
+func problemFor(err error) Problem {
+	var ve *survey.ValidationError
+	var qe *survey.QueryError
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &ve):
+		return Problem{Type: "/problems/validation", Title: "Some fields are invalid", Status: http.StatusUnprocessableEntity,
+			Detail: "Correct the fields listed in errors and try again.", Errors: ve.Fields}
+	case errors.As(err, &qe):
+		return Problem{Type: "/problems/query-refused", Title: "This view is not allowed", Status: http.StatusBadRequest,
+			Detail: qe.Message, Errors: []survey.FieldError{{Field: qe.Field, Message: qe.Message}}}
+	case errors.Is(err, survey.ErrNotFound):
+		return Problem{Type: "/problems/not-found", Title: "Not found", Status: http.StatusNotFound}
+	case errors.Is(err, survey.ErrConflict):
+		return Problem{Type: "/problems/conflict", Title: "Conflict", Status: http.StatusConflict, Detail: conflictDetail(err)}
+	case errors.Is(err, survey.ErrClosed):
+		return Problem{Type: "/problems/closed", Title: "This survey wave is closed", Status: http.StatusGone}
+	case errors.Is(err, survey.ErrNotOpen):
+		return Problem{Type: "/problems/not-open", Title: "This survey wave is not open yet", Status: http.StatusGone}
+	case errors.Is(err, survey.ErrUnauthorized):
+		return Problem{Type: "/problems/unauthorized", Title: "Sign in required", Status: http.StatusUnauthorized, Detail: unwrapDetail(err, survey.ErrUnauthorized)}
+	case errors.Is(err, survey.ErrForbidden):
+		return Problem{Type: "/problems/forbidden", Title: "Your role does not allow this", Status: http.StatusForbidden}
+	case errors.Is(err, survey.ErrRateLimited):
+		return Problem{Type: "/problems/rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests}
+	case errors.As(err, &he):
+		return httpProblem(he)
+	default:
+		return Problem{Type: "/problems/internal", Title: "Internal error", Status: http.StatusInternalServerError,
+			Detail: "Something went wrong on our side. Nothing you sent was lost; please try again."}
+	}
+}
+
+// conflictDetail exposes the message a domain attached to ErrConflict with
+// fmt.Errorf("...: %w", ErrConflict); those messages are written for users.
+func conflictDetail(err error) string { return unwrapDetail(err, survey.ErrConflict) }
+
+func unwrapDetail(err, sentinel error) string {
+	if err == sentinel {
+		return ""
+	}
+	msg := err.Error()
+	suffix := ": " + sentinel.Error()
+	if len(msg) > len(suffix) && msg[len(msg)-len(suffix):] == suffix {
+		return msg[:len(msg)-len(suffix)]
+	}
+	return ""
+}
+
+func httpProblem(he *echo.HTTPError) Problem {
+	p := Problem{Type: "about:blank", Status: he.Code, Title: http.StatusText(he.Code)}
+	switch he.Code {
+	case http.StatusBadRequest:
+		p.Type, p.Title = "/problems/bad-request", "Malformed request"
+	case http.StatusNotFound:
+		p.Type = "/problems/not-found"
+	case http.StatusMethodNotAllowed:
+		p.Type = "/problems/method-not-allowed"
+	case http.StatusRequestEntityTooLarge:
+		p.Type, p.Detail = "/problems/too-large", "The request body is too large."
+	case http.StatusUnsupportedMediaType:
+		p.Type, p.Detail = "/problems/unsupported-media-type", "Send application/json."
+	case http.StatusTooManyRequests:
+		p.Type = "/problems/rate-limited"
+	}
+	if m, ok := he.Message.(string); ok && he.Code < 500 && p.Detail == "" {
+		p.Detail = m
+	}
+	if he.Code >= 500 {
+		p.Type, p.Title, p.Detail = "/problems/internal", "Internal error", ""
+	}
+	return p
+}
+
+// handleError is the echo HTTPErrorHandler: every error becomes problem+json.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	p := problemFor(err)
+	p.Instance = c.Request().URL.Path
+	if p.Status >= 500 {
+		s.log.ErrorContext(c.Request().Context(), "request failed", "route", c.Path(), "err", err)
+	}
+	var ra *RetryAfterError
+	if errors.As(err, &ra) {
+		secs := int(ra.After.Round(time.Second) / time.Second)
+		if secs < 1 {
+			secs = 1
+		}
+		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+	}
+	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+	c.Response().WriteHeader(p.Status)
+	if c.Request().Method == http.MethodHead {
+		return
+	}
+	_ = c.JSON(p.Status, p) // header already written; echo skips a second WriteHeader
+}

@@ -1,0 +1,84 @@
+package api
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/allypulse/allypulse/survey/account"
+)
+
+// routes registers every route in one readable list.
+func (s *Server) routes() {
+	e := s.e
+	e.Use(s.recoverPanics, s.requestID, s.securityHeaders, s.accessLog, s.countRequests, s.limitBody)
+
+	staff := []string{account.RoleAdmin, account.RoleLead, account.RoleExecutive}
+	designers := []string{account.RoleAdmin, account.RoleLead}
+	admin := []string{account.RoleAdmin}
+	anyStaff := s.requireRole(staff...)
+	design := s.requireRole(designers...)
+	adminOnly := s.requireRole(admin...)
+
+	// Operations.
+	e.GET("/healthz", s.handleHealthz)
+	e.GET("/readyz", s.handleReadyz)
+	e.GET("/metrics", s.handleMetrics)
+	e.GET("/api/openapi.json", s.handleOpenAPI)
+
+	v1 := e.Group("/api/v1", s.authenticate, s.checkCSRF)
+
+	// Staff accounts.
+	v1.POST("/auth/login", s.handleLogin)
+	v1.POST("/auth/logout", s.handleLogout)
+	v1.POST("/auth/setup", s.handleSetup)
+	v1.GET("/me", s.handleMe, anyStaff)
+	v1.GET("/users", s.handleListUsers, adminOnly)
+	v1.POST("/users", s.handleCreateUser, adminOnly)
+	v1.PATCH("/users/:id", s.handleUpdateUser, adminOnly)
+	v1.DELETE("/users/:id", s.handleDeleteUser, adminOnly)
+	v1.GET("/tokens", s.handleListTokens, adminOnly)
+	v1.POST("/tokens", s.handleCreateToken, adminOnly)
+	v1.DELETE("/tokens/:id", s.handleRevokeToken, adminOnly)
+	v1.GET("/audit", s.handleAudit, adminOnly)
+
+	// Framework and survey design.
+	v1.GET("/framework", s.handleFramework, design)
+	v1.POST("/items", s.handleCreateItem, design)
+	v1.GET("/surveys", s.handleListSurveys, anyStaff)
+	v1.POST("/surveys", s.handleCreateSurvey, design)
+	v1.GET("/surveys/:id", s.handleGetSurvey, anyStaff)
+	v1.PATCH("/surveys/:id", s.handleUpdateSurvey, design)
+	v1.DELETE("/surveys/:id", s.handleDeleteSurvey, design)
+	v1.POST("/surveys/:id/launch", s.handleLaunchSurvey, design)
+	v1.POST("/surveys/:id/close", s.handleCloseSurvey, design)
+	v1.POST("/surveys/:id/archive", s.handleArchiveSurvey, design)
+	v1.GET("/surveys/:id/preview", s.handlePreviewSurvey, design)
+	v1.GET("/surveys/:id/waves", s.handleListWaves, anyStaff)
+	v1.GET("/surveys/:id/link", s.handleSurveyLink, design)
+
+	// Distribution.
+	v1.POST("/surveys/:id/waves/:wave/invites", s.handleCreateInvites, design)
+	v1.GET("/surveys/:id/waves/:wave/invites", s.handleListInviteBatches, design)
+
+	// Respondents: public, no account, no logging of codes or addresses.
+	v1.GET("/respond/:code", s.handleRespondForm)
+	v1.POST("/respond/:code", s.handleRespondSubmit)
+
+	// Results: every number goes through the release step.
+	v1.GET("/surveys/:id/results", s.handleResults, anyStaff)
+	v1.GET("/surveys/:id/heatmap", s.handleHeatmap, anyStaff)
+	v1.GET("/surveys/:id/gaps", s.handleGaps, anyStaff)
+	v1.GET("/surveys/:id/behaviours", s.handleBehaviours, anyStaff)
+	v1.GET("/surveys/:id/trend", s.handleTrend, anyStaff)
+	v1.GET("/surveys/:id/comments", s.handleComments, design)
+	v1.GET("/surveys/:id/report.xlsx", s.handleReportXLSX, anyStaff)
+	v1.GET("/surveys/:id/results.csv", s.handleResultsCSV, anyStaff)
+
+	// Pages: the employee survey page and the staff app.
+	e.GET("/s/:code", s.handleRespondPage)
+	s.routeFrontend(e)
+}
+
+// notYet answers 501 for routes whose capability has not landed yet.
+func notYet(echo.Context) error {
+	return echo.NewHTTPError(501, "not implemented yet")
+}

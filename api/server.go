@@ -1,0 +1,99 @@
+// Package api is the HTTP layer: echo routes, request and response types,
+// middleware, and the one place that maps domain errors to problem+json.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/survey/db"
+	"github.com/allypulse/allypulse/survey/framework"
+)
+
+// Config holds what the HTTP layer needs from the operator.
+type Config struct {
+	// BaseURL is the public URL used in survey links; an https URL makes
+	// cookies Secure.
+	BaseURL string
+	// BodyLimit caps request bodies, e.g. "1M".
+	BodyLimit string
+}
+
+// Server is the HTTP API and the embedded frontend.
+type Server struct {
+	cfg       Config
+	e         *echo.Echo
+	log       *slog.Logger
+	clock     survey.Clock
+	db        *db.DB
+	surveys   *survey.Store
+	framework framework.Framework
+	metrics   *metrics
+}
+
+// Deps are the collaborators a Server is built from.
+type Deps struct {
+	DB    *db.DB
+	Log   *slog.Logger
+	Clock survey.Clock
+}
+
+// New builds the server and registers every route.
+func New(cfg Config, d Deps) *Server {
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "1M"
+	}
+	if d.Clock == nil {
+		d.Clock = survey.SystemClock{}
+	}
+	s := &Server{
+		cfg:       cfg,
+		e:         echo.New(),
+		log:       d.Log,
+		clock:     d.Clock,
+		db:        d.DB,
+		surveys:   survey.NewStore(d.DB.Gorm),
+		framework: framework.BuiltIn(),
+		metrics:   newMetrics(d.DB),
+	}
+	s.e.HideBanner = true
+	s.e.HidePort = true
+	s.e.HTTPErrorHandler = s.handleError
+	s.routes()
+	return s
+}
+
+// ServeHTTP lets the server be used as an http.Handler (and in tests through
+// httptest without a listener).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.e.ServeHTTP(w, r) }
+
+// Echo exposes the router, for route listing in tests.
+func (s *Server) Echo() *echo.Echo { return s.e }
+
+// Start runs background work (the wave scheduler) until ctx ends.
+func (s *Server) Start(ctx context.Context) {
+	_ = ctx
+}
+
+// HTTPServer wraps the handler with timeouts suited to the API.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+}
+
+// Shutdown stops background work that must finish cleanly (the intake's
+// pending group commit) after the HTTP server stopped taking requests.
+func (s *Server) Shutdown(ctx context.Context) {
+	_ = ctx
+}

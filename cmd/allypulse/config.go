@@ -1,0 +1,92 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// config is the operator's configuration: environment variables, overridden
+// by flags.
+type config struct {
+	Addr          string
+	Database      string
+	BaseURL       string
+	AdminEmail    string
+	AdminPassword string
+	LogFormat     string
+	Demo          bool
+}
+
+// configError names the variable at fault; run prints it on one line.
+type configError struct {
+	Var string
+	Msg string
+}
+
+func (e *configError) Error() string { return fmt.Sprintf("invalid %s: %s", e.Var, e.Msg) }
+
+// loadConfig reads the environment, then parses flags of the subcommand.
+func loadConfig(getenv func(string) string, args []string, stderr io.Writer, name string) (config, []string, error) {
+	env := func(k, def string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	c := config{
+		Addr:          env("ALLYPULSE_ADDR", "127.0.0.1:8080"),
+		Database:      env("ALLYPULSE_DATABASE", "allypulse.db"),
+		BaseURL:       env("ALLYPULSE_BASE_URL", ""),
+		AdminEmail:    getenv("ALLYPULSE_ADMIN_EMAIL"),
+		AdminPassword: getenv("ALLYPULSE_ADMIN_PASSWORD"),
+		LogFormat:     env("ALLYPULSE_LOG_FORMAT", "text"),
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (ALLYPULSE_ADDR)")
+	fs.StringVar(&c.Database, "database", c.Database, "SQLite file or postgres:// URL (ALLYPULSE_DATABASE)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL used in survey links (ALLYPULSE_BASE_URL)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (ALLYPULSE_LOG_FORMAT)")
+	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a synthetic demo organisation")
+	if err := fs.Parse(args); err != nil {
+		return c, nil, err
+	}
+	if err := c.validate(); err != nil {
+		return c, nil, err
+	}
+	return c, fs.Args(), nil
+}
+
+func (c *config) validate() error {
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		return &configError{"ALLYPULSE_ADDR", fmt.Sprintf("%q is not host:port", c.Addr)}
+	}
+	if strings.TrimSpace(c.Database) == "" {
+		return &configError{"ALLYPULSE_DATABASE", "must not be empty"}
+	}
+	if strings.Contains(c.Database, "://") && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") {
+		return &configError{"ALLYPULSE_DATABASE", "use a SQLite file path or a postgres:// URL"}
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &configError{"ALLYPULSE_BASE_URL", fmt.Sprintf("%q is not an http(s) URL", c.BaseURL)}
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return &configError{"ALLYPULSE_LOG_FORMAT", fmt.Sprintf("%q is not text or json", c.LogFormat)}
+	}
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		return &configError{"ALLYPULSE_ADMIN_PASSWORD", "set both ALLYPULSE_ADMIN_EMAIL and ALLYPULSE_ADMIN_PASSWORD, or neither"}
+	}
+	if c.AdminPassword != "" && len(c.AdminPassword) < 10 {
+		return &configError{"ALLYPULSE_ADMIN_PASSWORD", "must be at least 10 characters"}
+	}
+	return nil
+}

@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/allypulse/allypulse/api"
+	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/survey/db"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `Usage: allypulse [command] [flags]
+
+Commands:
+  serve        run the server (default)
+  migrate      apply migrations and exit; "migrate status" lists versions
+  user add     create a staff user: user add --email E --role admin|lead|executive (password on stdin)
+  demo         fill the database with a synthetic demo organisation
+  healthcheck  exit 0 when the server on ALLYPULSE_ADDR answers /healthz
+  version      print the version
+`
+
+// run is the whole program; main only wires the process to it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "version":
+		fmt.Fprintln(stdout, "allypulse", version)
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	case "serve", "migrate", "user", "demo", "healthcheck":
+	default:
+		fmt.Fprintf(stderr, "allypulse: unknown command %q\n%s", cmd, usage)
+		return 2
+	}
+	cfg, rest, err := loadConfig(getenv, args, stderr, cmd)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "allypulse:", err)
+		return 2
+	}
+	log := newLogger(cfg.LogFormat, stderr)
+	switch cmd {
+	case "healthcheck":
+		return healthcheck(ctx, cfg, stderr)
+	case "migrate":
+		return migrate(ctx, cfg, rest, log, stdout, stderr)
+	case "user":
+		return userCommand(ctx, cfg, rest, log, stdin, stdout, stderr)
+	case "demo":
+		return demoCommand(ctx, cfg, log, stdout, stderr)
+	}
+	return serve(ctx, cfg, log, stderr)
+}
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// openDB opens and migrates the database.
+func openDB(ctx context.Context, cfg config, log *slog.Logger) (*db.DB, error) {
+	d, err := db.Open(ctx, cfg.Database, log)
+	if err != nil {
+		return nil, err
+	}
+	n, err := d.Migrate(ctx)
+	if err != nil {
+		_ = d.Close()
+		return nil, err
+	}
+	if n > 0 {
+		log.Info("migrations applied", "count", n)
+	}
+	return d, nil
+}
+
+func serve(ctx context.Context, cfg config, log *slog.Logger, stderr io.Writer) int {
+	d, err := openDB(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "allypulse:", err)
+		return 1
+	}
+	defer d.Close()
+	clock := survey.SystemClock{}
+	if err := bootstrapAdmin(ctx, cfg, d, clock, log); err != nil {
+		fmt.Fprintln(stderr, "allypulse:", err)
+		return 1
+	}
+	if cfg.Demo {
+		if err := seedDemo(ctx, cfg, d, clock, log); err != nil {
+			fmt.Fprintln(stderr, "allypulse: demo:", err)
+			return 1
+		}
+	}
+	srv := api.New(api.Config{BaseURL: cfg.BaseURL}, api.Deps{DB: d, Log: log, Clock: clock})
+	bg, stopBG := context.WithCancel(ctx)
+	defer stopBG()
+	srv.Start(bg)
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "allypulse: listen on ALLYPULSE_ADDR %s: %v\n", cfg.Addr, err)
+		return 1
+	}
+	hs := srv.HTTPServer(cfg.Addr)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("allypulse listening", "addr", ln.Addr().String(), "url", cfg.BaseURL, "version", version)
+
+	select {
+	case err := <-errc:
+		fmt.Fprintln(stderr, "allypulse:", err)
+		return 1
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	stopBG()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		fmt.Fprintln(stderr, "allypulse: shutdown:", err)
+		return 1
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintln(stderr, "allypulse:", err)
+		return 1
+	}
+	srv.Shutdown(shutdownCtx)
+	log.Info("stopped")
+	return 0
+}
+
+func healthcheck(ctx context.Context, cfg config, stderr io.Writer) int {
+	host, port, _ := net.SplitHostPort(cfg.Addr)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Fprintln(stderr, "allypulse: healthcheck:", err)
+		return 1
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		fmt.Fprintln(stderr, "allypulse: healthcheck: status", res.StatusCode)
+		return 1
+	}
+	return 0
+}
+
+func migrate(ctx context.Context, cfg config, args []string, log *slog.Logger, stdout, stderr io.Writer) int {
+	d, err := db.Open(ctx, cfg.Database, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "allypulse:", err)
+		return 1
+	}
+	defer d.Close()
+	if len(args) > 0 && args[0] == "status" {
+		st, err := d.MigrationStatus(ctx)
+		if err != nil {
+			fmt.Fprintln(stderr, "allypulse:", err)
+			return 1
+		}
+		for _, s := range st {
+			state := "pending"
+			if s.Applied {
+				state = "applied"
+			}
+			fmt.Fprintf(stdout, "%05d  %-8s %s\n", s.Version, state, s.Name)
+		}
+		return 0
+	}
+	if len(args) > 0 {
+		fmt.Fprintf(stderr, "allypulse: unknown migrate argument %q (use: migrate [status])\n", args[0])
+		return 2
+	}
+	n, err := d.Migrate(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "allypulse:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "applied %d migration(s)\n", n)
+	return 0
+}

@@ -1,0 +1,126 @@
+// app.js: the staff app shell. It checks the session, draws the left
+// navigation and routes /app/<page> paths to page modules in pages/.
+import { get, post, ApiError } from './api.js';
+import { h, clear } from './dom.js';
+
+// Each route maps a path pattern to a page module exporting render(root, ctx).
+const routes = [
+  { pattern: /^\/app\/surveys\/new$/, module: './pages/builder.js', nav: 'surveys' },
+  { pattern: /^\/app\/surveys\/([^/]+)\/edit$/, module: './pages/builder.js', nav: 'surveys' },
+  { pattern: /^\/app\/surveys\/([^/]+)$/, module: './pages/survey.js', nav: 'surveys' },
+  { pattern: /^\/app\/surveys\/?$/, module: './pages/surveys.js', nav: 'surveys' },
+  { pattern: /^\/app\/results\/([^/]+)(?:\/([a-z]+))?$/, module: './pages/results.js', nav: 'results' },
+  { pattern: /^\/app\/results\/?$/, module: './pages/results.js', nav: 'results' },
+  { pattern: /^\/app\/reports\/?$/, module: './pages/reports.js', nav: 'reports' },
+  { pattern: /^\/app\/people\/?$/, module: './pages/people.js', nav: 'people', roles: ['admin'] },
+  { pattern: /^\/app\/audit\/?$/, module: './pages/audit.js', nav: 'audit', roles: ['admin'] },
+];
+
+const navItems = [
+  { key: 'surveys', label: 'Surveys', href: '/app/surveys' },
+  { key: 'results', label: 'Results', href: '/app/results' },
+  { key: 'reports', label: 'Reports', href: '/app/reports' },
+  { key: 'people', label: 'People', href: '/app/people', roles: ['admin'] },
+  { key: 'audit', label: 'Audit', href: '/app/audit', roles: ['admin'] },
+];
+
+const state = { user: null };
+
+export function navigate(path) {
+  history.pushState(null, '', path);
+  render();
+}
+
+function signInPage(root, message) {
+  const err = h('p', { class: 'error', role: 'alert', id: 'login-error' }, message || '');
+  const form = h('form', { class: 'card login', id: 'login-form', novalidate: true },
+    h('h1', {}, 'Sign in to Allypulse'),
+    h('label', { for: 'email' }, 'E-mail'),
+    h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'username', required: true }),
+    h('label', { for: 'password' }, 'Password'),
+    h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
+    err,
+    h('button', { type: 'submit', class: 'primary' }, 'Sign in'));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    try {
+      const res = await post('/api/v1/auth/login', { email: form.email.value, password: form.password.value });
+      state.user = res.user;
+      if (location.pathname === '/' || !location.pathname.startsWith('/app/')) history.replaceState(null, '', '/app/surveys');
+      render();
+    } catch (e) {
+      err.textContent = e instanceof ApiError && e.status === 429 ? 'Too many attempts. Wait a minute and try again.'
+        : e instanceof ApiError && e.status === 401 ? 'Wrong e-mail or password.' : `Sign-in failed: ${e.message}`;
+    }
+  });
+  clear(root).append(h('main', { id: 'main', class: 'signin' }, form));
+  form.email.focus();
+}
+
+function shell(root, active) {
+  const role = state.user.role;
+  const nav = h('nav', { 'aria-label': 'Main' }, h('ul', {},
+    navItems.filter((n) => !n.roles || n.roles.includes(role)).map((n) =>
+      h('li', {}, h('a', { href: n.href, 'aria-current': n.key === active ? 'page' : false, 'data-nav': n.key }, n.label)))));
+  const logout = h('button', { type: 'button', class: 'link', id: 'logout' }, 'Sign out');
+  logout.addEventListener('click', async () => {
+    try { await post('/api/v1/auth/logout'); } catch { /* session may already be gone */ }
+    state.user = null;
+    history.pushState(null, '', '/');
+    render();
+  });
+  const main = h('main', { id: 'main', tabindex: '-1' });
+  clear(root).append(h('div', { class: 'layout' },
+    h('header', { class: 'side' },
+      h('a', { href: '/app/surveys', class: 'brand' }, 'Allypulse'),
+      nav,
+      h('p', { class: 'who' }, state.user.email, h('br'), h('span', { class: 'role' }, role)),
+      logout),
+    main));
+  return main;
+}
+
+async function render() {
+  const root = document.getElementById('app');
+  if (!state.user) {
+    try {
+      const me = await get('/api/v1/me');
+      state.user = me.user || me;
+    } catch (e) {
+      signInPage(root);
+      return;
+    }
+  }
+  let path = location.pathname;
+  if (path === '/' || path === '/app' || path === '/app/') {
+    path = '/app/surveys';
+    history.replaceState(null, '', path);
+  }
+  const route = routes.find((r) => r.pattern.test(path));
+  const main = shell(root, route ? route.nav : '');
+  if (!route || (route.roles && !route.roles.includes(state.user.role))) {
+    main.append(h('h1', {}, 'Page not found'), h('p', {}, h('a', { href: '/app/surveys' }, 'Back to surveys')));
+    return;
+  }
+  const params = path.match(route.pattern).slice(1);
+  try {
+    const mod = await import(route.module);
+    await mod.render(main, { user: state.user, params, query: new URLSearchParams(location.search), navigate });
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) { state.user = null; signInPage(root, 'Your session ended. Sign in again.'); return; }
+    main.append(h('p', { class: 'error', role: 'alert' }, `Could not load this page: ${e.message}`));
+  }
+}
+
+// Links inside the app navigate without a full reload.
+document.addEventListener('click', (ev) => {
+  const a = ev.target.closest('a');
+  if (!a || a.target || a.hasAttribute('download') || ev.metaKey || ev.ctrlKey) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || !url.pathname.startsWith('/app/')) return;
+  ev.preventDefault();
+  navigate(url.pathname + url.search);
+});
+window.addEventListener('popstate', render);
+render();

@@ -1,0 +1,6 @@
+// pages/results.js: placeholder until this page lands.
+import { h } from '../dom.js';
+
+export async function render(main) {
+  main.append(h('h1', {}, 'results'), h('p', {}, 'This page is on its way.'));
+}

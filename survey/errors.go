@@ -1,0 +1,73 @@
+package survey
+
+import (
+	"errors"
+	"sort"
+	"strings"
+)
+
+// Domain errors. api/errors.go maps each of them to one HTTP status.
+var (
+	ErrNotFound     = errors.New("not found")
+	ErrConflict     = errors.New("conflict")
+	ErrClosed       = errors.New("wave closed")
+	ErrNotOpen      = errors.New("wave not open yet")
+	ErrForbidden    = errors.New("forbidden")
+	ErrUnauthorized = errors.New("unauthorized")
+	ErrRateLimited  = errors.New("rate limited")
+	// ErrOutsideLattice marks a results query the anonymity rules refuse (400).
+	ErrOutsideLattice = errors.New("query outside the allowed views")
+)
+
+// FieldError is one invalid input field.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// ValidationError carries per-field messages; it maps to 422.
+type ValidationError struct {
+	Fields []FieldError
+}
+
+// Error lists the fields.
+func (e *ValidationError) Error() string {
+	parts := make([]string, 0, len(e.Fields))
+	for _, f := range e.Fields {
+		parts = append(parts, f.Field+": "+f.Message)
+	}
+	return "invalid input: " + strings.Join(parts, "; ")
+}
+
+// Add records a problem with a field.
+func (e *ValidationError) Add(field, msg string) {
+	e.Fields = append(e.Fields, FieldError{Field: field, Message: msg})
+}
+
+// Err returns e when it holds a problem, else nil, with fields sorted for
+// stable output.
+func (e *ValidationError) Err() error {
+	if e == nil || len(e.Fields) == 0 {
+		return nil
+	}
+	sort.SliceStable(e.Fields, func(i, j int) bool { return e.Fields[i].Field < e.Fields[j].Field })
+	return e
+}
+
+// Invalid returns a ValidationError for one field.
+func Invalid(field, msg string) error {
+	return &ValidationError{Fields: []FieldError{{Field: field, Message: msg}}}
+}
+
+// QueryError is a request outside the closed query lattice (400), naming the
+// parameter at fault.
+type QueryError struct {
+	Field   string
+	Message string
+}
+
+// Error describes the refused query.
+func (e *QueryError) Error() string { return e.Field + ": " + e.Message }
+
+// Unwrap lets errors.Is(err, ErrOutsideLattice) match.
+func (e *QueryError) Unwrap() error { return ErrOutsideLattice }
