@@ -300,11 +300,11 @@ type Behaviours struct {
 // Trend is each metric across the survey's waves, using published values
 // only; a change against the previous wave is flagged by the gap rule.
 type Trend struct {
-	SurveyID   string       `json:"survey_id"`
-	Title      string       `json:"title"`
-	Query      Query        `json:"query"`
-	Thresholds Thresholds   `json:"thresholds"`
-	Waves      []TrendWave  `json:"waves"`
+	SurveyID   string        `json:"survey_id"`
+	Title      string        `json:"title"`
+	Query      Query         `json:"query"`
+	Thresholds Thresholds    `json:"thresholds"`
+	Waves      []TrendWave   `json:"waves"`
 	Series     []TrendSeries `json:"series"`
 }
 
