@@ -1,0 +1,170 @@
+package survey
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// MaxInviteBatch caps the codes of one batch.
+const MaxInviteBatch = 10000
+
+// InviteBatch is a set of single-use invite codes for one wave. Segment holds
+// the attributes copied to every response made with one of its codes.
+type InviteBatch struct {
+	ID        string
+	WaveID    string
+	Segment   map[string]string
+	Count     int
+	CreatedAt time.Time
+}
+
+// BatchUsage is a batch with its used count as the anonymity rules allow it
+// to be shown (anonymity.md §5 and §7):
+//   - fewer than k used: suppressed (0 and 1..k−1 look the same);
+//   - while the wave is open, the count is rounded down to a multiple of k,
+//     so it moves only when k more people answered and watching it does not
+//     tell who just answered;
+//   - after close, the exact count when the codes left unused are 0 or at
+//     least k, else rounded down the same way.
+type BatchUsage struct {
+	InviteBatch
+	// Used is the count shown; meaningful only when Suppressed is false.
+	Used int
+	// AtLeast marks a rounded-down count ("at least Used").
+	AtLeast    bool
+	Suppressed bool
+	Reason     string
+}
+
+type inviteBatchRow struct {
+	ID        string `gorm:"primaryKey"`
+	WaveID    string
+	Segment   string
+	Count     int
+	CreatedAt time.Time
+}
+
+func (inviteBatchRow) TableName() string { return "invite_batches" }
+
+type inviteRow struct {
+	CodeHash string `gorm:"primaryKey"`
+	BatchID  string
+	WaveID   string
+	Used     bool
+}
+
+func (inviteRow) TableName() string { return "invites" }
+
+// minSegmentSize is the fewest codes a batch with segment attributes holds:
+// k, or k_s when an attribute is a sensitive dimension.
+func minSegmentSize(sv Survey, segment map[string]string) int {
+	n := sv.Anonymity.MinGroupSize
+	for key := range segment {
+		if dm, _, ok := sv.Design.Demographic(key); ok && dm.Sensitive {
+			n = max(n, sv.Anonymity.MinSensitiveGroupSize)
+		}
+	}
+	return n
+}
+
+// CreateInviteBatch issues count new codes for wave w of survey sv. The codes
+// are returned once and stored only as hashes. A closed wave takes no new
+// batch (ErrClosed).
+func (s *Store) CreateInviteBatch(ctx context.Context, sv Survey, w Wave, count int, segment map[string]string, now time.Time) (InviteBatch, []string, error) {
+	if w.SurveyID != sv.ID {
+		return InviteBatch{}, nil, ErrNotFound
+	}
+	if w.Status(now) == WaveClosed || sv.Status == StatusClosed || sv.Status == StatusArchived {
+		return InviteBatch{}, nil, ErrClosed
+	}
+	ve := &ValidationError{}
+	if count < 1 || count > MaxInviteBatch {
+		ve.Add("count", fmt.Sprintf("must be from 1 to %d", MaxInviteBatch))
+	}
+	if err := validateSegment(sv.Design, segment); err != nil {
+		return InviteBatch{}, nil, err
+	}
+	if k := minSegmentSize(sv, segment); len(segment) > 0 && count < k {
+		ve.Add("count", fmt.Sprintf("a batch with segment attributes must hold at least %d codes, so no group smaller than the anonymity threshold is singled out", k))
+	}
+	if err := ve.Err(); err != nil {
+		return InviteBatch{}, nil, err
+	}
+	if segment == nil {
+		segment = map[string]string{}
+	}
+	segJSON, err := json.Marshal(segment)
+	if err != nil {
+		return InviteBatch{}, nil, err
+	}
+	b := InviteBatch{ID: NewID(), WaveID: w.ID, Segment: segment, Count: count, CreatedAt: now.UTC()}
+	codes := make([]string, count)
+	rows := make([]inviteRow, count)
+	for i := range codes {
+		codes[i] = NewSecret()
+		rows[i] = inviteRow{CodeHash: HashSecret(codes[i]), BatchID: b.ID, WaveID: w.ID}
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&inviteBatchRow{ID: b.ID, WaveID: b.WaveID, Segment: string(segJSON), Count: count, CreatedAt: b.CreatedAt}).Error; err != nil {
+			return err
+		}
+		return tx.CreateInBatches(rows, insertChunk).Error
+	})
+	if err != nil {
+		return InviteBatch{}, nil, err
+	}
+	return b, codes, nil
+}
+
+// InviteBatches lists the batches of wave w with their used counts under the
+// anonymity rules (see BatchUsage), oldest first.
+func (s *Store) InviteBatches(ctx context.Context, sv Survey, w Wave, now time.Time) ([]BatchUsage, error) {
+	if w.SurveyID != sv.ID {
+		return nil, ErrNotFound
+	}
+	var rows []inviteBatchRow
+	if err := s.db.WithContext(ctx).Where("wave_id = ?", w.ID).Order("created_at, id").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	var used []struct {
+		BatchID string
+		N       int
+	}
+	err := s.db.WithContext(ctx).Table("invites").Select("batch_id, COUNT(*) AS n").
+		Where("wave_id = ? AND used = ?", w.ID, true).Group("batch_id").Scan(&used).Error
+	if err != nil {
+		return nil, err
+	}
+	usedBy := make(map[string]int, len(used))
+	for _, u := range used {
+		usedBy[u.BatchID] = u.N
+	}
+	closed := w.Status(now) == WaveClosed
+	k := sv.Anonymity.MinGroupSize
+	out := make([]BatchUsage, 0, len(rows))
+	for _, r := range rows {
+		var seg map[string]string
+		if err := json.Unmarshal([]byte(r.Segment), &seg); err != nil {
+			return nil, fmt.Errorf("invite batch %s segment: %w", r.ID, err)
+		}
+		u := BatchUsage{InviteBatch: InviteBatch{ID: r.ID, WaveID: r.WaveID, Segment: seg, Count: r.Count, CreatedAt: r.CreatedAt.UTC()}}
+		u.Used, u.AtLeast, u.Suppressed, u.Reason = shownUsage(usedBy[r.ID], r.Count, k, closed)
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// shownUsage applies the rules documented on BatchUsage.
+func shownUsage(used, issued, k int, closed bool) (shown int, atLeast, suppressed bool, reason string) {
+	if used < k {
+		return 0, false, true, fmt.Sprintf("fewer than %d codes used", k)
+	}
+	if left := issued - used; closed && (left == 0 || left >= k) {
+		return used, false, false, ""
+	}
+	return used / k * k, true, false, ""
+}

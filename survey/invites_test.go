@@ -1,0 +1,91 @@
+package survey
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestCreateInviteBatchRules(t *testing.T) {
+	f := newIntakeFixture(t, false)
+	ctx := context.Background()
+	cases := []struct {
+		count   int
+		segment map[string]string
+		field   string
+	}{
+		{0, nil, "count"},
+		{MaxInviteBatch + 1, nil, "count"},
+		{20, map[string]string{"team": "A"}, "segment.team"},
+		{20, map[string]string{"department": "Legal"}, "segment.department"},
+		{4, map[string]string{"department": "Sales"}, "count"}, // below k = 5
+		{9, map[string]string{"gender": "Woman"}, "count"},     // sensitive: below k_s = 10
+	}
+	for _, c := range cases {
+		_, _, err := f.store.CreateInviteBatch(ctx, f.survey, f.wave, c.count, c.segment, f.now)
+		var ve *ValidationError
+		if !errors.As(err, &ve) || ve.Fields[0].Field != c.field {
+			t.Errorf("count %d segment %v: %v, want field %s", c.count, c.segment, err, c.field)
+		}
+	}
+	b, codes, err := f.store.CreateInviteBatch(ctx, f.survey, f.wave, 12, map[string]string{"department": "Sales"}, f.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(codes) != 12 || b.Count != 12 || len(codes[0]) < 26 { // 160 bits in base32 is 32 characters
+		t.Fatalf("batch %+v codes %d", b, len(codes))
+	}
+	// Only hashes are stored.
+	var stored []string
+	f.db.Gorm.Table("invites").Pluck("code_hash", &stored)
+	for _, h := range stored {
+		for _, c := range codes {
+			if h == c {
+				t.Fatal("a code is stored in clear")
+			}
+		}
+	}
+	for i := 0; i < 7; i++ {
+		if err := f.intake.Submit(ctx, codes[i], Submission{Answers: map[string]AnswerValue{"belonging.1": ScaleAnswer(3)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := f.store.InviteBatches(ctx, f.survey, f.wave, f.now)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("%v %v", list, err)
+	}
+	if u := list[0]; u.Suppressed || u.Used != 5 || !u.AtLeast || u.Count != 12 {
+		t.Errorf("open wave usage %+v, want at least 5", u)
+	}
+	f.now = f.wave.ClosesAt.Add(time.Second)
+	if _, _, err := f.store.CreateInviteBatch(ctx, f.survey, f.wave, 5, nil, f.now); !errors.Is(err, ErrClosed) {
+		t.Errorf("batch for a closed wave: %v", err)
+	}
+	list, _ = f.store.InviteBatches(ctx, f.survey, f.wave, f.now)
+	if u := list[0]; u.Used != 7 || u.AtLeast {
+		t.Errorf("closed wave usage %+v, want exactly 7 (5 left ≥ k)", u)
+	}
+}
+
+func TestShownUsage(t *testing.T) {
+	cases := []struct {
+		used, issued int
+		closed       bool
+		shown        int
+		atLeast, sup bool
+	}{
+		{0, 10, true, 0, false, true},
+		{4, 10, true, 0, false, true},
+		{5, 10, true, 5, false, false},
+		{7, 10, true, 5, true, false},    // 3 left unused: fewer than k
+		{10, 10, true, 10, false, false}, // all used
+		{9, 10, false, 5, true, false},   // open: steps of k
+	}
+	for _, c := range cases {
+		shown, atLeast, sup, _ := shownUsage(c.used, c.issued, 5, c.closed)
+		if shown != c.shown || atLeast != c.atLeast || sup != c.sup {
+			t.Errorf("%+v: got %d %v %v", c, shown, atLeast, sup)
+		}
+	}
+}
