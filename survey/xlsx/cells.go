@@ -3,12 +3,14 @@ package xlsx
 import (
 	"fmt"
 
+	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
 )
 
-// suppressedText is the literal text a suppressed cell shows instead of a
-// value. It names the threshold, never how many people there were.
-func suppressedText(c report.Cell, k int) string {
+// SuppressedText is the literal text a suppressed cell shows instead of a
+// value, in the workbook and the CSV alike. It names the threshold k that
+// applies to the cell (see CellThreshold), never how many people there were.
+func SuppressedText(c report.Cell, k int) string {
 	switch c.Reason {
 	case report.ReasonTooFew, "":
 		return fmt.Sprintf("fewer than %d", k)
@@ -19,6 +21,21 @@ func suppressedText(c report.Cell, k int) string {
 	default:
 		return "not shown"
 	}
+}
+
+// CellThreshold is the minimum group size behind a cell of a view filtered
+// by filter (nil for none) and, for a group's cell, broken down by
+// dimension ("" for the whole population): k_s when either dimension is
+// sensitive, else k.
+func CellThreshold(d survey.Design, th report.Thresholds, filter *report.Filter, dimension string) int {
+	sensitive := func(key string) bool {
+		dm, _, ok := d.Demographic(key)
+		return key != "" && ok && dm.Sensitive
+	}
+	if sensitive(dimension) || (filter != nil && sensitive(filter.Dimension)) {
+		return th.KS
+	}
+	return th.K
 }
 
 // view renders the cells of one released view: it knows the threshold that
@@ -33,7 +50,7 @@ type view struct {
 // such value.
 func (vw view) value(c report.Cell, v *float64, style int) cell {
 	if c.Suppressed {
-		return cell{v: suppressedText(c, vw.k), style: vw.st.suppressed}
+		return cell{v: SuppressedText(c, vw.k), style: vw.st.suppressed}
 	}
 	if v == nil {
 		return cell{}
@@ -44,7 +61,7 @@ func (vw view) value(c report.Cell, v *float64, style int) cell {
 // n returns the count of a released cell, or its suppression text.
 func (vw view) n(c report.Cell) cell {
 	if c.Suppressed {
-		return cell{v: suppressedText(c, vw.k), style: vw.st.suppressed}
+		return cell{v: SuppressedText(c, vw.k), style: vw.st.suppressed}
 	}
 	return cell{v: c.N, style: vw.st.count}
 }

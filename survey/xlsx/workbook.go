@@ -119,27 +119,14 @@ type builder struct {
 // thresholds of the view.
 func (b builder) thresholds() report.Thresholds { return b.in.Overall.Thresholds }
 
-// viewFor returns the renderer for cells defined by the filter of the view
-// and, for group cells, the breakdown dimension: k_s when either is
-// sensitive, else k.
+// viewFor returns the renderer for cells of the view and, for group cells,
+// of the breakdown dimension (see CellThreshold).
 func (b builder) viewFor(dimension string) view {
-	t := b.thresholds()
-	k := t.K
-	if b.sensitive(dimension) || (b.in.Overall.Query.Filter != nil && b.sensitive(b.in.Overall.Query.Filter.Dimension)) {
-		k = t.KS
-	}
-	return view{st: b.st, k: k}
+	o := b.in.Overall
+	return view{st: b.st, k: CellThreshold(b.in.Survey.Design, o.Thresholds, o.Query.Filter, dimension)}
 }
 
 func (b builder) overallView() view { return b.viewFor("") }
-
-func (b builder) sensitive(dimension string) bool {
-	if dimension == "" {
-		return false
-	}
-	d, _, ok := b.in.Survey.Design.Demographic(dimension)
-	return ok && d.Sensitive
-}
 
 // dimensionLabel is the demographic's label, or its key when unknown.
 func (b builder) dimensionLabel(key string) string {
