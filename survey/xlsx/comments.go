@@ -10,6 +10,10 @@ func (b builder) comments() *sheet {
 	c := b.in.Comments
 	b.title(s, "Comments",
 		"Shown only for populations of at least k_c people, detached from scores and from each other, in a fixed shuffled order, without dates. Contact details were removed before storage.")
+	if c == nil {
+		s.add(b.note("Comments are not part of this copy of the report: only DEI leads and administrators read comments."))
+		return s
+	}
 	if c.Suppressed {
 		s.add(b.note(fmt.Sprintf("Comments are not shown for this population: %s (at least %d people are needed).",
 			c.Reason, b.thresholds().KC)))

@@ -29,8 +29,9 @@ type Input struct {
 	Breakdowns []report.Release
 	// Trend is the survey's trend without a breakdown.
 	Trend report.Trend
-	// Comments are the wave's comments under the comment rules.
-	Comments report.Comments
+	// Comments are the wave's comments under the comment rules; nil when the
+	// reader's role does not see comments (executives), and the sheet says so.
+	Comments *report.Comments
 }
 
 // Sheet names, in workbook order.

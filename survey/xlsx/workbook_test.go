@@ -101,7 +101,7 @@ func fixture() Input {
 		items = append(items, report.CommentItem{Prompt: "better", Text: h})
 	}
 	comments := report.Comments{Meta: meta, Prompts: []report.Prompt{{Key: "better", Prompt: "What would make this a better place?"}}, Items: items}
-	return Input{Survey: sv, Wave: wave, Overall: overall, Breakdowns: []report.Release{dept}, Trend: trend, Comments: comments}
+	return Input{Survey: sv, Wave: wave, Overall: overall, Breakdowns: []report.Release{dept}, Trend: trend, Comments: &comments}
 }
 
 func build(t *testing.T, in Input) []byte {
@@ -266,4 +266,22 @@ func rowOf(rows [][]string, first string) string {
 		}
 	}
 	return "0"
+}
+
+// TestBuildWithoutComments: a copy for a role that does not read comments
+// holds none of their text.
+func TestBuildWithoutComments(t *testing.T) {
+	in := fixture()
+	in.Comments = nil
+	x := open(t, build(t, in))
+	for _, name := range x.GetSheetList() {
+		rows, _ := x.GetRows(name)
+		for _, r := range rows {
+			for _, v := range r {
+				if strings.Contains(v, "flexible hours") || strings.Contains(v, "HYPERLINK") {
+					t.Errorf("sheet %s holds comment text %q", name, v)
+				}
+			}
+		}
+	}
 }
