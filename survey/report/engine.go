@@ -1,0 +1,319 @@
+package report
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/survey/framework"
+)
+
+// Engine computes and releases results. It is safe for concurrent use; one
+// Engine per process shares its decoded-wave cache across requests.
+type Engine struct {
+	store       *survey.Store
+	clock       survey.Clock
+	frameworkOf func(context.Context) (framework.Framework, error)
+	cache       *waveCache
+	ledger      Ledger
+}
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithLedger records every released cell in l (anonymity.md §9).
+func WithLedger(l Ledger) Option { return func(e *Engine) { e.ledger = l } }
+
+// WithFramework sets where the engine gets the item bank (built-in plus
+// custom items); the default is the built-in framework.
+func WithFramework(f func(context.Context) (framework.Framework, error)) Option {
+	return func(e *Engine) { e.frameworkOf = f }
+}
+
+// New returns an engine over store with clock.
+func New(store *survey.Store, clock survey.Clock, opts ...Option) *Engine {
+	e := &Engine{store: store, clock: clock, cache: newWaveCache(), ledger: NopLedger{},
+		frameworkOf: func(context.Context) (framework.Framework, error) { return framework.BuiltIn(), nil }}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// view is a resolved query: the survey, wave, layout and the cells it shows.
+type view struct {
+	sv     survey.Survey
+	l      *layout
+	q      Query
+	cells  map[string]*cellValues
+	pop    string   // key of the population cell
+	groups []string // keys of the breakdown's cells
+	// groupOpts are the By dimension's group indices, aligned with groups.
+	groupDim  int
+	snapshot  int
+	final     bool
+	notes     []string
+	invited   int
+	invSource string
+}
+
+// resolve loads the survey and wave of q, validates q against the lattice,
+// computes (or reads the published snapshot of) every cell the view shows.
+func (e *Engine) resolve(ctx context.Context, surveyID string, q Query) (*view, error) {
+	sv, err := e.store.GetSurvey(ctx, surveyID)
+	if err != nil {
+		return nil, err
+	}
+	if err := ValidateQuery(sv.Design, q); err != nil {
+		return nil, err
+	}
+	w, err := e.wave(ctx, sv, q.Wave)
+	if err != nil {
+		return nil, err
+	}
+	q.Wave = w.Number
+	fw, err := e.frameworkOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l := newLayout(sv, w, fw)
+	cw, err := e.load(ctx, &l)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := e.invited(ctx, &l)
+	if err != nil {
+		return nil, err
+	}
+	v := &view{sv: sv, l: &l, q: q, groupDim: -1}
+	v.invited, v.invSource = inv.total()
+
+	var fdim, fopt int = -1, -1
+	if q.Filter != nil {
+		dm, d, _ := sv.Design.Demographic(q.Filter.Dimension)
+		fdim, fopt = d, dm.OptionIndex(q.Filter.Option)
+	}
+	if q.By != "" {
+		_, v.groupDim, _ = sv.Design.Demographic(q.By)
+	}
+	// The complement of a filtered view in the whole wave must be 0 or at
+	// least k (anonymity.md §4), counted on the current responses.
+	if fdim >= 0 {
+		in := 0
+		for r := 0; r < cw.data.n; r++ {
+			demo, _ := cw.data.row(r)
+			if l.groupOf(demo, fdim) == fopt {
+				in++
+			}
+		}
+		if rest := cw.data.n - in; rest > 0 && rest < l.th.K {
+			return nil, &survey.QueryError{Field: "filter", Message: "the rest of the wave outside this filter is too small to show it apart"}
+		}
+	}
+
+	snap, err := e.snapshot(ctx, &l, cw, inv)
+	if err != nil {
+		return nil, err
+	}
+	var p *plan
+	if snap != nil {
+		v.cells, v.snapshot, v.final = snap.cells, snap.number, snap.final
+		p = newPlan(&l, allDims(&l), true)
+		if snap.final {
+			v.notes = append(v.notes, "Final values of a wave that was viewed while open: a group that grew by fewer than k after its last publication keeps that published value.")
+		}
+	} else {
+		dims := queryDims(fdim, v.groupDim)
+		p = newPlan(&l, dims, true)
+		key := fmt.Sprint(dims, len(inv.batches), v.invited)
+		c := e.cache.result(cw, key)
+		if c == nil {
+			c = compute(p, &l, cw.data, inv.fn(&l), popCells(p))
+			e.cache.remember(cw, key, c)
+		}
+		v.cells = c.byKey()
+		v.final = w.Status(e.clock.Now()) == survey.WaveClosed
+	}
+	v.pop = "*"
+	if fdim >= 0 {
+		v.pop = p.key(p.cellAt(p.margin[fdim], fopt))
+	}
+	if v.groupDim >= 0 {
+		for g := 0; g < l.dims[v.groupDim].groups; g++ {
+			var c int
+			if fdim >= 0 {
+				a, b := min(fdim, v.groupDim), max(fdim, v.groupDim)
+				if a == fdim {
+					c = p.cellAt(p.pairs[[2]int{a, b}], fopt, g)
+				} else {
+					c = p.cellAt(p.pairs[[2]int{a, b}], g, fopt)
+				}
+			} else {
+				c = p.cellAt(p.margin[v.groupDim], g)
+			}
+			v.groups = append(v.groups, p.key(c))
+		}
+	}
+	for _, k := range append([]string{v.pop}, v.groups...) {
+		if cv := v.cells[k]; cv != nil && cv.AsOf != nil {
+			v.notes = append(v.notes, "Some values are shown as of an earlier snapshot: their groups grew by fewer than k respondents since then.")
+			break
+		}
+	}
+	return v, nil
+}
+
+// wave returns wave n of sv, or the latest wave that has opened when n is 0.
+func (e *Engine) wave(ctx context.Context, sv survey.Survey, n int) (survey.Wave, error) {
+	now := e.clock.Now()
+	if n > 0 {
+		w, err := e.store.WaveByNumber(ctx, sv.ID, n)
+		if err != nil {
+			return survey.Wave{}, err
+		}
+		if w.Status(now) == survey.WaveScheduled {
+			return survey.Wave{}, survey.ErrNotFound
+		}
+		return w, nil
+	}
+	ws, err := e.store.Waves(ctx, sv.ID)
+	if err != nil {
+		return survey.Wave{}, err
+	}
+	for i := len(ws) - 1; i >= 0; i-- {
+		if ws[i].Status(now) != survey.WaveScheduled {
+			return ws[i], nil
+		}
+	}
+	return survey.Wave{}, survey.ErrNotFound
+}
+
+// allDims lists every dimension of the layout.
+func allDims(l *layout) []int {
+	out := make([]int, len(l.dims))
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// queryDims lists the dimensions a query uses, filter first.
+func queryDims(fdim, bdim int) []int {
+	var out []int
+	for _, d := range []int{fdim, bdim} {
+		if d >= 0 {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// popCells are the cells that can be a view's population: the wave and
+// every margin cell.
+func popCells(p *plan) []int {
+	out := []int{0}
+	for _, ti := range p.margin {
+		if ti < 0 {
+			continue
+		}
+		t := p.tables[ti]
+		for c := t.base; c < t.base+t.size; c++ {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// byKey indexes the computed cells by their canonical key.
+func (c *computed) byKey() map[string]*cellValues {
+	m := make(map[string]*cellValues, len(c.cells))
+	for i := range c.cells {
+		m[c.cells[i].Key] = &c.cells[i]
+	}
+	return m
+}
+
+// batch is an invite batch's segment and size.
+type batch struct {
+	segment map[string]string
+	count   int
+}
+
+// invitations are the wave's invite batches and the expected headcount.
+type invitations struct {
+	batches   []batch
+	headcount int
+}
+
+// invited loads the wave's invite batches.
+func (e *Engine) invited(ctx context.Context, l *layout) (invitations, error) {
+	var rows []struct {
+		Segment string
+		Count   int
+	}
+	err := e.store.DB().WithContext(ctx).Table("invite_batches").Select("segment, count").
+		Where("wave_id = ?", l.wave.ID).Order("id").Scan(&rows).Error
+	if err != nil {
+		return invitations{}, err
+	}
+	inv := invitations{headcount: l.sv.ExpectedHeadcount}
+	for _, r := range rows {
+		b := batch{count: r.Count}
+		if r.Segment != "" {
+			if err := json.Unmarshal([]byte(r.Segment), &b.segment); err != nil {
+				return invitations{}, fmt.Errorf("invite batch segment: %w", err)
+			}
+		}
+		inv.batches = append(inv.batches, b)
+	}
+	return inv, nil
+}
+
+// total is the wave's denominator and where it comes from.
+func (inv invitations) total() (int, string) {
+	if len(inv.batches) == 0 {
+		if inv.headcount > 0 {
+			return inv.headcount, "expected_headcount"
+		}
+		return 0, ""
+	}
+	n := 0
+	for _, b := range inv.batches {
+		n += b.count
+	}
+	return n, "invites"
+}
+
+// fn returns the invited count of a cell: the codes of the batches whose
+// segment puts them in the cell. When a batch does not carry one of the
+// cell's dimensions the count is unknown.
+func (inv invitations) fn(l *layout) invitedFunc {
+	return func(p *plan, c int) (int, bool) {
+		def := p.defs[c]
+		if len(def.dims) == 0 {
+			n, src := inv.total()
+			return n, src != ""
+		}
+		if len(inv.batches) == 0 {
+			return 0, false
+		}
+		total := 0
+		for _, b := range inv.batches {
+			match := true
+			for i, d := range def.dims {
+				opt, ok := b.segment[l.dims[d].key]
+				if !ok {
+					return 0, false
+				}
+				if opt != l.groupLabel(d, def.opts[i]) {
+					match = false
+				}
+			}
+			if match {
+				total += b.count
+			}
+		}
+		return total, true
+	}
+}

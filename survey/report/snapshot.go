@@ -1,0 +1,205 @@
+package report
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/allypulse/allypulse/survey"
+)
+
+// snapshotRow is one stored publication of a wave's lattice.
+type snapshotRow struct {
+	WaveID      string `gorm:"primaryKey"`
+	Number      int    `gorm:"primaryKey"`
+	Responses   int
+	Final       bool
+	PublishedAt time.Time
+	Cells       string
+}
+
+func (snapshotRow) TableName() string { return "report_snapshots" }
+
+// published is a decoded snapshot.
+type published struct {
+	number    int
+	final     bool
+	at        time.Time
+	responses int
+	cells     map[string]*cellValues
+}
+
+// latestSnapshot reads the newest snapshot of a wave, or nil.
+func (e *Engine) latestSnapshot(ctx context.Context, waveID string) (*published, error) {
+	var row snapshotRow
+	err := e.store.DB().WithContext(ctx).Where("wave_id = ?", waveID).Order("number DESC").Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var cells []cellValues
+	if err := json.Unmarshal([]byte(row.Cells), &cells); err != nil {
+		return nil, err
+	}
+	p := &published{number: row.Number, final: row.Final, at: row.PublishedAt.UTC(), responses: row.Responses,
+		cells: make(map[string]*cellValues, len(cells))}
+	for i := range cells {
+		p.cells[cells[i].Key] = &cells[i]
+	}
+	return p, nil
+}
+
+// snapshot returns the published cells of the wave (anonymity.md §5), taking
+// a new snapshot when due: while the wave is open, when the wave has grown by
+// at least k responses since the last snapshot; at close, once, the final
+// one. A closed wave never viewed while open has no snapshot (nil): its
+// values are computed from all of its responses.
+func (e *Engine) snapshot(ctx context.Context, l *layout, cw *cachedWave, inv invitations) (*published, error) {
+	now := e.clock.Now()
+	closed := l.wave.Status(now) == survey.WaveClosed
+	last, err := e.latestSnapshot(ctx, l.wave.ID)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case last != nil && last.final:
+		return last, nil
+	case last == nil && closed:
+		return nil, nil
+	case last != nil && !closed && cw.data.n-last.responses < l.th.K:
+		return last, nil
+	}
+	p := newPlan(l, allDims(l), true)
+	fresh := compute(p, l, cw.data, inv.fn(l), popCells(p))
+	number := 1
+	if last != nil {
+		number = last.number + 1
+	}
+	cells := hold(p, fresh, last)
+	if err := e.attachComments(ctx, l, p, cells, last); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(cells)
+	if err != nil {
+		return nil, err
+	}
+	row := snapshotRow{WaveID: l.wave.ID, Number: number, Responses: cw.data.n, Final: closed, PublishedAt: now.UTC(), Cells: string(body)}
+	// Replicas may race to take the same snapshot: the first one wins and
+	// everyone reads what it stored.
+	if err := e.store.DB().WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
+		return nil, err
+	}
+	return e.latestSnapshot(ctx, l.wave.ID)
+}
+
+// hold decides, cell by cell, between the fresh value and the last published
+// one: a cell whose respondents grew by 1..k−1 since its last publication
+// keeps that value ("as of" its snapshot). So that a republished parent
+// cannot be differenced against held children, the held children of a
+// partition must together have grown by 0 or at least k; otherwise the
+// next-smallest growing children are held too, and failing that the parent.
+func hold(p *plan, fresh *computed, last *published) []cellValues {
+	n := p.cells()
+	out := make([]cellValues, n)
+	copy(out, fresh.cells)
+	if last == nil {
+		return out
+	}
+	asOf := &AsOf{Snapshot: last.number, PublishedAt: last.at}
+	prev := make([]*cellValues, n)
+	delta := make([]int, n)
+	held := make([]bool, n)
+	th := make([]int, n)
+	for _, t := range p.tables {
+		for c := t.base; c < t.base+t.size; c++ {
+			th[c] = t.th
+		}
+	}
+	for c := 0; c < n; c++ {
+		pv := last.cells[fresh.cells[c].Key]
+		if pv == nil || pv.Count.Suppressed {
+			continue // never published with a value: takes all its responses
+		}
+		prev[c] = pv
+		delta[c] = fresh.cells[c].Respondents - pv.Respondents
+		held[c] = delta[c] > 0 && delta[c] < th[c]
+	}
+	parts := p.partitions()
+	for changed := true; changed; {
+		changed = false
+		for _, pt := range parts {
+			if held[pt.parent] {
+				continue
+			}
+			sum := 0
+			for _, c := range pt.children {
+				if held[c] {
+					sum += delta[c]
+				}
+			}
+			if sum == 0 || sum >= pt.th {
+				continue
+			}
+			next := -1
+			for _, c := range pt.children {
+				if !held[c] && prev[c] != nil && delta[c] > 0 && (next < 0 || delta[c] < delta[next]) {
+					next = c
+				}
+			}
+			if next < 0 {
+				next = pt.parent
+			}
+			if prev[next] == nil {
+				// Never published, so it cannot keep an old value: hide it.
+				out[next] = suppressedValues(out[next])
+				held[next] = true
+				changed = true
+				continue
+			}
+			held[next] = true
+			changed = true
+		}
+	}
+	for c := 0; c < n; c++ {
+		if held[c] && prev[c] != nil {
+			out[c] = *prev[c]
+			if out[c].AsOf == nil {
+				out[c].AsOf = asOf
+			}
+		}
+	}
+	return out
+}
+
+// suppressedValues hides every value of a cell (secondary suppression).
+func suppressedValues(cv cellValues) cellValues {
+	h := hiddenCell(secondary)
+	out := cellValues{Key: cv.Key, Respondents: cv.Respondents, Count: h, Participation: h, Index: h,
+		Items: make([]Cell, len(cv.Items)), Comps: make([]Cell, len(cv.Comps))}
+	for i := range out.Items {
+		out.Items[i] = h
+	}
+	for i := range out.Comps {
+		out.Comps[i] = h
+	}
+	if len(cv.Gaps) > 0 {
+		out.Gaps = map[string][]Cell{}
+		for k, g := range cv.Gaps {
+			hs := make([]Cell, len(g))
+			for i := range hs {
+				hs[i] = h
+			}
+			out.Gaps[k] = hs
+		}
+	}
+	if cv.Pop != nil {
+		out.Pop = &popValues{Drivers: Drivers{Reason: ReasonSecondary}}
+	}
+	return out
+}
