@@ -13,6 +13,7 @@ import (
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/framework"
+	"github.com/allypulse/allypulse/survey/report"
 )
 
 // Config holds what the HTTP layer needs from the operator.
@@ -34,6 +35,7 @@ type Server struct {
 	surveys   *survey.Store
 	framework framework.Framework
 	metrics   *metrics
+	report    *report.Engine
 }
 
 // Deps are the collaborators a Server is built from.
@@ -61,6 +63,7 @@ func New(cfg Config, d Deps) *Server {
 		framework: framework.BuiltIn(),
 		metrics:   newMetrics(d.DB),
 	}
+	s.report = report.New(s.surveys, s.clock, report.WithFramework(s.surveys.Framework))
 	s.e.HideBanner = true
 	s.e.HidePort = true
 	s.e.HTTPErrorHandler = s.handleError
