@@ -1,9 +1,212 @@
 package api
 
-import "github.com/labstack/echo/v4"
+import (
+	"encoding/csv"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
-func (s *Server) handleCreateInvites(c echo.Context) error     { return notYet(c) }
-func (s *Server) handleListInviteBatches(c echo.Context) error { return notYet(c) }
-func (s *Server) handleRespondForm(c echo.Context) error       { return notYet(c) }
-func (s *Server) handleRespondSubmit(c echo.Context) error     { return notYet(c) }
-func (s *Server) handleRespondPage(c echo.Context) error       { return notYet(c) }
+	"github.com/labstack/echo/v4"
+
+	"github.com/allypulse/allypulse/frontend"
+	"github.com/allypulse/allypulse/survey"
+)
+
+// respondBodyLimit caps a submission: 30-odd answers, a few demographics and
+// comments of at most 2,000 characters fit well within it.
+const respondBodyLimit = 64 << 10
+
+// inviteRequest is the body of POST /surveys/{id}/waves/{wave}/invites.
+type inviteRequest struct {
+	Count   int               `json:"count"`
+	Segment map[string]string `json:"segment"`
+}
+
+// inviteBatchJSON is one batch with its counts under the anonymity rules: a
+// suppressed used count is absent, a rounded one is flagged used_at_least.
+type inviteBatchJSON struct {
+	ID          string            `json:"id"`
+	Wave        int               `json:"wave"`
+	Segment     map[string]string `json:"segment"`
+	Issued      int               `json:"issued"`
+	Used        *int              `json:"used,omitempty"`
+	UsedAtLeast bool              `json:"used_at_least"`
+	Suppressed  bool              `json:"suppressed"`
+	Reason      string            `json:"reason,omitempty"`
+	CreatedAt   time.Time         `json:"created_at"`
+}
+
+// inviteCode is one code and its survey link, shown once.
+type inviteCode struct {
+	Code string `json:"code"`
+	Link string `json:"link"`
+}
+
+type createdInvites struct {
+	Batch inviteBatchJSON `json:"batch"`
+	Codes []inviteCode    `json:"codes"`
+}
+
+type inviteBatchList struct {
+	Batches []inviteBatchJSON `json:"batches"`
+}
+
+// respondForm is the respondent's form; invite says whether the code is a
+// single-use invitation rather than an open link.
+type respondForm struct {
+	survey.RespondentForm
+	Invite bool `json:"invite"`
+}
+
+type recorded struct {
+	Status string `json:"status"`
+}
+
+// surveyWave loads the survey and wave named by the :id and :wave params.
+func (s *Server) surveyWave(c echo.Context) (survey.Survey, survey.Wave, error) {
+	ctx := c.Request().Context()
+	sv, err := s.surveys.GetSurvey(ctx, c.Param("id"))
+	if err != nil {
+		return survey.Survey{}, survey.Wave{}, err
+	}
+	n, err := strconv.Atoi(c.Param("wave"))
+	if err != nil || n < 1 {
+		return survey.Survey{}, survey.Wave{}, survey.ErrNotFound
+	}
+	w, err := s.surveys.WaveByNumber(ctx, sv.ID, n)
+	return sv, w, err
+}
+
+func (s *Server) handleCreateInvites(c echo.Context) error {
+	var req inviteRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	sv, w, err := s.surveyWave(c)
+	if err != nil {
+		return err
+	}
+	b, codes, err := s.surveys.CreateInviteBatch(c.Request().Context(), sv, w, req.Count, req.Segment, s.clock.Now())
+	if err != nil {
+		return err
+	}
+	s.audit(c, "invites.create", sv.ID, fmt.Sprintf("wave %d: %d codes, segment %v", w.Number, b.Count, b.Segment))
+	out := createdInvites{
+		Batch: inviteBatchJSON{ID: b.ID, Wave: w.Number, Segment: b.Segment, Issued: b.Count, Suppressed: true,
+			Reason: fmt.Sprintf("fewer than %d codes used", sv.Anonymity.MinGroupSize), CreatedAt: b.CreatedAt},
+		Codes: make([]inviteCode, len(codes)),
+	}
+	for i, code := range codes {
+		out.Codes[i] = inviteCode{Code: code, Link: strings.TrimRight(s.cfg.BaseURL, "/") + "/s/" + code}
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	if wantsCSV(c) {
+		return writeInviteCSV(c, out.Codes, sv.ID, w.Number)
+	}
+	return c.JSON(http.StatusCreated, out)
+}
+
+// wantsCSV reports whether the client asked for CSV (Accept or ?format=csv).
+func wantsCSV(c echo.Context) bool {
+	return c.QueryParam("format") == "csv" || strings.Contains(c.Request().Header.Get(echo.HeaderAccept), "text/csv")
+}
+
+// writeInviteCSV writes the codes for a mail merge.
+func writeInviteCSV(c echo.Context, codes []inviteCode, surveyID string, wave int) error {
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="invites-%s-wave%d.csv"`, surveyID, wave))
+	c.Response().WriteHeader(http.StatusCreated)
+	w := csv.NewWriter(c.Response())
+	_ = w.Write([]string{"code", "link"})
+	for _, ic := range codes {
+		_ = w.Write([]string{ic.Code, ic.Link})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+func (s *Server) handleListInviteBatches(c echo.Context) error {
+	sv, w, err := s.surveyWave(c)
+	if err != nil {
+		return err
+	}
+	list, err := s.surveys.InviteBatches(c.Request().Context(), sv, w, s.clock.Now())
+	if err != nil {
+		return err
+	}
+	out := inviteBatchList{Batches: make([]inviteBatchJSON, 0, len(list))}
+	for _, u := range list {
+		b := inviteBatchJSON{ID: u.ID, Wave: w.Number, Segment: u.Segment, Issued: u.Count, UsedAtLeast: u.AtLeast,
+			Suppressed: u.Suppressed, Reason: u.Reason, CreatedAt: u.CreatedAt}
+		if !u.Suppressed {
+			used := u.Used
+			b.Used = &used
+		}
+		out.Batches = append(out.Batches, b)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// limitRespondent applies the in-memory rate limit of the respond routes.
+func (s *Server) limitRespondent(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return s.respondLimit.allow(c.RealIP())
+}
+
+func (s *Server) handleRespondForm(c echo.Context) error {
+	if err := s.limitRespondent(c); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	target, err := s.intake.Lookup(ctx, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	fw, err := s.surveys.Framework(ctx)
+	if err != nil {
+		return err
+	}
+	form := survey.Form(target.Survey, target.Wave, fw)
+	// A demographic the invitation already fixes is not asked again.
+	asked := form.Demographics[:0]
+	for _, dm := range form.Demographics {
+		if _, fixed := target.Segment[dm.Key]; !fixed {
+			asked = append(asked, dm)
+		}
+	}
+	form.Demographics = asked
+	return c.JSON(http.StatusOK, respondForm{RespondentForm: form, Invite: target.Invite})
+}
+
+func (s *Server) handleRespondSubmit(c echo.Context) error {
+	if err := s.limitRespondent(c); err != nil {
+		return err
+	}
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, respondBodyLimit)
+	var sub survey.Submission
+	if err := bindJSON(c, &sub); err != nil {
+		return err
+	}
+	if err := s.intake.Submit(c.Request().Context(), c.Param("code"), sub); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, recorded{Status: "recorded"})
+}
+
+// handleRespondPage serves the employee page; it reads its code from the
+// address and loads the form itself, so the page is the same for every code.
+func (s *Server) handleRespondPage(c echo.Context) error {
+	if err := s.limitRespondent(c); err != nil {
+		return err
+	}
+	b, err := fs.ReadFile(frontend.Files, "static/respond.html")
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	return c.HTMLBlob(http.StatusOK, b)
+}

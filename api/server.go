@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/survey/account"
 	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/framework"
 	"github.com/allypulse/allypulse/survey/report"
@@ -23,6 +24,10 @@ type Config struct {
 	BaseURL string
 	// BodyLimit caps request bodies, e.g. "1M".
 	BodyLimit string
+	// RespondRate limits the respond routes per client address, in requests
+	// per second with a burst of RespondBurst (0: 10/s, burst 60; < 0: off).
+	RespondRate  float64
+	RespondBurst int
 }
 
 // Server is the HTTP API and the embedded frontend.
@@ -36,6 +41,14 @@ type Server struct {
 	framework framework.Framework
 	metrics   *metrics
 	report    *report.Engine
+	// accounts keeps staff users, sessions, tokens and the audit log;
+	// limiter holds back repeated failed sign-ins.
+	accounts *account.Store
+	limiter  *account.LoginLimiter
+	// intake stores responses with group commit; respondLimit rate-limits
+	// the respond routes in memory.
+	intake       *survey.Intake
+	respondLimit *addressLimiter
 }
 
 // Deps are the collaborators a Server is built from.
@@ -62,7 +75,14 @@ func New(cfg Config, d Deps) *Server {
 		surveys:   survey.NewStore(d.DB.Gorm),
 		framework: framework.BuiltIn(),
 		metrics:   newMetrics(d.DB),
+		accounts:  account.NewStore(d.DB.Gorm, d.Clock),
+		limiter:   account.NewLoginLimiter(d.Clock),
 	}
+	if cfg.RespondRate == 0 {
+		cfg.RespondRate, cfg.RespondBurst = defaultRespondRate, defaultRespondBurst
+	}
+	s.respondLimit = newAddressLimiter(cfg.RespondRate, cfg.RespondBurst, s.clock.Now)
+	s.intake = survey.NewIntake(s.surveys, d.DB.SQL, s.clock, survey.IntakeConfig{Framework: s.surveys.Framework})
 	s.report = report.New(s.surveys, s.clock, report.WithFramework(s.surveys.Framework))
 	s.e.HideBanner = true
 	s.e.HidePort = true
@@ -98,5 +118,7 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 // Shutdown stops background work that must finish cleanly (the intake's
 // pending group commit) after the HTTP server stopped taking requests.
 func (s *Server) Shutdown(ctx context.Context) {
-	_ = ctx
+	if err := s.intake.Close(ctx); err != nil {
+		s.log.Error("response intake did not finish", "err", err)
+	}
 }
