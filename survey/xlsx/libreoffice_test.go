@@ -1,4 +1,4 @@
-package xlsx
+package xlsx_test
 
 import (
 	"os"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/allypulse/allypulse/internal/testtools"
+	"github.com/allypulse/allypulse/survey/xlsx"
 )
 
 // TestLibreOfficeReadsWorkbook opens the workbook the way a person would,
@@ -19,18 +20,18 @@ func TestLibreOfficeReadsWorkbook(t *testing.T) {
 		t.Fatal(err)
 	}
 	sheets := testtools.XLSXToCSV(t, path)
-	for _, name := range []string{SheetSummary, SheetHeatmap, SheetCompetencies, SheetGaps, SheetBehaviours,
-		SheetBarriers, SheetTrend, SheetParticipation, SheetComments, SheetMethod} {
+	for _, name := range []string{xlsx.SheetSummary, xlsx.SheetHeatmap, xlsx.SheetCompetencies, xlsx.SheetGaps, xlsx.SheetBehaviours,
+		xlsx.SheetBarriers, xlsx.SheetTrend, xlsx.SheetParticipation, xlsx.SheetComments, xlsx.SheetMethod} {
 		if _, ok := sheets[name]; !ok {
 			t.Errorf("LibreOffice shows no sheet %q (got %d sheets)", name, len(sheets))
 		}
 	}
-	heat := strings.Join(findRow(sheets[SheetHeatmap], "Belonging"), "|")
+	heat := strings.Join(findRow(sheets[xlsx.SheetHeatmap], "Belonging"), "|")
 	if heat != "Belonging|71.25|75|65|fewer than 5|hidden to protect another group" {
 		t.Errorf("LibreOffice heatmap row %q", heat)
 	}
 	var comments []string
-	for _, r := range sheets[SheetComments] {
+	for _, r := range sheets[xlsx.SheetComments] {
 		if len(r) > 1 {
 			comments = append(comments, r[1])
 		}

@@ -1,4 +1,4 @@
-package xlsx
+package xlsx_test
 
 import (
 	"archive/zip"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
+	"github.com/allypulse/allypulse/survey/xlsx"
 	"github.com/allypulse/allypulse/survey/xlsx/xlsxtest"
 )
 
@@ -31,7 +32,7 @@ var hostile = []string{
 
 // fixture is a released view as the engine would return it: shown,
 // suppressed and secondarily suppressed cells, a flagged gap, three waves.
-func fixture() Input {
+func fixture() xlsx.Input {
 	closes := time.Date(2026, 3, 15, 17, 0, 0, 0, time.UTC)
 	sv := survey.Survey{ID: "s1", Title: "=Pulse Q1", Design: survey.Design{Demographics: []survey.Demographic{
 		{Key: "dept", Label: "Department", Options: []string{"Sales", "Ops", survey.PreferNotToSay}},
@@ -101,14 +102,14 @@ func fixture() Input {
 		items = append(items, report.CommentItem{Prompt: "better", Text: h})
 	}
 	comments := report.Comments{Meta: meta, Prompts: []report.Prompt{{Key: "better", Prompt: "What would make this a better place?"}}, Items: items}
-	return Input{Survey: sv, Wave: wave, Overall: overall, Breakdowns: []report.Release{dept}, Trend: trend, Comments: &comments}
+	return xlsx.Input{Survey: sv, Wave: wave, Overall: overall, Breakdowns: []report.Release{dept}, Trend: trend, Comments: &comments}
 }
 
-func build(t *testing.T, in Input) []byte {
+func build(t *testing.T, in xlsx.Input) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Build(&buf, in, in.Wave.ClosesAt.Add(time.Hour)); err != nil {
-		t.Fatalf("Build: %v", err)
+	if err := xlsx.Build(&buf, in, in.Wave.ClosesAt.Add(time.Hour)); err != nil {
+		t.Fatalf("xlsx.Build: %v", err)
 	}
 	return buf.Bytes()
 }
@@ -201,8 +202,8 @@ func open(t *testing.T, data []byte) *excelize.File {
 func TestBuildSheetsAndValues(t *testing.T) {
 	in := fixture()
 	x := open(t, build(t, in))
-	want := []string{SheetSummary, SheetHeatmap, SheetCompetencies, SheetGaps, SheetBehaviours, SheetBarriers,
-		SheetTrend, SheetParticipation, SheetComments, SheetMethod}
+	want := []string{xlsx.SheetSummary, xlsx.SheetHeatmap, xlsx.SheetCompetencies, xlsx.SheetGaps, xlsx.SheetBehaviours, xlsx.SheetBarriers,
+		xlsx.SheetTrend, xlsx.SheetParticipation, xlsx.SheetComments, xlsx.SheetMethod}
 	if got := x.GetSheetList(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
@@ -211,7 +212,7 @@ func TestBuildSheetsAndValues(t *testing.T) {
 			t.Errorf("sheet %s visible=%v err=%v", name, v, err)
 		}
 	}
-	rows, err := x.GetRows(SheetHeatmap, excelize.Options{RawCellValue: true})
+	rows, err := x.GetRows(xlsx.SheetHeatmap, excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,12 +230,12 @@ func TestBuildSheetsAndValues(t *testing.T) {
 		t.Errorf("heatmap Belonging row %q", bel)
 	}
 	// The suppressed cell has its own style.
-	plain, _ := x.GetCellStyle(SheetHeatmap, "C"+rowOf(rows, "Belonging"))
-	hid, _ := x.GetCellStyle(SheetHeatmap, "E"+rowOf(rows, "Belonging"))
+	plain, _ := x.GetCellStyle(xlsx.SheetHeatmap, "C"+rowOf(rows, "Belonging"))
+	hid, _ := x.GetCellStyle(xlsx.SheetHeatmap, "E"+rowOf(rows, "Belonging"))
 	if plain == hid {
 		t.Errorf("suppressed cell shares the style of a value")
 	}
-	crows, _ := x.GetRows(SheetComments, excelize.Options{RawCellValue: true})
+	crows, _ := x.GetRows(xlsx.SheetComments, excelize.Options{RawCellValue: true})
 	texts := map[string]bool{}
 	for _, r := range crows {
 		if len(r) > 1 {
