@@ -1,0 +1,229 @@
+package api
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io/fs"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/allypulse/allypulse/frontend"
+	"github.com/allypulse/allypulse/internal/testtools"
+	"github.com/allypulse/allypulse/survey"
+)
+
+// pageBudget is the most the employee page may weigh, gzip-compressed: HTML,
+// CSS and every script it loads.
+const pageBudget = 50 << 10
+
+func TestRespondPageWeight(t *testing.T) {
+	total := 0
+	for _, name := range []string{"respond.html", "respond.css", "respond.js", "dom.js"} {
+		b, err := fs.ReadFile(frontend.Files, "static/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var z bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+		_, _ = w.Write(b)
+		_ = w.Close()
+		t.Logf("%-13s %6d bytes, %5d gzipped", name, len(b), z.Len())
+		total += z.Len()
+	}
+	t.Logf("employee page: %d bytes gzipped (budget %d)", total, pageBudget)
+	if total > pageBudget {
+		t.Errorf("the employee page weighs %d bytes gzipped, over the %d budget", total, pageBudget)
+	}
+}
+
+func TestRespondPageNoInlineCode(t *testing.T) {
+	b, _ := fs.ReadFile(frontend.Files, "static/respond.html")
+	html := string(b)
+	if strings.Contains(html, "style=") || strings.Contains(html, "<style") || strings.Count(html, "<script") != strings.Count(html, "<script type=\"module\" src=") {
+		t.Error("respond.html has inline styles or scripts, which the CSP blocks")
+	}
+}
+
+// pageEnv serves the app on a real listener for Chromium.
+func pageEnv(t *testing.T) (*respondEnv, string, context.Context, func() []string) {
+	e := newRespondEnv(t, Config{RespondRate: -1})
+	ts := httptest.NewServer(e.srv)
+	t.Cleanup(ts.Close)
+	browser := testtools.NewBrowser(t)
+	errs := testtools.ConsoleErrors(t, browser)
+	return e, ts.URL, browser, errs
+}
+
+func run(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func evalInt(t *testing.T, ctx context.Context, js string) int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func textOf(t *testing.T, ctx context.Context, css string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func press(n int, key string) chromedp.Action[chromedp.Void] {
+	steps := make([]chromedp.Action[chromedp.Void], n)
+	for i := range steps {
+		steps[i] = chromedp.KeyEvent(key)
+	}
+	return chromedp.Steps(steps...)
+}
+
+// TestRespondPageKeyboardOnly answers the whole 30-item survey with Tab,
+// arrow keys and Space, reloads halfway, finds its answers kept, submits and
+// reaches the thank-you page.
+func TestRespondPageKeyboardOnly(t *testing.T) {
+	e, base, ctx, consoleErrors := pageEnv(t)
+	run(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
+
+	// Question 1 with arrows: Tab lands on the first option, three
+	// ArrowRight presses move to and select "Agree" (4).
+	run(t, ctx, chromedp.KeyEvent(kb.Tab), press(3, kb.ArrowRight))
+	// Questions 2..15: Tab to the question, Space selects its first option.
+	for i := 2; i <= 15; i++ {
+		run(t, ctx, chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(" "))
+	}
+	if n := evalInt(t, ctx, `document.querySelectorAll('input[type=radio]:checked').length`); n != 15 {
+		t.Fatalf("%d questions answered before reload, want 15", n)
+	}
+	progress := textOf(t, ctx, `#progress-text`)
+	if !strings.HasPrefix(progress, "15 of 30") {
+		t.Errorf("progress %q", progress)
+	}
+
+	run(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
+	if n := evalInt(t, ctx, `document.querySelectorAll('input[type=radio]:checked').length`); n != 15 {
+		t.Fatalf("%d answers kept after reload, want 15", n)
+	}
+	// Tab past the 15 answered questions (each group is one tab stop) and
+	// answer the rest: 16..30, the screen (question 20) with Yes.
+	run(t, ctx, press(15, kb.Tab))
+	for i := 16; i <= 30; i++ {
+		run(t, ctx, chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(" "))
+	}
+	// Demographics: Space picks Sales; ArrowDown picks the second gender.
+	run(t, ctx, chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(" "), chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.ArrowDown))
+	// The comment, then the submit button.
+	run(t, ctx, chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent("More mentoring please."), chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Enter))
+	run(t, ctx, chromedp.WaitVisible(chromedp.Search(`//h1[text()="Thank you"]`)))
+
+	if n := evalInt(t, ctx, `localStorage.length`); n != 0 {
+		t.Errorf("localStorage holds %d entries after submit", n)
+	}
+	rs, err := e.store.WaveResponses(context.Background(), e.wave.ID)
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("stored %d responses (%v)", len(rs), err)
+	}
+	r := rs[0]
+	if r.Answers[0] != survey.EncodeAnswer(4) || r.Answers[1] != survey.EncodeAnswer(1) || r.Answers[19] != 1 || r.Answers[28] != survey.EncodeAnswer(0) {
+		t.Errorf("answers %v", r.Answers)
+	}
+	for j, b := range r.Answers {
+		if b == survey.AnswerMissing {
+			t.Errorf("item %d unanswered", j)
+		}
+	}
+	if r.Demo[0] != 1 || r.Demo[1] != 2 {
+		t.Errorf("demographics %v", r.Demo)
+	}
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}
+
+func TestRespondPageScreenAndWarning(t *testing.T) {
+	e, base, ctx, _ := pageEnv(t)
+	run(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
+	visible := `[...document.querySelectorAll('fieldset[data-kind=q]')].filter(f => !f.hidden).length`
+	if n := evalInt(t, ctx, visible); n != 30 {
+		t.Fatalf("%d questions shown, want 30", n)
+	}
+	run(t, ctx, chromedp.Click(chromedp.CSS(`#q-screen_witnessed input[value="No"]`)))
+	if n := evalInt(t, ctx, visible); n != 26 {
+		t.Errorf("%d questions shown after No, want 26 (4 ally items hidden)", n)
+	}
+	text := textOf(t, ctx, `#progress-text`)
+	if !strings.HasPrefix(text, "1 of 26") {
+		t.Errorf("progress %q", text)
+	}
+	run(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#c-general`), "Ask Jane Smith, jane@example.com"),
+		chromedp.Click(chromedp.CSS(`#send`)),
+		chromedp.WaitVisible(chromedp.CSS(`#warning`)))
+	run(t, ctx, chromedp.Click(chromedp.CSS(`#warning button.primary`)), chromedp.WaitVisible(chromedp.Search(`//h1[text()="Thank you"]`)))
+	var bodies []string
+	e.db.Gorm.Table("comments").Pluck("body", &bodies)
+	if len(bodies) != 1 || bodies[0] != "Ask Jane Smith, "+survey.EmailPlaceholder {
+		t.Errorf("stored comments %q", bodies)
+	}
+}
+
+func TestRespondPageAccessibility(t *testing.T) {
+	e, base, ctx, consoleErrors := pageEnv(t)
+	check := func(state string) {
+		t.Helper()
+		for _, v := range testtools.RunAxe(t, ctx) {
+			t.Errorf("%s: %s", state, v)
+		}
+	}
+	run(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
+	check("initial")
+	run(t, ctx, chromedp.Click(chromedp.CSS(`#send`)), chromedp.WaitVisible(chromedp.CSS(`#summary`)))
+	check("error")
+	run(t, ctx,
+		chromedp.Click(chromedp.CSS(`#q-belonging_1 input[value="3"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#c-general`), "Call me on 0151 496 0000"),
+		chromedp.Click(chromedp.CSS(`#send`)),
+		chromedp.WaitVisible(chromedp.CSS(`#warning`)))
+	check("comment warning")
+	run(t, ctx, chromedp.Click(chromedp.CSS(`#warning button.primary`)), chromedp.WaitVisible(chromedp.Search(`//h1[text()="Thank you"]`)))
+	check("thank-you")
+	codes := e.invites(1, nil)
+	if rec := e.do("POST", "/api/v1/respond/"+codes[0], "application/json", submissionJSON(t, fullAnswers())); rec.Code != 201 {
+		t.Fatal(rec.Code)
+	}
+	for name, path := range map[string]string{"used": "/s/" + codes[0], "unknown": "/s/nosuchcode"} {
+		run(t, ctx, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+		title := textOf(t, ctx, `h1`)
+		if !map[string]bool{"You have already answered": name == "used", "This link does not work": name == "unknown"}[title] {
+			t.Errorf("%s code page: %q", name, title)
+		}
+		check(name)
+	}
+	e.setNow(e.wave.ClosesAt.Add(time.Hour))
+	run(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.Search(`//h1[text()="This survey is closed"]`)))
+	check("closed")
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}
