@@ -172,7 +172,7 @@ func (v *view) release() *Release {
 	known := false
 	for _, g := range groups {
 		c := stamp(g.Participation, g)
-		known = known || c.Value != nil
+		known = known || c.Value != nil || c.Suppressed
 		r.Participation.Groups = append(r.Participation.Groups, c)
 	}
 	if !known {

@@ -99,7 +99,8 @@ func (e *Engine) snapshot(ctx context.Context, l *layout, cw *cachedWave, inv in
 }
 
 // hold decides, cell by cell, between the fresh value and the last published
-// one: a cell whose respondents grew by 1..k−1 since its last publication
+// one: a cell whose respondents grew by 1..k−1 (k, also for sensitive cells,
+// whose values already need k_s respondents) since its last publication
 // keeps that value ("as of" its snapshot). So that a republished parent
 // cannot be differenced against held children, the held children of a
 // partition must together have grown by 0 or at least k; otherwise the
@@ -115,12 +116,7 @@ func hold(p *plan, fresh *computed, last *published) []cellValues {
 	prev := make([]*cellValues, n)
 	delta := make([]int, n)
 	held := make([]bool, n)
-	th := make([]int, n)
-	for _, t := range p.tables {
-		for c := t.base; c < t.base+t.size; c++ {
-			th[c] = t.th
-		}
-	}
+	k := p.l.th.K
 	for c := 0; c < n; c++ {
 		pv := last.cells[fresh.cells[c].Key]
 		if pv == nil || pv.Count.Suppressed {
@@ -128,7 +124,7 @@ func hold(p *plan, fresh *computed, last *published) []cellValues {
 		}
 		prev[c] = pv
 		delta[c] = fresh.cells[c].Respondents - pv.Respondents
-		held[c] = delta[c] > 0 && delta[c] < th[c]
+		held[c] = delta[c] > 0 && delta[c] < k
 	}
 	parts := p.partitions()
 	for changed := true; changed; {
@@ -143,7 +139,7 @@ func hold(p *plan, fresh *computed, last *published) []cellValues {
 					sum += delta[c]
 				}
 			}
-			if sum == 0 || sum >= pt.th {
+			if sum == 0 || sum >= k {
 				continue
 			}
 			next := -1

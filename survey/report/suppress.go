@@ -66,10 +66,12 @@ func suppress(p *plan, n, mass []int32, floor int) []uint8 {
 
 // protect applies the sibling and remainder rules to one partition and
 // reports whether it hid another cell. A hidden parent hides all children.
-// Otherwise, when any child is hidden, the next-smallest children are hidden
-// until at least two children and at least th respondents are hidden (or
-// every child is); and every shown child C needs n(parent) − n(C) to be 0 or
-// at least th.
+// Otherwise, when any non-empty child is hidden, the next-smallest non-empty
+// children are hidden until at least two non-empty children and at least th
+// respondents are hidden; and every shown child C needs n(parent) − n(C) to
+// be 0 or at least th. Empty children are hidden like small ones (a group of
+// 0 looks like a group of 1..k−1) but protect nobody, so they do not count:
+// an attacker may know that a combination is empty.
 func protect(st []uint8, n []int32, pt partition, th int) bool {
 	changed := false
 	if st[pt.parent] != shown {
@@ -82,17 +84,15 @@ func protect(st []uint8, n []int32, pt partition, th int) bool {
 		return changed
 	}
 	for {
-		hidden, sum := 0, 0
-		for _, c := range pt.children {
-			if st[c] != shown {
-				hidden++
-				sum += int(n[c])
-			}
-		}
 		for _, c := range pt.children {
 			if rem := int(n[pt.parent]) - int(n[c]); st[c] == shown && rem > 0 && rem < th {
 				st[c] = secondary
 				changed = true
+			}
+		}
+		hidden, sum := 0, 0
+		for _, c := range pt.children {
+			if st[c] != shown && n[c] > 0 {
 				hidden++
 				sum += int(n[c])
 			}
@@ -102,7 +102,7 @@ func protect(st []uint8, n []int32, pt partition, th int) bool {
 		}
 		next := -1
 		for _, c := range pt.children {
-			if st[c] == shown && (next < 0 || n[c] < n[next]) {
+			if st[c] == shown && n[c] > 0 && (next < 0 || n[c] < n[next]) {
 				next = c
 			}
 		}
