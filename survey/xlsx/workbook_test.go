@@ -21,14 +21,7 @@ import (
 func f(v float64) *float64 { return &v }
 
 // hostile are comments written to attack whoever opens the export.
-var hostile = []string{
-	`=HYPERLINK("http://x","y")`,
-	`+cmd|' /C calc'!A0`,
-	`@SUM(1+1)`,
-	`-2+3`,
-	"\t=1+1",
-	"\r=1+1",
-}
+var hostile = xlsxtest.HostileComments
 
 // fixture is a released view as the engine would return it: shown,
 // suppressed and secondarily suppressed cells, a flagged gap, three waves.
