@@ -25,7 +25,8 @@ type Config struct {
 	// BodyLimit caps request bodies, e.g. "1M".
 	BodyLimit string
 	// RespondRate limits the respond routes per client address, in requests
-	// per second with a burst of RespondBurst (0: 10/s, burst 60; < 0: off).
+	// per second with a burst of RespondBurst (0: 10/s; burst 0: the larger
+	// of 60 and six seconds' worth; rate < 0: off).
 	RespondRate  float64
 	RespondBurst int
 }
@@ -79,7 +80,10 @@ func New(cfg Config, d Deps) *Server {
 		limiter:   account.NewLoginLimiter(d.Clock),
 	}
 	if cfg.RespondRate == 0 {
-		cfg.RespondRate, cfg.RespondBurst = defaultRespondRate, defaultRespondBurst
+		cfg.RespondRate = defaultRespondRate
+	}
+	if cfg.RespondBurst == 0 {
+		cfg.RespondBurst = max(defaultRespondBurst, int(6*cfg.RespondRate))
 	}
 	s.respondLimit = newAddressLimiter(cfg.RespondRate, cfg.RespondBurst, s.clock.Now)
 	s.intake = survey.NewIntake(s.surveys, d.DB.SQL, s.clock, survey.IntakeConfig{Framework: s.surveys.Framework})

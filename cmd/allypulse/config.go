@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -19,6 +20,9 @@ type config struct {
 	AdminPassword string
 	LogFormat     string
 	Demo          bool
+	// RespondRate is the respond routes' limit per client address in
+	// requests per second; 0 takes the default, "off" (-1) disables it.
+	RespondRate float64
 }
 
 // configError names the variable at fault; run prints it on one line.
@@ -44,6 +48,15 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer, nam
 		AdminEmail:    getenv("ALLYPULSE_ADMIN_EMAIL"),
 		AdminPassword: getenv("ALLYPULSE_ADMIN_PASSWORD"),
 		LogFormat:     env("ALLYPULSE_LOG_FORMAT", "text"),
+	}
+	if v := getenv("ALLYPULSE_RESPOND_RATE"); v == "off" {
+		c.RespondRate = -1
+	} else if v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r <= 0 {
+			return c, nil, &configError{"ALLYPULSE_RESPOND_RATE", fmt.Sprintf("%q is not a positive number of requests per second, or off", v)}
+		}
+		c.RespondRate = r
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)

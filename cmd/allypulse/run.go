@@ -112,7 +112,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stderr io.Writer) 
 			return 1
 		}
 	}
-	srv := api.New(api.Config{BaseURL: cfg.BaseURL}, api.Deps{DB: d, Log: log, Clock: clock})
+	srv := api.New(api.Config{BaseURL: cfg.BaseURL, RespondRate: cfg.RespondRate}, api.Deps{DB: d, Log: log, Clock: clock})
 	bg, stopBG := context.WithCancel(ctx)
 	defer stopBG()
 	srv.Start(bg)
