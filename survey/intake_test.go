@@ -40,7 +40,7 @@ func testDesign() Design {
 
 // openTestDB opens a migrated database: SQLite in a temporary directory, or a
 // fresh PostgreSQL schema when pg is true.
-func openTestDB(t *testing.T, pg bool) *db.DB {
+func openTestDB(t testing.TB, pg bool) *db.DB {
 	t.Helper()
 	dsn := filepath.Join(t.TempDir(), "test.db")
 	if pg {
@@ -58,7 +58,7 @@ func openTestDB(t *testing.T, pg bool) *db.DB {
 	return d
 }
 
-func newIntakeFixture(t *testing.T, pg bool) *intakeFixture {
+func newIntakeFixture(t testing.TB, pg bool) *intakeFixture {
 	t.Helper()
 	ctx := context.Background()
 	d := openTestDB(t, pg)
