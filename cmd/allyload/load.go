@@ -60,7 +60,9 @@ func measure(ctx context.Context, o options, log *slog.Logger, out io.Writer) er
 			return err
 		}
 		if !o.Keep {
-			defer func() { _ = d.Gorm.WithContext(context.Background()).Exec("DELETE FROM surveys WHERE id = ?", sv.ID).Error }()
+			defer func() {
+				_ = d.Gorm.WithContext(context.Background()).Exec("DELETE FROM surveys WHERE id = ?", sv.ID).Error
+			}()
 		}
 		srv := api.New(api.Config{RespondRate: -1}, api.Deps{DB: d, Log: log})
 		stopServer, addr, err := serve(srv)
