@@ -2,6 +2,8 @@ package xlsx
 
 import (
 	"context"
+	"errors"
+	"sync"
 
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
@@ -27,7 +29,9 @@ type Request struct {
 
 // Collect gathers the released views of a workbook: the wave without a
 // breakdown, one view per dimension, the trend and, when asked, the
-// comments. Each view goes through the release step like any API call.
+// comments. Each view goes through the release step like any API call. The
+// first view runs alone (it loads the wave into the engine's cache), the
+// others side by side.
 func Collect(ctx context.Context, r Releaser, surveys *survey.Store, req Request) (Input, error) {
 	var in Input
 	sv, err := surveys.GetSurvey(ctx, req.SurveyID)
@@ -41,24 +45,45 @@ func Collect(ctx context.Context, r Releaser, surveys *survey.Store, req Request
 	// Pin the wave the first view resolved, so that every view describes
 	// the same wave even if another opens meanwhile.
 	wave := overall.Wave
-	in = Input{Survey: sv, Overall: *overall}
-	for _, dim := range req.By {
-		rel, err := r.Release(ctx, req.SurveyID, report.Query{Wave: wave, By: dim})
-		if err != nil {
-			return in, err
-		}
-		in.Breakdowns = append(in.Breakdowns, *rel)
+	in = Input{Survey: sv, Overall: *overall, Breakdowns: make([]report.Release, len(req.By))}
+	var trend *report.Trend
+	jobs := []func() error{
+		func() (err error) { trend, err = r.Trend(ctx, req.SurveyID, report.Query{}); return err },
 	}
-	trend, err := r.Trend(ctx, req.SurveyID, report.Query{})
-	if err != nil {
+	for i, dim := range req.By {
+		jobs = append(jobs, func() error {
+			rel, err := r.Release(ctx, req.SurveyID, report.Query{Wave: wave, By: dim})
+			if err == nil {
+				in.Breakdowns[i] = *rel
+			}
+			return err
+		})
+	}
+	if req.Comments {
+		jobs = append(jobs, func() (err error) {
+			in.Comments, err = r.Comments(ctx, req.SurveyID, report.Query{Wave: wave})
+			return err
+		})
+	}
+	if err := runAll(jobs); err != nil {
 		return in, err
 	}
 	in.Trend = *trend
-	if req.Comments {
-		if in.Comments, err = r.Comments(ctx, req.SurveyID, report.Query{Wave: wave}); err != nil {
-			return in, err
-		}
-	}
 	in.Wave, err = surveys.WaveByNumber(ctx, req.SurveyID, wave)
 	return in, err
+}
+
+// runAll runs the jobs side by side and returns their errors joined.
+func runAll(jobs []func() error) error {
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	for i, job := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = job()
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
