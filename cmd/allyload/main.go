@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 )
@@ -36,6 +37,7 @@ type options struct {
 	Warmup   time.Duration
 	Echo     bool
 	Keep     bool
+	Profile  string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -50,12 +52,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.Warmup, "warmup", time.Second, "unmeasured time before measuring")
 	fs.BoolVar(&o.Echo, "echo", true, "also measure a trivial echo handler as a baseline")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temporary survey and its responses")
+	fs.StringVar(&o.Profile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if o.URL == "" && o.DSN == "" || o.URL != "" && o.Code == "" || o.Clients < 1 {
 		fmt.Fprintln(stderr, "allyload: give --db DSN, or --url URL --code SLUG (and --db DSN to check stored == acknowledged)")
 		return 2
+	}
+	if o.Profile != "" {
+		f, err := os.Create(o.Profile)
+		if err != nil {
+			fmt.Fprintln(stderr, "allyload:", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, "allyload:", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if err := measure(ctx, o, log, stdout); err != nil {

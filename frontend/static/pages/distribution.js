@@ -1,0 +1,135 @@
+// pages/distribution.js: the Distribution part of the survey detail page:
+// the wave's open link, invite-code batches (shown once, downloadable as CSV
+// for a mail merge) and per-batch counts under the anonymity rules.
+//
+// survey.js calls renderDistribution(container, survey, waves) for its
+// <section id="distribution">. survey needs id, anonymity.min_group_size and
+// demographics [{key, label, options}] (or design.demographics); waves are
+// [{number, status}] in order.
+import { h, clear } from '../dom.js';
+import { get, post } from '../api.js';
+
+const fmtDate = (s) => (s ? new Date(s).toLocaleDateString(undefined, { dateStyle: 'medium' }) : '');
+
+function demographicsOf(survey) {
+  return survey.demographics || (survey.design && survey.design.demographics) || [];
+}
+
+function kOf(survey) {
+  return (survey.anonymity && survey.anonymity.min_group_size) || 5;
+}
+
+function usedText(b) {
+  if (b.suppressed) return b.reason || 'fewer than k used';
+  return b.used_at_least ? `at least ${b.used}` : String(b.used);
+}
+
+function segmentText(seg) {
+  const parts = Object.entries(seg || {}).map(([k, v]) => `${k}: ${v}`);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+function csvOf(codes) {
+  return ['code,link', ...codes.map((c) => `${c.code},${c.link}`)].join('\r\n') + '\r\n';
+}
+
+export function renderDistribution(container, survey, waves) {
+  clear(container);
+  const usable = (waves || []).filter((w) => w.status !== 'closed');
+  const chosen = usable.find((w) => w.status === 'open') || usable[usable.length - 1] || (waves || [])[waves.length - 1];
+  container.append(h('h2', { id: 'distribution-title' }, 'Distribution'));
+  if (!chosen) {
+    container.append(h('p', { class: 'muted' }, 'Launch the survey to get its open link and invite codes.'));
+    return;
+  }
+  let wave = chosen.number;
+  const linkBox = h('div', {});
+  const batchesBox = h('div', {});
+  const created = h('div', { 'aria-live': 'polite' });
+
+  const select = h('select', { id: 'dist-wave' },
+    (waves || []).map((w) => h('option', { value: String(w.number), selected: w.number === wave }, `Wave ${w.number} (${w.status})`)));
+  select.addEventListener('change', () => { wave = Number(select.value); clear(created); refresh(); });
+
+  const k = kOf(survey);
+  const count = h('input', { id: 'dist-count', type: 'number', min: '1', max: '10000', value: '50', required: true });
+  const segmentSelects = demographicsOf(survey).map((d) => {
+    const id = `dist-seg-${d.key}`;
+    const s = h('select', { id, dataset: { key: d.key } },
+      h('option', { value: '' }, 'Not set'), (d.options || []).map((o) => h('option', { value: o }, o)));
+    return h('div', { class: 'field' }, h('label', { for: id }, d.label || d.key), s);
+  });
+  const errorBox = h('div', { class: 'error', role: 'alert' });
+  const form = h('form', { class: 'card', novalidate: true },
+    h('h3', {}, 'Invite codes'),
+    h('p', { class: 'muted' },
+      'Each code answers once. Codes are shown only now and stored only as hashes, so download them before leaving this page. ',
+      `A batch with segment attributes must hold at least ${k} codes; its attributes are copied to every response made with its codes.`),
+    h('div', { class: 'field' }, h('label', { for: 'dist-count' }, 'Number of codes'), count),
+    segmentSelects.length ? h('fieldset', {}, h('legend', {}, 'Segment attributes (optional)'), segmentSelects) : null,
+    errorBox,
+    h('button', { type: 'submit', class: 'primary' }, 'Create codes'));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clear(errorBox);
+    const segment = {};
+    for (const s of form.querySelectorAll('select[data-key]')) if (s.value) segment[s.dataset.key] = s.value;
+    try {
+      const res = await post(`/api/v1/surveys/${encodeURIComponent(survey.id)}/waves/${wave}/invites`, { count: Number(count.value), segment });
+      showCodes(res);
+      refresh();
+    } catch (err) {
+      const msgs = err.fields && err.fields.length ? err.fields.map((f) => `${f.field}: ${f.message}`) : [err.message];
+      errorBox.append(h('ul', {}, msgs.map((m) => h('li', {}, m))));
+    }
+  });
+
+  function showCodes(res) {
+    const blob = new Blob([csvOf(res.codes)], { type: 'text/csv' });
+    const a = h('a', { href: URL.createObjectURL(blob), download: `invites-wave${wave}-${res.batch.id}.csv`, class: 'button' }, `Download ${res.codes.length} codes as CSV`);
+    clear(created).append(h('div', { class: 'card' },
+      h('p', {}, h('strong', {}, `${res.codes.length} codes created. `), 'They will not be shown again.'),
+      a,
+      h('details', {}, h('summary', {}, 'Show the codes'),
+        h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Code'), h('th', { scope: 'col' }, 'Link'))),
+          h('tbody', {}, res.codes.slice(0, 200).map((c) => h('tr', {}, h('td', {}, c.code), h('td', {}, c.link))))),
+        res.codes.length > 200 ? h('p', { class: 'muted' }, 'Only the first 200 are listed; the CSV holds all of them.') : null)));
+  }
+
+  async function refresh() {
+    clear(linkBox);
+    clear(batchesBox);
+    try {
+      const link = await get(`/api/v1/surveys/${encodeURIComponent(survey.id)}/link?wave=${wave}`);
+      const url = link.url || link.link || '';
+      if (url) {
+        const input = h('input', { id: 'dist-link', type: 'text', readonly: true, value: url, class: 'wide' });
+        const copy = h('button', { type: 'button' }, 'Copy link');
+        copy.addEventListener('click', async () => {
+          try { await navigator.clipboard.writeText(url); copy.textContent = 'Copied'; } catch { input.select(); }
+        });
+        linkBox.append(h('div', { class: 'field' }, h('label', { for: 'dist-link' }, 'Open link: anyone who has it can answer'), input, copy));
+      }
+    } catch { /* the link is optional here: the invite part still works */ }
+    try {
+      const { batches } = await get(`/api/v1/surveys/${encodeURIComponent(survey.id)}/waves/${wave}/invites`);
+      if (!batches.length) {
+        batchesBox.append(h('p', { class: 'muted' }, 'No invite batches for this wave yet.'));
+        return;
+      }
+      batchesBox.append(
+        h('table', {},
+          h('caption', {}, `Invite batches of wave ${wave}. Used counts below ${k} are hidden, and while the wave is open they move only in steps of ${k}, so nobody can tell who has answered.`),
+          h('thead', {}, h('tr', {}, ['Created', 'Segment', 'Issued', 'Used'].map((c) => h('th', { scope: 'col' }, c)))),
+          h('tbody', {}, batches.map((b) => h('tr', {},
+            h('td', {}, fmtDate(b.created_at)), h('td', {}, segmentText(b.segment)),
+            h('td', {}, String(b.issued)), h('td', {}, usedText(b)))))));
+    } catch (err) {
+      batchesBox.append(h('p', { class: 'error' }, `Could not load the invite batches: ${err.message}`));
+    }
+  }
+
+  container.append(h('div', { class: 'field' }, h('label', { for: 'dist-wave' }, 'Wave'), select), linkBox, form, created,
+    h('h3', {}, 'Batches'), batchesBox);
+  refresh();
+}
