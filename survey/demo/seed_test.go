@@ -1,0 +1,170 @@
+package demo_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/allypulse/allypulse/internal/testtools"
+	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/survey/db"
+	"github.com/allypulse/allypulse/survey/demo"
+	"github.com/allypulse/allypulse/survey/framework"
+	"github.com/allypulse/allypulse/survey/report"
+)
+
+// openDB opens a fresh SQLite file, or a fresh PostgreSQL schema when
+// postgres is true.
+func openDB(t *testing.T, postgres bool) *db.DB {
+	t.Helper()
+	ctx := context.Background()
+	dsn := filepath.Join(t.TempDir(), "demo.db")
+	if postgres {
+		dsn = testtools.FreshPostgresSchema(t, testtools.Postgres(t))
+	}
+	d, err := db.Open(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestPopulationAndAnswersAreDeterministic(t *testing.T) {
+	fw := framework.BuiltIn()
+	items := demo.Draft(time.Now()).Items
+	a, b := demo.Population(demo.DefaultSeed), demo.Population(demo.DefaultSeed)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("two populations from one seed differ")
+	}
+	if len(a) < 400 {
+		t.Fatalf("population of %d; want at least 400 employees", len(a))
+	}
+	for n := 1; n <= demo.Waves; n++ {
+		x := demo.WaveSubmissions(demo.DefaultSeed, fw, items, a, n)
+		y := demo.WaveSubmissions(demo.DefaultSeed, fw, items, b, n)
+		if !reflect.DeepEqual(x, y) {
+			t.Fatalf("wave %d: two draws from one seed differ", n)
+		}
+	}
+	if reflect.DeepEqual(demo.Population(1), a) {
+		t.Fatal("another seed gives the same population")
+	}
+}
+
+func TestFirstWaveOpensLeavesWaveThreeOpen(t *testing.T) {
+	for day := 1; day <= 31; day++ {
+		now := time.Date(2026, time.March, day, 7, 30, 0, 0, time.UTC)
+		sc := survey.Schedule{Cadence: survey.CadenceMonthly, OpensAt: demo.FirstWaveOpens(now), WaveDays: 14}
+		w := survey.Wave{}
+		w.OpensAt, w.ClosesAt = survey.WaveTimes(sc, 3)
+		if w.Status(now) != survey.WaveOpen {
+			t.Errorf("now %s: wave 3 is %s (%s–%s)", now.Format(time.DateOnly), w.Status(now), w.OpensAt, w.ClosesAt)
+		}
+		w.OpensAt, w.ClosesAt = survey.WaveTimes(sc, 2)
+		if w.Status(now) != survey.WaveClosed {
+			t.Errorf("now %s: wave 2 is %s", now.Format(time.DateOnly), w.Status(now))
+		}
+	}
+}
+
+func TestSeedFillsThreeWavesThroughIntake(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { checkSeed(t, openDB(t, false)) })
+	if os.Getenv(testtools.PostgresEnv) != "" || testtools.InCI() {
+		t.Run("postgres", func(t *testing.T) { checkSeed(t, openDB(t, true)) })
+	}
+}
+
+func checkSeed(t *testing.T, d *db.DB) {
+	ctx := context.Background()
+	now := time.Now().UTC()
+	res, err := demo.Seed(ctx, d, demo.Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("responses %v of %v invited, %d comments", res.Responses, res.Invited, res.Comments)
+	if len(res.Responses) != demo.Waves {
+		t.Fatalf("waves filled: %d", len(res.Responses))
+	}
+	store := survey.NewStore(d.Gorm)
+	waves, err := store.Waves(ctx, res.SurveyID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[int]string{}
+	for _, w := range waves {
+		statuses[w.Number] = w.Status(now)
+	}
+	if statuses[1] != survey.WaveClosed || statuses[2] != survey.WaveClosed || statuses[3] != survey.WaveOpen {
+		t.Fatalf("wave statuses %v; want 1 and 2 closed, 3 open", statuses)
+	}
+	for i, n := range res.Responses {
+		w, err := store.WaveByNumber(ctx, res.SurveyID, i+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := store.CountResponses(ctx, w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stored != n {
+			t.Errorf("wave %d: %d responses stored, %d submitted", i+1, stored, n)
+		}
+		rate := float64(n) / float64(res.Invited[i])
+		if rate < 0.70 || rate > 0.88 {
+			t.Errorf("wave %d: participation %.2f outside 0.70–0.88", i+1, rate)
+		}
+	}
+	if last := res.Responses[demo.Waves-1]; last < 400 {
+		t.Errorf("latest wave has %d respondents; want at least 400", last)
+	}
+	if res.Comments < 24 {
+		t.Errorf("%d comments; want a few dozen", res.Comments)
+	}
+
+	// The results engine sees a suppressed Legal department and a gap.
+	eng := report.New(store, survey.ClockFunc(func() time.Time { return now }))
+	rel, err := eng.Release(ctx, res.SurveyID, report.Query{Wave: 2, By: demo.DimDepartment})
+	if err != nil {
+		t.Fatal(err)
+	}
+	legal := false
+	for _, g := range rel.Groups {
+		if g.Option == demo.LegalDepartment {
+			legal = true
+			if !g.Count.Suppressed {
+				t.Errorf("Legal is shown with n=%d; want it suppressed", g.Count.N)
+			}
+		}
+	}
+	if !legal {
+		t.Error("no Legal group in the department breakdown")
+	}
+	gaps, err := eng.Gaps(ctx, res.SurveyID, report.Query{Wave: 2, By: demo.DimGender})
+	if err != nil {
+		t.Fatal(err)
+	}
+	flagged := 0
+	for _, r := range gaps.Rows {
+		for _, c := range r.Groups {
+			if c.Flagged {
+				flagged++
+			}
+		}
+	}
+	if flagged == 0 {
+		t.Error("no flagged gap by gender; the demo's built-in gaps do not show")
+	}
+
+	// A second seed adds nothing.
+	if _, err := demo.Seed(ctx, d, demo.Options{Now: now}); !errors.Is(err, demo.ErrNotEmpty) {
+		t.Fatalf("second seed: %v; want ErrNotEmpty", err)
+	}
+}
