@@ -16,16 +16,7 @@ func bootstrapAdmin(ctx context.Context, cfg config, d *db.DB, clock survey.Cloc
 	return nil
 }
 
-func seedDemo(ctx context.Context, cfg config, d *db.DB, clock survey.Clock, log *slog.Logger) error {
-	return nil
-}
-
 func userCommand(ctx context.Context, cfg config, args []string, log *slog.Logger, stdin io.Reader, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "allypulse: user: not available yet")
-	return 1
-}
-
-func demoCommand(ctx context.Context, cfg config, log *slog.Logger, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "allypulse: demo: not available yet")
 	return 1
 }

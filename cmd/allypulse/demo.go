@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/survey/account"
+	"github.com/allypulse/allypulse/survey/db"
+	"github.com/allypulse/allypulse/survey/demo"
+)
+
+// seedDemo fills an empty database with the demo organisation before
+// serve --demo starts listening. A database that already holds surveys is
+// left alone, so starting twice adds nothing; the sign-in details are logged
+// either way while the demo accounts exist.
+func seedDemo(ctx context.Context, cfg config, d *db.DB, clock survey.Clock, log *slog.Logger) error {
+	res, err := demo.Seed(ctx, d, demo.Options{Now: clock.Now(), Log: log})
+	switch {
+	case errors.Is(err, demo.ErrNotEmpty):
+		log.Info("demo: the database already holds surveys; nothing added")
+	case err != nil:
+		return err
+	default:
+		log.Info("demo organisation created", "survey", res.SurveyID, "responses", fmt.Sprint(res.Responses))
+	}
+	present, err := demoAccountsExist(ctx, d, clock)
+	if err != nil || !present {
+		return err
+	}
+	for _, c := range demo.Credentials() {
+		log.Info("demo sign-in", "role", c.Role, "email", c.Email, "password", c.Password)
+	}
+	log.Info("demo dashboard", "url", cfg.BaseURL+"/app/results")
+	return nil
+}
+
+// demoAccountsExist reports whether the demo's lead account is present.
+func demoAccountsExist(ctx context.Context, d *db.DB, clock survey.Clock) (bool, error) {
+	users, err := account.NewStore(d.Gorm, clock).Users(ctx)
+	if err != nil {
+		return false, err
+	}
+	lead := demo.Credentials()[1].Email
+	for _, u := range users {
+		if u.Email == lead {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// demoCommand is `allypulse demo`: it fills the database and says how to
+// look at it.
+func demoCommand(ctx context.Context, cfg config, log *slog.Logger, stdout, stderr io.Writer) int {
+	d, err := openDB(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintln(stderr, "allypulse:", err)
+		return 1
+	}
+	defer d.Close()
+	res, err := demo.Seed(ctx, d, demo.Options{Now: survey.SystemClock{}.Now(), Log: log})
+	if errors.Is(err, demo.ErrNotEmpty) {
+		fmt.Fprintf(stdout, "The database %s already holds surveys; the demo fills an empty database only. Nothing was added.\n", cfg.Database)
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "allypulse: demo:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Demo organisation created in %s: %d employees, %d pulse waves.\n", cfg.Database, demo.Headcount(), len(res.Responses))
+	for i, n := range res.Responses {
+		fmt.Fprintf(stdout, "  wave %d: %d responses from %d invitations\n", i+1, n, res.Invited[i])
+	}
+	fmt.Fprintf(stdout, "  %d comments\n\nSign in (demo accounts, for trying Allypulse out only):\n", res.Comments)
+	printCredentials(stdout)
+	fmt.Fprintf(stdout, "\nStart the server with `allypulse serve` and open %s/app/results\n", cfg.BaseURL)
+	return 0
+}
+
+func printCredentials(w io.Writer) {
+	for _, c := range demo.Credentials() {
+		fmt.Fprintf(w, "  %-10s %-30s password: %s\n", c.Role, c.Email, c.Password)
+	}
+}
