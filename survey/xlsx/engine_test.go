@@ -21,10 +21,19 @@ import (
 )
 
 // openDB opens a migrated SQLite database in a temporary directory.
-func openDB(t testing.TB) *db.DB {
+func openDB(t testing.TB) *db.DB { return openDialect(t, db.SQLite) }
+
+// openDialect opens a migrated database: SQLite in a temporary directory,
+// or a fresh schema of ALLYPULSE_TEST_POSTGRES (skipped when unset outside
+// CI).
+func openDialect(t testing.TB, dialect string) *db.DB {
 	t.Helper()
 	ctx := context.Background()
-	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "export.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	dsn := filepath.Join(t.TempDir(), "export.db")
+	if dialect == db.Postgres {
+		dsn = testtools.FreshPostgresSchema(t, testtools.Postgres(t))
+	}
+	d, err := db.Open(ctx, dsn, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +105,12 @@ func excelGrid(t *testing.T, data []byte) xlsxtest.Grid {
 // views, the hygiene rules and the hostile comments; under CI (or with
 // LibreOffice installed) it also checks LibreOffice's reading of the file.
 func TestWorkbookFromEngine(t *testing.T) {
-	d := openDB(t)
+	for _, dialect := range []string{db.SQLite, db.Postgres} {
+		t.Run(dialect, func(t *testing.T) { testWorkbookFromEngine(t, openDialect(t, dialect)) })
+	}
+}
+
+func testWorkbookFromEngine(t *testing.T, d *db.DB) {
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	seed := xlsxtest.Seed(t, d, now, xlsxtest.Spec{Responses: []int{160, 200, 240}, Comments: xlsxtest.HostileComments, Seed: 1})
 	store := survey.NewStore(d.Gorm)
