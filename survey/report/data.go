@@ -2,9 +2,8 @@ package report
 
 import (
 	"context"
+	"database/sql"
 	"sync"
-
-	"github.com/allypulse/allypulse/survey"
 )
 
 // waveData holds a wave's responses decoded into two flat arrays: answers
@@ -22,15 +21,43 @@ func (d *waveData) row(r int) (demo, answers []byte) {
 	return d.demo[r*d.dims : (r+1)*d.dims], d.answers[r*d.items : (r+1)*d.items]
 }
 
-// decode flattens responses; short blobs are padded with "missing".
-func decode(rs []survey.Response, items, dims int) *waveData {
-	d := &waveData{n: len(rs), items: items, dims: dims,
-		answers: make([]byte, len(rs)*items), demo: make([]byte, len(rs)*dims)}
-	for i, r := range rs {
-		copy(d.answers[i*items:(i+1)*items], r.Answers)
-		copy(d.demo[i*dims:(i+1)*dims], r.Demo)
+// readWave scans a wave's compact blobs straight into the flat arrays (the
+// hot path of a cold read: no per-response allocation). Short blobs are
+// padded with "missing"; sizeHint preallocates.
+func readWave(ctx context.Context, sqlDB *sql.DB, dialect, waveID string, items, dims, sizeHint int) (*waveData, error) {
+	q := "SELECT demo, answers FROM responses WHERE wave_id = ?"
+	if dialect == "postgres" {
+		q = "SELECT demo, answers FROM responses WHERE wave_id = $1"
 	}
-	return d
+	rows, err := sqlDB.QueryContext(ctx, q, waveID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	d := &waveData{items: items, dims: dims,
+		answers: make([]byte, 0, sizeHint*items), demo: make([]byte, 0, sizeHint*dims)}
+	var demo, answers sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&demo, &answers); err != nil {
+			return nil, err
+		}
+		d.demo = appendPadded(d.demo, demo, dims)
+		d.answers = appendPadded(d.answers, answers, items)
+		d.n++
+	}
+	return d, rows.Err()
+}
+
+// appendPadded appends exactly n bytes of b to dst, padding with zeros.
+func appendPadded(dst, b []byte, n int) []byte {
+	if len(b) > n {
+		b = b[:n]
+	}
+	dst = append(dst, b...)
+	for i := len(b); i < n; i++ {
+		dst = append(dst, 0)
+	}
+	return dst
 }
 
 // cacheSize is how many decoded waves the engine keeps in memory.
@@ -43,17 +70,23 @@ type waveCache struct {
 	mu    sync.Mutex
 	waves map[string]*cachedWave
 	tick  int
+	// snaps holds the newest decoded snapshot per wave.
+	snaps map[string]*published
 }
 
 type cachedWave struct {
 	count int
 	data  *waveData
 	used  int
-	// results memoises computed cells per plan key at this count.
+	// results memoises computed cells per plan key at this count; pops
+	// memoises population statistics per population cell key.
 	results map[string]*computed
+	pops    map[string]*popValues
 }
 
-func newWaveCache() *waveCache { return &waveCache{waves: map[string]*cachedWave{}} }
+func newWaveCache() *waveCache {
+	return &waveCache{waves: map[string]*cachedWave{}, snaps: map[string]*published{}}
+}
 
 // get returns the cached wave when its count matches.
 func (c *waveCache) get(waveID string, count int) *cachedWave {
@@ -82,7 +115,7 @@ func (c *waveCache) put(waveID string, count int, data *waveData) *cachedWave {
 		delete(c.waves, oldest)
 	}
 	c.tick++
-	w := &cachedWave{count: count, data: data, used: c.tick, results: map[string]*computed{}}
+	w := &cachedWave{count: count, data: data, used: c.tick, results: map[string]*computed{}, pops: map[string]*popValues{}}
 	c.waves[waveID] = w
 	return w
 }
@@ -104,22 +137,55 @@ func (c *waveCache) remember(w *cachedWave, key string, r *computed) {
 	w.results[key] = r
 }
 
-// load returns wave w's decoded responses, from the cache when the count in
-// the database still matches.
-func (e *Engine) load(ctx context.Context, l *layout) (*cachedWave, error) {
-	count, err := e.store.CountResponses(ctx, l.wave.ID)
-	if err != nil {
-		return nil, err
-	}
+// load returns the wave's decoded responses, from the cache when count (the
+// number of responses in the database) still matches.
+func (e *Engine) load(ctx context.Context, l *layout, count int) (*cachedWave, error) {
 	if w := e.cache.get(l.wave.ID, count); w != nil {
 		return w, nil
 	}
-	rs, err := e.store.WaveResponses(ctx, l.wave.ID)
+	sqlDB, err := e.store.DB().DB()
+	if err != nil {
+		return nil, err
+	}
+	data, err := readWave(ctx, sqlDB, e.store.DB().Dialector.Name(), l.wave.ID, len(l.items), len(l.dims), count)
 	if err != nil {
 		return nil, err
 	}
 	// Responses are only ever added, so the set read is the one set of its
 	// size: key the cache by what was read, not by the earlier count.
-	data := decode(rs, len(l.items), len(l.dims))
-	return e.cache.put(l.wave.ID, len(rs), data), nil
+	return e.cache.put(l.wave.ID, data.n, data), nil
+}
+
+// pop returns memoised population statistics of a cell key.
+func (c *waveCache) pop(w *cachedWave, key string) *popValues {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return w.pops[key]
+}
+
+// rememberPop stores population statistics of a cell key.
+func (c *waveCache) rememberPop(w *cachedWave, key string, pv *popValues) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	w.pops[key] = pv
+}
+
+// snapshot returns the cached snapshot number of a wave.
+func (c *waveCache) snapshot(waveID string, number int) *published {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p := c.snaps[waveID]; p != nil && p.number == number {
+		return p
+	}
+	return nil
+}
+
+// rememberSnapshot keeps a wave's newest decoded snapshot.
+func (c *waveCache) rememberSnapshot(waveID string, p *published) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.snaps) >= 4*cacheSize {
+		c.snaps = map[string]*published{}
+	}
+	c.snaps[waveID] = p
 }

@@ -78,7 +78,7 @@ func (e *Engine) resolve(ctx context.Context, surveyID string, q Query) (*view, 
 		return nil, err
 	}
 	l := newLayout(sv, w, fw)
-	cw, err := e.load(ctx, &l)
+	count, err := e.store.CountResponses(ctx, w.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -97,22 +97,8 @@ func (e *Engine) resolve(ctx context.Context, surveyID string, q Query) (*view, 
 	if q.By != "" {
 		_, v.groupDim, _ = sv.Design.Demographic(q.By)
 	}
-	// The complement of a filtered view in the whole wave must be 0 or at
-	// least k (anonymity.md §4), counted on the current responses.
-	if fdim >= 0 {
-		in := 0
-		for r := 0; r < cw.data.n; r++ {
-			demo, _ := cw.data.row(r)
-			if l.groupOf(demo, fdim) == fopt {
-				in++
-			}
-		}
-		if rest := cw.data.n - in; rest > 0 && rest < l.th.K {
-			return nil, &survey.QueryError{Field: "filter", Message: "the rest of the wave outside this filter is too small to show it apart"}
-		}
-	}
 
-	snap, err := e.snapshot(ctx, &l, cw, inv)
+	snap, err := e.snapshot(ctx, &l, count, inv)
 	if err != nil {
 		return nil, err
 	}
@@ -124,20 +110,44 @@ func (e *Engine) resolve(ctx context.Context, surveyID string, q Query) (*view, 
 			v.notes = append(v.notes, "Final values of a wave that was viewed while open: a group that grew by fewer than k after its last publication keeps that published value.")
 		}
 	} else {
+		cw, err := e.load(ctx, &l, count)
+		if err != nil {
+			return nil, err
+		}
 		dims := queryDims(fdim, v.groupDim)
 		p = newPlan(&l, dims, true)
-		key := fmt.Sprint(dims, len(inv.batches), v.invited)
+		popCell := 0
+		if fdim >= 0 {
+			popCell = p.cellAt(p.margin[fdim], fopt)
+		}
+		key := fmt.Sprint(dims, popCell, len(inv.batches), v.invited)
 		c := e.cache.result(cw, key)
 		if c == nil {
-			c = compute(p, &l, cw.data, inv.fn(&l), popCells(p))
+			c = compute(p, &l, cw.data, inv.fn(&l), nil)
 			e.cache.remember(cw, key, c)
 		}
 		v.cells = c.byKey()
+		// Population statistics depend on the population alone, so views
+		// of the same population share them.
+		pk := p.key(popCell)
+		pv := e.cache.pop(cw, pk)
+		if pv == nil {
+			pv = populationStats(&l, cw.data, memberLists(p, cw.data, []int{popCell})[popCell], *v.cells[pk])
+			e.cache.rememberPop(cw, pk, pv)
+		}
+		withPop := *v.cells[pk]
+		withPop.Pop = pv
+		v.cells[pk] = &withPop
 		v.final = w.Status(e.clock.Now()) == survey.WaveClosed
 	}
 	v.pop = "*"
 	if fdim >= 0 {
 		v.pop = p.key(p.cellAt(p.margin[fdim], fopt))
+		// The complement of a filtered view in the wave must be 0 or at
+		// least k (anonymity.md §4), counted on what is published.
+		if rest := v.cells["*"].Respondents - v.cells[v.pop].Respondents; rest > 0 && rest < l.th.K {
+			return nil, &survey.QueryError{Field: "filter", Message: "the rest of the wave outside this filter is too small to show it apart"}
+		}
 	}
 	if v.groupDim >= 0 {
 		for g := 0; g < l.dims[v.groupDim].groups; g++ {

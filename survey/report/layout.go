@@ -20,6 +20,9 @@ type itemInfo struct {
 	favMin    int // lowest favourable value on the scale (4 on 1..5, 9 for nps11)
 	neuMin    int // lowest neutral value (3 on 1..5, 7 for nps11)
 	construct framework.Construct
+	// recoded maps a raw answer byte to its (reverse-recoded) value + 1,
+	// or 0 when the byte is not a valid answer.
+	recoded [256]uint8
 }
 
 // compInfo is a competency with the indices of its asked items.
@@ -80,6 +83,16 @@ func newLayout(sv survey.Survey, w survey.Wave, fw framework.Framework) layout {
 		if info.points > maxValues {
 			info.points = maxValues
 		}
+		for b := 0; b < 256; b++ {
+			v, ok := survey.DecodeAnswer(byte(b))
+			if !ok || v >= 255 {
+				continue
+			}
+			if it.Reverse && info.ordinal {
+				v = sc.Min + sc.Max - v
+			}
+			info.recoded[b] = uint8(v + 1)
+		}
 		l.items = append(l.items, info)
 		switch key {
 		case "outcome.enps":
@@ -133,15 +146,8 @@ func fixThresholds(th *Thresholds) {
 // value returns the recoded scale value of raw answer code b of item j
 // (reverse items recoded), and whether it is a valid answer.
 func (l *layout) value(j int, b byte) (int, bool) {
-	v, ok := survey.DecodeAnswer(b)
-	if !ok {
-		return 0, false
-	}
-	it := &l.items[j]
-	if it.item.Reverse && it.ordinal {
-		v = it.scale.Min + it.scale.Max - v
-	}
-	return v, true
+	v := l.items[j].recoded[b]
+	return int(v) - 1, v != 0
 }
 
 // groupOf returns the group index of a respondent on dimension d: the option

@@ -13,67 +13,144 @@ const (
 	minDriversN     = 30
 )
 
-// populationStats computes reliability and drivers over the respondents of
-// cell c, which must be a view population (the wave or one margin cell).
-// Nothing is computed when the cell's count is hidden.
-func populationStats(p *plan, l *layout, d *waveData, c int, cv cellValues) *popValues {
+// memberLists returns, for each of the cells, the respondents in it, in one
+// pass over the wave.
+func memberLists(p *plan, d *waveData, cells []int) map[int][]int {
+	want := make(map[int]bool, len(cells))
+	out := make(map[int][]int, len(cells))
+	for _, c := range cells {
+		want[c] = true
+	}
+	var tables []*table
+	for i := range p.tables {
+		t := &p.tables[i]
+		for c := t.base; c < t.base+t.size; c++ {
+			if want[c] {
+				tables = append(tables, t)
+				break
+			}
+		}
+	}
+	for r := 0; r < d.n; r++ {
+		demo, _ := d.row(r)
+		for _, t := range tables {
+			if c := p.cellOf(t, demo); want[c] {
+				out[c] = append(out[c], r)
+			}
+		}
+	}
+	return out
+}
+
+// populationStats computes reliability and drivers over the members of a
+// view population (the wave or one margin cell) in one pass with running
+// sums. Nothing is computed when the cell's count is hidden.
+func populationStats(l *layout, d *waveData, members []int, cv cellValues) *popValues {
 	if cv.Count.Suppressed {
 		return &popValues{Drivers: Drivers{Reason: cv.Count.Reason}}
 	}
-	def := p.defs[c]
-	var members []int
-	for r := 0; r < d.n; r++ {
-		demo, _ := d.row(r)
-		in := true
-		for i, dim := range def.dims {
-			if l.groupOf(demo, dim) != def.opts[i] {
-				in = false
+	rel := make([]moments, len(l.comps))
+	enps := make([]pairSums, len(l.comps))
+	stay := make([]pairSums, len(l.comps))
+	for ci, comp := range l.comps {
+		rel[ci] = newMoments(len(comp.items))
+	}
+	vals := make([]float64, 64)
+	for _, r := range members {
+		_, ans := d.row(r)
+		ye, okE := outcome(l, l.enps, ans)
+		ys, okS := outcome(l, l.stay, ans)
+		for ci, comp := range l.comps {
+			valid, sum := 0, 0.0
+			for b, j := range comp.items {
+				if v, ok := l.value(j, ans[j]); ok && b < len(vals) {
+					vals[valid] = float64(v)
+					valid++
+					sum += float64(v)
+				}
 			}
-		}
-		if in {
-			members = append(members, r)
+			if valid == len(comp.items) {
+				rel[ci].add(vals[:valid])
+			}
+			if valid == 0 || 2*valid < len(comp.items) {
+				continue
+			}
+			score := sum / float64(valid)
+			if okE {
+				enps[ci].add(score, ye)
+			}
+			if okS {
+				stay[ci].add(score, ys)
+			}
 		}
 	}
 	pv := &popValues{}
-	for _, comp := range l.comps {
-		pv.Reliability = append(pv.Reliability, reliability(l, d, members, comp))
+	for ci, comp := range l.comps {
+		pv.Reliability = append(pv.Reliability, rel[ci].reliability(comp))
 	}
-	pv.Drivers = drivers(l, d, members, cv)
+	pv.Drivers = drivers(l, len(members), cv, enps, stay)
 	return pv
 }
 
-// reliability is Cronbach's α and the mean inter-item r of one competency on
-// the members who answered all of its items.
-func reliability(l *layout, d *waveData, members []int, comp compInfo) ReliabilityRow {
-	row := ReliabilityRow{Key: comp.key, Name: comp.name, Items: len(comp.items)}
-	if len(comp.items) < 2 {
+// moments are the running sums of complete answer rows of a competency.
+type moments struct {
+	k     int
+	n     int
+	sum   []float64
+	cross []float64 // k × k
+}
+
+func newMoments(k int) moments {
+	return moments{k: k, sum: make([]float64, k), cross: make([]float64, k*k)}
+}
+
+func (m *moments) add(row []float64) {
+	m.n++
+	for i, x := range row {
+		m.sum[i] += x
+		for j, y := range row {
+			m.cross[i*m.k+j] += x * y
+		}
+	}
+}
+
+// cov is the sample covariance of items i and j.
+func (m *moments) cov(i, j int) float64 {
+	n := float64(m.n)
+	return (m.cross[i*m.k+j] - m.sum[i]*m.sum[j]/n) / (n - 1)
+}
+
+// reliability is Cronbach's α = k/(k−1) · (1 − Σ sᵢ² / s²_total), with
+// s²_total the sum of all covariances, and the mean inter-item correlation.
+func (m *moments) reliability(comp compInfo) ReliabilityRow {
+	row := ReliabilityRow{Key: comp.key, Name: comp.name, Items: m.k}
+	switch {
+	case m.k < 2:
 		row.Reason = "needs at least two items"
 		return row
-	}
-	var rows [][]float64
-	for _, r := range members {
-		_, ans := d.row(r)
-		vals := make([]float64, 0, len(comp.items))
-		for _, j := range comp.items {
-			v, ok := l.value(j, ans[j])
-			if !ok {
-				break
-			}
-			vals = append(vals, float64(v))
-		}
-		if len(vals) == len(comp.items) {
-			rows = append(rows, vals)
-		}
-	}
-	if len(rows) < minReliabilityN {
+	case m.n < minReliabilityN:
 		row.Reason = ReasonNotReported
 		return row
 	}
-	row.N = len(rows)
-	if a, _, ok := stats.CronbachAlpha(rows); ok {
-		row.Alpha = ptr(a)
+	row.N = m.n
+	items, total := 0.0, 0.0
+	var rs []float64
+	for i := 0; i < m.k; i++ {
+		items += m.cov(i, i)
+		for j := 0; j < m.k; j++ {
+			total += m.cov(i, j)
+			if j > i {
+				if vi, vj := m.cov(i, i), m.cov(j, j); vi > 0 && vj > 0 {
+					rs = append(rs, m.cov(i, j)/math.Sqrt(vi*vj))
+				}
+			}
+		}
 	}
-	if r, ok := stats.MeanInterItemR(rows); ok {
+	if total > 0 {
+		fk := float64(m.k)
+		row.Alpha = ptr(fk / (fk - 1) * (1 - items/total))
+	}
+	if r, ok := stats.Mean(rs); ok {
 		row.MeanR = ptr(r)
 	}
 	if row.Alpha == nil && row.MeanR == nil {
@@ -82,10 +159,36 @@ func reliability(l *layout, d *waveData, members []int, comp compInfo) Reliabili
 	return row
 }
 
+// pairSums are the running sums of a Pearson correlation.
+type pairSums struct {
+	n                int
+	x, y, xx, yy, xy float64
+}
+
+func (s *pairSums) add(x, y float64) {
+	s.n++
+	s.x += x
+	s.y += y
+	s.xx += x * x
+	s.yy += y * y
+	s.xy += x * y
+}
+
+// pearson returns r, or nil when a variable has no variance.
+func (s pairSums) pearson() *Correlation {
+	n := float64(s.n)
+	vx, vy := n*s.xx-s.x*s.x, n*s.yy-s.y*s.y
+	if s.n < 2 || vx <= 0 || vy <= 0 {
+		return nil
+	}
+	r := (n*s.xy - s.x*s.y) / math.Sqrt(vx*vy)
+	return &Correlation{R: math.Max(-1, math.Min(1, r)), N: s.n}
+}
+
 // drivers correlates each competency's respondent score with the outcomes,
 // for populations of at least 30, and ranks "high impact, low score" first.
-func drivers(l *layout, d *waveData, members []int, cv cellValues) Drivers {
-	if len(members) < minDriversN {
+func drivers(l *layout, members int, cv cellValues, enps, stay []pairSums) Drivers {
+	if members < minDriversN {
 		return Drivers{Reason: ReasonNotReported}
 	}
 	if l.enps < 0 && l.stay < 0 {
@@ -95,37 +198,11 @@ func drivers(l *layout, d *waveData, members []int, cv cellValues) Drivers {
 		return Drivers{Reason: cv.Index.Reason}
 	}
 	index := *cv.Index.Score
-	var rows []DriverRow
+	rows := make([]DriverRow, 0, len(l.comps))
 	for ci, comp := range l.comps {
-		var xs, ye, xs2, ys []float64
-		for _, r := range members {
-			_, ans := d.row(r)
-			vals := make([]float64, 0, len(comp.items))
-			for _, j := range comp.items {
-				if v, ok := l.value(j, ans[j]); ok {
-					vals = append(vals, float64(v))
-				}
-			}
-			s, ok := stats.RespondentScore(vals, len(comp.items))
-			if !ok {
-				continue
-			}
-			if v, ok := outcome(l, l.enps, ans); ok {
-				xs, ye = append(xs, s), append(ye, v)
-			}
-			if v, ok := outcome(l, l.stay, ans); ok {
-				xs2, ys = append(xs2, s), append(ys, v)
-			}
-		}
 		score := *cv.Comps[ci].Score
-		row := DriverRow{Key: comp.key, Name: comp.name, Score: score, BelowIndex: index - score}
-		if r, ok := stats.Pearson(xs, ye); ok {
-			row.ENPS = &Correlation{R: r, N: len(xs)}
-		}
-		if r, ok := stats.Pearson(xs2, ys); ok {
-			row.Stay = &Correlation{R: r, N: len(xs2)}
-		}
-		rows = append(rows, row)
+		rows = append(rows, DriverRow{Key: comp.key, Name: comp.name, Score: score, BelowIndex: index - score,
+			ENPS: enps[ci].pearson(), Stay: stay[ci].pearson()})
 	}
 	rankDrivers(rows)
 	return Drivers{Rows: rows}

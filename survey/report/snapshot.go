@@ -33,13 +33,23 @@ type published struct {
 	cells     map[string]*cellValues
 }
 
-// latestSnapshot reads the newest snapshot of a wave, or nil.
+// latestSnapshot reads the newest snapshot of a wave, or nil. Decoded
+// snapshots are kept in memory: a stored snapshot never changes.
 func (e *Engine) latestSnapshot(ctx context.Context, waveID string) (*published, error) {
-	var row snapshotRow
-	err := e.store.DB().WithContext(ctx).Where("wave_id = ?", waveID).Order("number DESC").Take(&row).Error
+	var head snapshotRow
+	err := e.store.DB().WithContext(ctx).Select("wave_id, number").Where("wave_id = ?", waveID).
+		Order("number DESC").Take(&head).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
+	if err != nil {
+		return nil, err
+	}
+	if p := e.cache.snapshot(waveID, head.Number); p != nil {
+		return p, nil
+	}
+	var row snapshotRow
+	err = e.store.DB().WithContext(ctx).Where("wave_id = ? AND number = ?", waveID, head.Number).Take(&row).Error
 	if err != nil {
 		return nil, err
 	}
@@ -52,6 +62,7 @@ func (e *Engine) latestSnapshot(ctx context.Context, waveID string) (*published,
 	for i := range cells {
 		p.cells[cells[i].Key] = &cells[i]
 	}
+	e.cache.rememberSnapshot(waveID, p)
 	return p, nil
 }
 
@@ -60,7 +71,7 @@ func (e *Engine) latestSnapshot(ctx context.Context, waveID string) (*published,
 // at least k responses since the last snapshot; at close, once, the final
 // one. A closed wave never viewed while open has no snapshot (nil): its
 // values are computed from all of its responses.
-func (e *Engine) snapshot(ctx context.Context, l *layout, cw *cachedWave, inv invitations) (*published, error) {
+func (e *Engine) snapshot(ctx context.Context, l *layout, count int, inv invitations) (*published, error) {
 	now := e.clock.Now()
 	closed := l.wave.Status(now) == survey.WaveClosed
 	last, err := e.latestSnapshot(ctx, l.wave.ID)
@@ -72,8 +83,12 @@ func (e *Engine) snapshot(ctx context.Context, l *layout, cw *cachedWave, inv in
 		return last, nil
 	case last == nil && closed:
 		return nil, nil
-	case last != nil && !closed && cw.data.n-last.responses < l.th.K:
+	case last != nil && !closed && count-last.responses < l.th.K:
 		return last, nil
+	}
+	cw, err := e.load(ctx, l, count)
+	if err != nil {
+		return nil, err
 	}
 	p := newPlan(l, allDims(l), true)
 	fresh := compute(p, l, cw.data, inv.fn(l), popCells(p))

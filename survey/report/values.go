@@ -102,8 +102,9 @@ func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []in
 			out.cells[c].Gaps[p.key(par)] = gapCells(l, k, masks, compSt, c, par)
 		}
 	}
+	members := memberLists(p, d, popCells)
 	for _, c := range popCells {
-		out.cells[c].Pop = populationStats(p, l, d, c, out.cells[c])
+		out.cells[c].Pop = populationStats(l, d, members[c], out.cells[c])
 	}
 	return out
 }
