@@ -64,7 +64,6 @@ func BenchmarkResults100k(b *testing.B) {
 	})
 }
 
-
 // forgetResults drops memoised computations, keeping decoded waves.
 func (c *waveCache) forgetResults() {
 	c.mu.Lock()

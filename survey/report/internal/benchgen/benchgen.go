@@ -72,7 +72,7 @@ func Generate(ctx context.Context, dsn string, n int, normalised bool) (string, 
 	past := time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC)
 	sv := survey.Survey{ID: survey.NewID(), Title: "Benchmark", Status: survey.StatusClosed, Design: Design(),
 		Anonymity: survey.DefaultAnonymity(), PracticalGapPoints: survey.DefaultPracticalGapPoints,
-		Schedule:  survey.Schedule{Cadence: survey.CadenceOnce, OpensAt: past, WaveDays: 14}, CreatedAt: past, UpdatedAt: past}
+		Schedule: survey.Schedule{Cadence: survey.CadenceOnce, OpensAt: past, WaveDays: 14}, CreatedAt: past, UpdatedAt: past}
 	if err := store.CreateSurvey(ctx, sv); err != nil {
 		return "", err
 	}
