@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -67,8 +68,8 @@ func (a *AnswerValue) UnmarshalJSON(b []byte) error {
 			*a = AnswerValue{kind: answerText, text: s}
 		}
 	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		var f float64
-		if json.Unmarshal(b, &f) == nil {
+		// The decoder has already checked the number's syntax.
+		if f, err := strconv.ParseFloat(string(b), 64); err == nil {
 			*a = AnswerValue{kind: answerNumber, num: f}
 		}
 	}
