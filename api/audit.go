@@ -1,5 +1,49 @@
 package api
 
-import "github.com/labstack/echo/v4"
+import (
+	"net/http"
+	"strconv"
+	"time"
 
-func (s *Server) handleAudit(c echo.Context) error { return notYet(c) }
+	"github.com/labstack/echo/v4"
+
+	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/survey/account"
+)
+
+// eventJSON is one audit log entry.
+type eventJSON struct {
+	ID         string    `json:"id"`
+	At         time.Time `json:"at"`
+	ActorID    string    `json:"actor_id"`
+	ActorEmail string    `json:"actor_email"`
+	Action     string    `json:"action"`
+	Target     string    `json:"target"`
+	Detail     string    `json:"detail"`
+}
+
+type auditResponse struct {
+	Events []eventJSON `json:"events"`
+	// NextCursor fetches the next (older) page; empty on the last page.
+	NextCursor string `json:"next_cursor"`
+}
+
+func (s *Server) handleAudit(c echo.Context) error {
+	limit := account.DefaultAuditLimit
+	if v := c.QueryParam("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > account.MaxAuditLimit {
+			return survey.Invalid("limit", "must be a whole number from 1 to "+strconv.Itoa(account.MaxAuditLimit))
+		}
+		limit = n
+	}
+	events, next, err := s.accounts.Events(c.Request().Context(), limit, c.QueryParam("cursor"))
+	if err != nil {
+		return err
+	}
+	out := auditResponse{Events: make([]eventJSON, len(events)), NextCursor: next}
+	for i, e := range events {
+		out.Events[i] = eventJSON(e)
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -1,8 +1,102 @@
 package api
 
-import "github.com/labstack/echo/v4"
+import (
+	"net/http"
+	"strings"
 
-func (s *Server) handleListUsers(c echo.Context) error  { return notYet(c) }
-func (s *Server) handleCreateUser(c echo.Context) error { return notYet(c) }
-func (s *Server) handleUpdateUser(c echo.Context) error { return notYet(c) }
-func (s *Server) handleDeleteUser(c echo.Context) error { return notYet(c) }
+	"github.com/labstack/echo/v4"
+
+	"github.com/allypulse/allypulse/survey/account"
+)
+
+type usersResponse struct {
+	Users []userJSON `json:"users"`
+}
+
+type createUserRequest struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Password string `json:"password"`
+}
+
+type updateUserRequest struct {
+	Name     *string `json:"name"`
+	Role     *string `json:"role"`
+	Disabled *bool   `json:"disabled"`
+	Password *string `json:"password"`
+}
+
+func (s *Server) handleListUsers(c echo.Context) error {
+	users, err := s.accounts.Users(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := usersResponse{Users: make([]userJSON, len(users))}
+	for i, u := range users {
+		out.Users[i] = toUserJSON(u)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) handleCreateUser(c echo.Context) error {
+	var req createUserRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	u, err := s.accounts.CreateUser(c.Request().Context(), account.NewUser(req))
+	if err != nil {
+		return err
+	}
+	s.audit(c, "user.create", u.Email, "role "+u.Role)
+	return c.JSON(http.StatusCreated, userResponse{User: toUserJSON(u)})
+}
+
+func (s *Server) handleUpdateUser(c echo.Context) error {
+	var req updateUserRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	u, err := s.accounts.UpdateUser(c.Request().Context(), c.Param("id"), account.UserChange(req))
+	if err != nil {
+		return err
+	}
+	s.audit(c, "user.update", u.Email, changeSummary(req))
+	return c.JSON(http.StatusOK, userResponse{User: toUserJSON(u)})
+}
+
+// changeSummary says what an update changed, for the audit log; never the
+// password itself.
+func changeSummary(req updateUserRequest) string {
+	var parts []string
+	if req.Name != nil {
+		parts = append(parts, "name")
+	}
+	if req.Role != nil {
+		parts = append(parts, "role "+*req.Role)
+	}
+	if req.Disabled != nil {
+		if *req.Disabled {
+			parts = append(parts, "disabled")
+		} else {
+			parts = append(parts, "enabled")
+		}
+	}
+	if req.Password != nil {
+		parts = append(parts, "password reset")
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (s *Server) handleDeleteUser(c echo.Context) error {
+	ctx := c.Request().Context()
+	u, err := s.accounts.User(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if err := s.accounts.DeleteUser(ctx, u.ID); err != nil {
+		return err
+	}
+	s.audit(c, "user.delete", u.Email, "")
+	return c.NoContent(http.StatusNoContent)
+}

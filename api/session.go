@@ -1,0 +1,149 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/allypulse/allypulse/survey/account"
+)
+
+// userJSON is a staff user as the API shows it.
+type userJSON struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	Disabled  bool      `json:"disabled"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func toUserJSON(u account.User) userJSON {
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Disabled: u.Disabled, CreatedAt: u.CreatedAt}
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type setupRequest struct {
+	Token    string `json:"token"`
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Password string `json:"password"`
+}
+
+type userResponse struct {
+	User userJSON `json:"user"`
+}
+
+type meResponse struct {
+	User      userJSON `json:"user"`
+	CSRFToken string   `json:"csrf_token"`
+	// Via says how the request was authenticated: "session" or "token".
+	Via string `json:"via"`
+}
+
+// clientKey identifies the client for the failed-login limit: the peer
+// address, or the X-Forwarded-For address a trusted (private or loopback)
+// proxy reports, so a client cannot pick its own key by sending a header.
+func clientKey(c echo.Context) string {
+	return echo.ExtractIPFromXFFHeader()(c.Request())
+}
+
+func (s *Server) handleLogin(c echo.Context) error {
+	var req loginRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	client := clientKey(c)
+	if wait := s.limiter.Wait(req.Email, client); wait > 0 {
+		return &RetryAfterError{After: wait}
+	}
+	ctx := c.Request().Context()
+	u, err := s.accounts.Authenticate(ctx, req.Email, req.Password)
+	if err != nil {
+		if err == account.ErrBadCredentials {
+			s.limiter.Failed(req.Email, client)
+			s.auditAs(c, account.User{}, "auth.login_failed", strings.ToLower(strings.TrimSpace(req.Email)), "")
+		}
+		return err
+	}
+	s.limiter.Succeeded(req.Email)
+	if err := s.startSession(c, u); err != nil {
+		return err
+	}
+	s.auditAs(c, u, "auth.login", u.Email, "")
+	return c.JSON(http.StatusOK, userResponse{User: toUserJSON(u)})
+}
+
+// startSession creates a session row and sets both cookies.
+func (s *Server) startSession(c echo.Context, u account.User) error {
+	token, sess, err := s.accounts.CreateSession(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	s.setCookies(c, token, sess.CSRFToken, sess.ExpiresAt)
+	return nil
+}
+
+func (s *Server) setCookies(c echo.Context, token, csrf string, expires time.Time) {
+	secure := strings.HasPrefix(s.cfg.BaseURL, "https://")
+	maxAge := int(time.Until(expires).Seconds())
+	if token == "" {
+		maxAge = -1
+	}
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+	c.SetCookie(&http.Cookie{Name: csrfCookie, Value: csrf, Path: "/", MaxAge: maxAge,
+		HttpOnly: false, Secure: secure, SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) handleLogout(c echo.Context) error {
+	if tok, ok := c.Get(tokenKey).(string); ok {
+		if err := s.accounts.RevokeSession(c.Request().Context(), tok); err != nil {
+			return err
+		}
+		s.audit(c, "auth.logout", "", "")
+	}
+	s.setCookies(c, "", "", time.Time{})
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) handleMe(c echo.Context) error {
+	u, _ := actorOf(c)
+	res := meResponse{User: toUserJSON(u), Via: "token"}
+	if sess, ok := sessionOf(c); ok {
+		res.CSRFToken, res.Via = sess.CSRFToken, "session"
+	}
+	return c.JSON(http.StatusOK, res)
+}
+
+// handleSetup creates the first admin from the one-time setup link and
+// signs them in.
+func (s *Server) handleSetup(c echo.Context) error {
+	var req setupRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	client := clientKey(c)
+	if wait := s.limiter.Wait("setup", client); wait > 0 {
+		return &RetryAfterError{After: wait}
+	}
+	u, err := s.accounts.Setup(c.Request().Context(), req.Token,
+		account.NewUser{Email: req.Email, Name: req.Name, Password: req.Password})
+	if err != nil {
+		if err == account.ErrSetupInvalid {
+			s.limiter.Failed("setup", client)
+		}
+		return err
+	}
+	if err := s.startSession(c, u); err != nil {
+		return err
+	}
+	s.auditAs(c, u, "auth.setup", u.Email, "first admin created")
+	return c.JSON(http.StatusCreated, userResponse{User: toUserJSON(u)})
+}

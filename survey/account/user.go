@@ -1,0 +1,289 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/allypulse/allypulse/survey"
+)
+
+// User is a staff account. The password hash never leaves this package.
+type User struct {
+	ID        string
+	Email     string
+	Name      string
+	Role      string
+	Disabled  bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// NewUser is what it takes to create a user.
+type NewUser struct {
+	Email    string
+	Name     string
+	Role     string
+	Password string
+}
+
+// UserChange is a partial update; nil fields stay as they are.
+type UserChange struct {
+	Name     *string
+	Role     *string
+	Disabled *bool
+	Password *string
+}
+
+type userRow struct {
+	ID           string `gorm:"primaryKey"`
+	Email        string
+	Name         string
+	Role         string
+	PasswordHash string
+	Disabled     bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (userRow) TableName() string { return "users" }
+
+func (r userRow) user() User {
+	return User{ID: r.ID, Email: r.Email, Name: r.Name, Role: r.Role, Disabled: r.Disabled,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+// normalEmail is the form e-mail addresses are stored and looked up in.
+func normalEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+func validEmail(e string) bool {
+	if e == "" || len(e) > 254 || strings.ContainsAny(e, " <>") {
+		return false
+	}
+	a, err := mail.ParseAddress(e)
+	return err == nil && a.Address == e
+}
+
+// CreateUser adds a user after checking e-mail, role and password policy.
+// An e-mail already in use is a conflict.
+func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
+	nu.Email = normalEmail(nu.Email)
+	nu.Name = strings.TrimSpace(nu.Name)
+	var ve survey.ValidationError
+	if !validEmail(nu.Email) {
+		ve.Add("email", "must be an e-mail address")
+	}
+	if len(nu.Name) > 200 {
+		ve.Add("name", "must be at most 200 characters")
+	}
+	if !ValidRole(nu.Role) {
+		ve.Add("role", "must be admin, lead or executive")
+	}
+	if msg := checkPasswordPolicy(nu.Password); msg != "" {
+		ve.Add("password", msg)
+	}
+	if err := ve.Err(); err != nil {
+		return User{}, err
+	}
+	hash, err := hashPassword(nu.Password)
+	if err != nil {
+		return User{}, err
+	}
+	now := s.now()
+	row := userRow{ID: survey.NewID(), Email: nu.Email, Name: nu.Name, Role: nu.Role, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var n int64
+		if err := tx.Model(&userRow{}).Where("email = ?", nu.Email).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return errEmailTaken
+		}
+		return tx.Create(&row).Error
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		err = errEmailTaken
+	}
+	if err != nil {
+		return User{}, err
+	}
+	return row.user(), nil
+}
+
+var errEmailTaken = fmt.Errorf("an account with this e-mail address already exists: %w", survey.ErrConflict)
+
+// User returns the user with id, or survey.ErrNotFound.
+func (s *Store) User(ctx context.Context, id string) (User, error) {
+	row, err := s.userRow(s.db.WithContext(ctx), id)
+	return row.user(), err
+}
+
+func (s *Store) userRow(tx *gorm.DB, id string) (userRow, error) {
+	var row userRow
+	err := tx.Where("id = ?", id).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return userRow{}, survey.ErrNotFound
+	}
+	return row, err
+}
+
+// Users lists every user, by e-mail.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	var rows []userRow
+	if err := s.db.WithContext(ctx).Order("email").Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]User, len(rows))
+	for i, r := range rows {
+		out[i] = r.user()
+	}
+	return out, nil
+}
+
+// CountUsers returns how many users exist, disabled ones included.
+func (s *Store) CountUsers(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&userRow{}).Count(&n).Error
+	return n, err
+}
+
+// UpdateUser applies ch. Demoting or disabling the last active admin is a
+// conflict. Disabling a user or changing a password ends their sessions.
+func (s *Store) UpdateUser(ctx context.Context, id string, ch UserChange) (User, error) {
+	var ve survey.ValidationError
+	if ch.Name != nil {
+		n := strings.TrimSpace(*ch.Name)
+		ch.Name = &n
+		if len(n) > 200 {
+			ve.Add("name", "must be at most 200 characters")
+		}
+	}
+	if ch.Role != nil && !ValidRole(*ch.Role) {
+		ve.Add("role", "must be admin, lead or executive")
+	}
+	var hash string
+	if ch.Password != nil {
+		if msg := checkPasswordPolicy(*ch.Password); msg != "" {
+			ve.Add("password", msg)
+		}
+	}
+	if err := ve.Err(); err != nil {
+		return User{}, err
+	}
+	if ch.Password != nil {
+		var err error
+		if hash, err = hashPassword(*ch.Password); err != nil {
+			return User{}, err
+		}
+	}
+	var out userRow
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		row, err := s.userRow(tx, id)
+		if err != nil {
+			return err
+		}
+		wasAdmin := row.Role == RoleAdmin && !row.Disabled
+		if ch.Name != nil {
+			row.Name = *ch.Name
+		}
+		if ch.Role != nil {
+			row.Role = *ch.Role
+		}
+		if ch.Disabled != nil {
+			row.Disabled = *ch.Disabled
+		}
+		if hash != "" {
+			row.PasswordHash = hash
+		}
+		if wasAdmin && (row.Role != RoleAdmin || row.Disabled) {
+			if err := lastAdminGuard(tx, id); err != nil {
+				return err
+			}
+		}
+		row.UpdatedAt = s.now()
+		if err := tx.Select("*").Updates(&row).Error; err != nil {
+			return err
+		}
+		if row.Disabled || hash != "" {
+			if err := revokeSessionsOf(tx, id, row.UpdatedAt); err != nil {
+				return err
+			}
+		}
+		out = row
+		return nil
+	})
+	if err != nil {
+		return User{}, err
+	}
+	return out.user(), nil
+}
+
+// DeleteUser removes a user with their sessions and tokens. Deleting the
+// last active admin is a conflict.
+func (s *Store) DeleteUser(ctx context.Context, id string) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		row, err := s.userRow(tx, id)
+		if err != nil {
+			return err
+		}
+		if row.Role == RoleAdmin && !row.Disabled {
+			if err := lastAdminGuard(tx, id); err != nil {
+				return err
+			}
+		}
+		// Explicit deletes, so nothing depends on the foreign-key pragma.
+		if err := tx.Where("user_id = ?", id).Delete(&sessionRow{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("user_id = ?", id).Delete(&tokenRow{}).Error; err != nil {
+			return err
+		}
+		return tx.Where("id = ?", id).Delete(&userRow{}).Error
+	})
+}
+
+var errLastAdmin = fmt.Errorf("this is the last active admin; make another user admin first: %w", survey.ErrConflict)
+
+// lastAdminGuard fails when no active admin other than id would remain.
+func lastAdminGuard(tx *gorm.DB, id string) error {
+	var n int64
+	err := tx.Model(&userRow{}).Where("role = ? AND disabled = ? AND id <> ?", RoleAdmin, false, id).Count(&n).Error
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errLastAdmin
+	}
+	return nil
+}
+
+// ErrBadCredentials is the one answer to a wrong e-mail, a wrong password or
+// a disabled account, so a caller cannot tell which.
+var ErrBadCredentials = fmt.Errorf("wrong e-mail address or password: %w", survey.ErrUnauthorized)
+
+// Authenticate checks an e-mail and password and returns the user.
+func (s *Store) Authenticate(ctx context.Context, email, password string) (User, error) {
+	var row userRow
+	err := s.db.WithContext(ctx).Where("email = ?", normalEmail(email)).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		// Hash anyway, so that a wrong e-mail takes as long as a wrong password.
+		_, _ = checkPassword(password, dummyHash)
+		return User{}, ErrBadCredentials
+	}
+	if err != nil {
+		return User{}, err
+	}
+	ok, err := checkPassword(password, row.PasswordHash)
+	if err != nil {
+		return User{}, err
+	}
+	if !ok || row.Disabled {
+		return User{}, ErrBadCredentials
+	}
+	return row.user(), nil
+}
