@@ -12,7 +12,6 @@ import (
 
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/account"
-	"github.com/allypulse/allypulse/survey/account"
 	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/framework"
 	"github.com/allypulse/allypulse/survey/report"
