@@ -152,9 +152,12 @@ func (s *Server) handleListInviteBatches(c echo.Context) error {
 }
 
 // limitRespondent applies the in-memory rate limit of the respond routes.
+// The client address comes from X-Forwarded-For only when the direct peer is
+// a loopback or private address (a reverse proxy), so a client cannot dodge
+// the limit by sending the header itself.
 func (s *Server) limitRespondent(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return s.respondLimit.allow(c.RealIP())
+	return s.respondLimit.allow(echo.ExtractIPFromXFFHeader()(c.Request()))
 }
 
 func (s *Server) handleRespondForm(c echo.Context) error {

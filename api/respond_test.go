@@ -505,3 +505,14 @@ func TestRespondOpenAPI(t *testing.T) {
 }
 
 var regexpRefs = regexp.MustCompile(`"#/components/schemas/([A-Za-z]+)"`)
+
+func TestRespondRateLimitIgnoresSpoofedForwardedFor(t *testing.T) {
+	e := newRespondEnv(t, Config{RespondRate: 1, RespondBurst: 1})
+	if rec := e.do(http.MethodGet, "/api/v1/respond/"+e.wave.Slug, "", ""); rec.Code != http.StatusOK {
+		t.Fatalf("first: %d", rec.Code)
+	}
+	rec := e.do(http.MethodGet, "/api/v1/respond/"+e.wave.Slug, "", "", "X-Forwarded-For", "192.0.2.1")
+	if rec.Code != http.StatusTooManyRequests {
+		t.Errorf("a public client dodged the limit with X-Forwarded-For: %d", rec.Code)
+	}
+}
