@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/survey/account"
+	"github.com/allypulse/allypulse/survey/db"
+)
+
+// bootstrapAdmin makes sure a fresh installation can be signed in to. While
+// no user exists it creates the admin from ALLYPULSE_ADMIN_EMAIL and
+// ALLYPULSE_ADMIN_PASSWORD or, when those are unset, logs a one-time setup
+// link. Once any user exists it does nothing, so the variables can stay set.
+func bootstrapAdmin(ctx context.Context, cfg config, d *db.DB, clock survey.Clock, log *slog.Logger) error {
+	store := account.NewStore(d.Gorm, clock)
+	n, err := store.CountUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	if cfg.AdminEmail != "" {
+		u, err := store.CreateUser(ctx, account.NewUser{Email: cfg.AdminEmail, Name: "Administrator",
+			Role: account.RoleAdmin, Password: cfg.AdminPassword})
+		if err != nil {
+			return fmt.Errorf("creating the first admin from ALLYPULSE_ADMIN_EMAIL: %w", err)
+		}
+		log.Info("first admin created", "email", u.Email)
+		return store.Record(ctx, account.Event{Action: "auth.bootstrap", Target: u.Email, Detail: "first admin from the environment"})
+	}
+	secret, err := store.CreateSetupToken(ctx)
+	if err != nil {
+		return err
+	}
+	log.Warn("no staff user yet: open this one-time link to create the first admin (valid 24 h; a restart makes a new one)",
+		"setup_url", cfg.BaseURL+"/app/setup?token="+secret)
+	return nil
+}
