@@ -1,0 +1,428 @@
+package survey
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/allypulse/allypulse/survey/framework"
+)
+
+// Limits on a survey draft.
+const (
+	MaxTitleChars        = 200
+	MaxIntroChars        = 2000
+	MaxLabelChars        = 200
+	MaxOptionChars       = 100
+	MaxPromptChars       = 300
+	MaxDemographics      = 12
+	MaxDemographicOption = 30
+	MaxCommentPrompts    = 5
+	MaxWaveDays          = 90
+	MaxCoverEvery        = 12
+	MaxPracticalGap      = 50
+	// ScheduleSlack is how far in the past opens_at may be when a draft is
+	// saved, so that "now" typed in a form is not refused a second later.
+	ScheduleSlack = 5 * time.Minute
+)
+
+// DefaultCommentKey and DefaultCommentPrompt are the comment prompt a new
+// draft starts with.
+const (
+	DefaultCommentKey    = "general"
+	DefaultCommentPrompt = "Anything else you would like to share?"
+)
+
+// keyPattern is what demographic and comment keys look like: they appear in
+// query strings (by=KEY, filter=KEY:OPTION), so they stay simple.
+var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+
+// Draft is the editable part of a survey: what a lead sends to create or
+// edit one. NewDraft returns one with the defaults; ValidateDraft checks it
+// and returns the normalised survey design.
+type Draft struct {
+	Title              string
+	Intro              string
+	Items              []string
+	Demographics       []Demographic
+	Comments           []CommentPrompt
+	Rotation           *Rotation
+	Anonymity          Anonymity
+	Schedule           Schedule
+	PracticalGapPoints float64
+	ExpectedHeadcount  int
+}
+
+// NewDraft returns a draft holding every default: the anonymity thresholds
+// of anonymity.md, a one-off schedule that opens at launch, the practical gap
+// threshold and one general comment prompt.
+func NewDraft() Draft {
+	return Draft{
+		Anonymity:          DefaultAnonymity(),
+		Schedule:           Schedule{Cadence: CadenceOnce},
+		PracticalGapPoints: DefaultPracticalGapPoints,
+		Comments:           []CommentPrompt{{Key: DefaultCommentKey, Prompt: DefaultCommentPrompt}},
+	}
+}
+
+// DraftOf returns the editable part of a stored survey.
+func DraftOf(sv Survey) Draft {
+	d := Draft{
+		Title: sv.Title, Intro: sv.Intro,
+		Items:              append([]string(nil), sv.Design.Items...),
+		Comments:           append([]CommentPrompt(nil), sv.Design.Comments...),
+		Anonymity:          sv.Anonymity,
+		Schedule:           sv.Schedule,
+		PracticalGapPoints: sv.PracticalGapPoints,
+		ExpectedHeadcount:  sv.ExpectedHeadcount,
+	}
+	for _, dm := range sv.Design.Demographics {
+		dm.Options = append([]string(nil), dm.Options...)
+		d.Demographics = append(d.Demographics, dm)
+	}
+	if sv.Design.Rotation != nil {
+		r := *sv.Design.Rotation
+		d.Rotation = &r
+	}
+	return d
+}
+
+// Apply copies a valid draft into sv (title, intro, design, thresholds,
+// schedule); it leaves identity and lifecycle fields alone.
+func (d Draft) Apply(sv *Survey) {
+	sv.Title = d.Title
+	sv.Intro = d.Intro
+	sv.Design = Design{Items: d.Items, Demographics: d.Demographics, Comments: d.Comments, Rotation: d.Rotation}
+	sv.Anonymity = d.Anonymity
+	sv.Schedule = d.Schedule
+	sv.PracticalGapPoints = d.PracticalGapPoints
+	sv.ExpectedHeadcount = d.ExpectedHeadcount
+}
+
+// ValidateDraft checks a draft against the framework fw at time now and
+// returns it normalised: text trimmed, "Prefer not to say" appended to every
+// demographic, the ally opportunity screen placed before the ally items, the
+// wave length defaulted. Problems come back as one *ValidationError naming
+// each field (title, items[3], demographics[1].options,
+// anonymity.min_group_size, schedule.opens_at, …).
+func ValidateDraft(d Draft, fw framework.Framework, now time.Time) (Draft, error) {
+	ve := &ValidationError{}
+	d.Title = strings.TrimSpace(d.Title)
+	d.Intro = strings.TrimSpace(d.Intro)
+	switch n := utf8.RuneCountInString(d.Title); {
+	case n == 0:
+		ve.Add("title", "is required")
+	case n > MaxTitleChars:
+		ve.Add("title", fmt.Sprintf("is %d characters long; the limit is %d", n, MaxTitleChars))
+	}
+	if n := utf8.RuneCountInString(d.Intro); n > MaxIntroChars {
+		ve.Add("intro", fmt.Sprintf("is %d characters long; the limit is %d", n, MaxIntroChars))
+	}
+	d.Items = validateItems(ve, d.Items, fw)
+	d.Demographics = validateDemographics(ve, d.Demographics)
+	d.Comments = validateComments(ve, d.Comments)
+	validateAnonymity(ve, d.Anonymity)
+	d.Schedule = validateSchedule(ve, d.Schedule, now)
+	validateRotation(ve, d.Rotation, d.Schedule.Cadence, d.Items, fw)
+	if d.PracticalGapPoints < 0 || d.PracticalGapPoints > MaxPracticalGap {
+		ve.Add("practical_gap_points", fmt.Sprintf("must be between 0 and %d points", MaxPracticalGap))
+	}
+	if d.ExpectedHeadcount < 0 {
+		ve.Add("expected_headcount", "must not be negative")
+	}
+	if err := ve.Err(); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// validateItems reports unknown and duplicate item keys and returns the items
+// with the ally opportunity screen placed right before the first gated item.
+func validateItems(ve *ValidationError, keys []string, fw framework.Framework) []string {
+	if len(keys) == 0 {
+		ve.Add("items", "choose at least one item")
+		return keys
+	}
+	seen := make(map[string]int, len(keys))
+	out := make([]string, 0, len(keys)+1)
+	for i, k := range keys {
+		field := fmt.Sprintf("items[%d]", i)
+		k = strings.TrimSpace(k)
+		if first, dup := seen[k]; dup {
+			ve.Add(field, fmt.Sprintf("%q is already chosen as items[%d]", k, first))
+			continue
+		}
+		seen[k] = i
+		it, ok := fw.Item(k)
+		switch {
+		case !ok:
+			ve.Add(field, fmt.Sprintf("%q is not an item of the framework", k))
+			continue
+		case it.Scale == framework.ScaleText:
+			ve.Add(field, fmt.Sprintf("%q is a free-text item; use a comment prompt instead", k))
+			continue
+		}
+		out = append(out, k)
+	}
+	return placeGates(out, fw)
+}
+
+// placeGates moves (or adds) each screen item right before the first item it
+// gates, so a respondent always answers the screen first.
+func placeGates(keys []string, fw framework.Framework) []string {
+	out := keys
+	for i := 0; i < len(out); i++ {
+		it, _ := fw.Item(out[i])
+		if it.GatedBy == "" {
+			continue
+		}
+		at := indexOf(out, it.GatedBy)
+		if at >= 0 && at < i {
+			continue
+		}
+		moved := make([]string, 0, len(out)+1)
+		for _, k := range out[:i] {
+			if k != it.GatedBy {
+				moved = append(moved, k)
+			}
+		}
+		moved = append(moved, it.GatedBy)
+		for _, k := range out[i:] {
+			if k != it.GatedBy {
+				moved = append(moved, k)
+			}
+		}
+		out = moved
+	}
+	return out
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// validateDemographics checks keys, labels and options, and appends
+// PreferNotToSay where it is missing.
+func validateDemographics(ve *ValidationError, dems []Demographic) []Demographic {
+	if len(dems) > MaxDemographics {
+		ve.Add("demographics", fmt.Sprintf("at most %d questions", MaxDemographics))
+	}
+	keys := map[string]int{}
+	out := make([]Demographic, 0, len(dems))
+	for i, dm := range dems {
+		field := fmt.Sprintf("demographics[%d]", i)
+		dm.Key = strings.TrimSpace(dm.Key)
+		dm.Label = strings.TrimSpace(dm.Label)
+		switch first, dup := keys[dm.Key]; {
+		case !keyPattern.MatchString(dm.Key):
+			ve.Add(field+".key", "use 1 to 40 lower-case letters, digits or _, starting with a letter")
+		case dup:
+			ve.Add(field+".key", fmt.Sprintf("%q is already used by demographics[%d]", dm.Key, first))
+		default:
+			keys[dm.Key] = i
+		}
+		switch n := utf8.RuneCountInString(dm.Label); {
+		case n == 0:
+			ve.Add(field+".label", "is required")
+		case n > MaxLabelChars:
+			ve.Add(field+".label", fmt.Sprintf("the limit is %d characters", MaxLabelChars))
+		}
+		dm.Options = validateOptions(ve, field+".options", dm.Options)
+		out = append(out, dm)
+	}
+	return out
+}
+
+func validateOptions(ve *ValidationError, field string, options []string) []string {
+	seen := map[string]int{}
+	out := make([]string, 0, len(options)+1)
+	for j, o := range options {
+		o = strings.TrimSpace(o)
+		of := fmt.Sprintf("%s[%d]", field, j)
+		lower := strings.ToLower(o)
+		first, dup := seen[lower]
+		switch {
+		case o == "":
+			ve.Add(of, "must not be empty")
+			continue
+		case utf8.RuneCountInString(o) > MaxOptionChars:
+			ve.Add(of, fmt.Sprintf("the limit is %d characters", MaxOptionChars))
+			continue
+		case dup:
+			ve.Add(of, fmt.Sprintf("%q repeats %s[%d]", o, field, first))
+			continue
+		case strings.EqualFold(o, PreferNotToSay):
+			o = PreferNotToSay
+		}
+		seen[lower] = j
+		out = append(out, o)
+	}
+	real := len(out)
+	if indexOf(out, PreferNotToSay) < 0 {
+		out = append(out, PreferNotToSay)
+	} else {
+		real--
+	}
+	switch {
+	case real == 0:
+		ve.Add(field, "add at least one option (\"Prefer not to say\" is added for you)")
+	case len(out) > MaxDemographicOption:
+		ve.Add(field, fmt.Sprintf("at most %d options", MaxDemographicOption))
+	}
+	return out
+}
+
+func validateComments(ve *ValidationError, prompts []CommentPrompt) []CommentPrompt {
+	if len(prompts) > MaxCommentPrompts {
+		ve.Add("comments", fmt.Sprintf("at most %d prompts", MaxCommentPrompts))
+	}
+	keys := map[string]int{}
+	out := make([]CommentPrompt, 0, len(prompts))
+	for i, p := range prompts {
+		field := fmt.Sprintf("comments[%d]", i)
+		p.Key = strings.TrimSpace(p.Key)
+		p.Prompt = strings.TrimSpace(p.Prompt)
+		switch first, dup := keys[p.Key]; {
+		case !keyPattern.MatchString(p.Key):
+			ve.Add(field+".key", "use 1 to 40 lower-case letters, digits or _, starting with a letter")
+		case dup:
+			ve.Add(field+".key", fmt.Sprintf("%q is already used by comments[%d]", p.Key, first))
+		default:
+			keys[p.Key] = i
+		}
+		switch n := utf8.RuneCountInString(p.Prompt); {
+		case n == 0:
+			ve.Add(field+".prompt", "is required")
+		case n > MaxPromptChars:
+			ve.Add(field+".prompt", fmt.Sprintf("the limit is %d characters", MaxPromptChars))
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// validateAnonymity enforces the floors of anonymity.md: k ≥ 3 and every other
+// threshold at least k.
+func validateAnonymity(ve *ValidationError, a Anonymity) {
+	if a.MinGroupSize < FloorK {
+		ve.Add("anonymity.min_group_size", fmt.Sprintf("must be at least %d", FloorK))
+	}
+	k := max(a.MinGroupSize, FloorK)
+	for _, t := range []struct {
+		field string
+		v     int
+	}{
+		{"anonymity.min_sensitive_group_size", a.MinSensitiveGroupSize},
+		{"anonymity.min_distribution_size", a.MinDistributionSize},
+		{"anonymity.min_comment_group_size", a.MinCommentGroupSize},
+	} {
+		if t.v < k {
+			ve.Add(t.field, fmt.Sprintf("must be at least the minimum group size (%d)", k))
+		}
+	}
+	const ceiling = 1000
+	for field, v := range map[string]int{
+		"anonymity.min_group_size": a.MinGroupSize, "anonymity.min_sensitive_group_size": a.MinSensitiveGroupSize,
+		"anonymity.min_distribution_size": a.MinDistributionSize, "anonymity.min_comment_group_size": a.MinCommentGroupSize,
+	} {
+		if v > ceiling {
+			ve.Add(field, fmt.Sprintf("must be at most %d", ceiling))
+		}
+	}
+}
+
+// validateSchedule checks the cadence, the open time (zero means "when the
+// survey is launched") and the wave length, which must fit inside one period
+// so that two waves of a pulse never overlap.
+func validateSchedule(ve *ValidationError, sc Schedule, now time.Time) Schedule {
+	sc.Cadence = strings.TrimSpace(sc.Cadence)
+	if sc.Cadence == "" {
+		sc.Cadence = CadenceOnce
+	}
+	limit, known := maxWaveDays(sc.Cadence)
+	if !known {
+		ve.Add("schedule.cadence", "must be one of once, weekly, biweekly, monthly, quarterly")
+		limit = MaxWaveDays
+	}
+	if sc.WaveDays == 0 {
+		sc.WaveDays = defaultWaveDays(sc.Cadence)
+	}
+	if sc.WaveDays < 1 || sc.WaveDays > limit {
+		msg := fmt.Sprintf("must be between 1 and %d days", limit)
+		if limit < MaxWaveDays {
+			msg += fmt.Sprintf(", shorter than the %s period so that waves never overlap", sc.Cadence)
+		}
+		ve.Add("schedule.wave_days", msg)
+	}
+	if !sc.OpensAt.IsZero() {
+		sc.OpensAt = sc.OpensAt.UTC().Truncate(time.Second)
+		if sc.OpensAt.Before(now.Add(-ScheduleSlack)) {
+			ve.Add("schedule.opens_at", "is in the past; choose a later time, or leave it empty to open at launch")
+		}
+	}
+	return sc
+}
+
+// maxWaveDays is the longest wave for a cadence: below the shortest period.
+func maxWaveDays(cadence string) (int, bool) {
+	switch cadence {
+	case CadenceOnce:
+		return MaxWaveDays, true
+	case CadenceWeekly:
+		return 6, true
+	case CadenceBiweekly:
+		return 13, true
+	case CadenceMonthly:
+		return 27, true // February has 28 days
+	case CadenceQuarterly:
+		return 88, true // the shortest quarter (Feb–Apr) has 89 days
+	}
+	return 0, false
+}
+
+func defaultWaveDays(cadence string) int {
+	switch cadence {
+	case CadenceWeekly:
+		return 5
+	case CadenceBiweekly, CadenceMonthly:
+		return 7
+	}
+	return 14
+}
+
+// validateRotation checks that a rotation can keep its promise: pulses only,
+// enough items per wave to cover every due competency, fewer than all items.
+func validateRotation(ve *ValidationError, r *Rotation, cadence string, items []string, fw framework.Framework) {
+	if r == nil {
+		return
+	}
+	if cadence == CadenceOnce {
+		ve.Add("rotation", "applies to pulses only; choose a weekly, biweekly, monthly or quarterly cadence")
+		return
+	}
+	if r.CoverEvery < 1 || r.CoverEvery > MaxCoverEvery {
+		ve.Add("rotation.cover_every", fmt.Sprintf("must be between 1 and %d waves", MaxCoverEvery))
+		return
+	}
+	groups := rotatingGroups(items, fw)
+	total := 0
+	for _, g := range groups {
+		total += len(g.items)
+	}
+	need := (len(groups) + r.CoverEvery - 1) / r.CoverEvery
+	switch {
+	case total == 0:
+		ve.Add("rotation", "rotation needs competency items to rotate")
+	case r.ItemsPerWave < max(need, 1):
+		ve.Add("rotation.items_per_wave", fmt.Sprintf("must be at least %d to cover every competency every %d waves", max(need, 1), r.CoverEvery))
+	case r.ItemsPerWave >= total:
+		ve.Add("rotation.items_per_wave", fmt.Sprintf("must be fewer than the %d competency items chosen, or remove the rotation", total))
+	}
+}

@@ -1,0 +1,192 @@
+package survey
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Lifecycle creates and edits survey drafts and moves surveys through
+// draft → launched → closed → archived. Launch freezes the design (items and
+// their order, demographics, comment prompts, rotation), the anonymity
+// thresholds and the schedule; after it every edit is a conflict.
+type Lifecycle struct {
+	store     *Store
+	clock     Clock
+	scheduler *Scheduler
+}
+
+// NewLifecycle returns a Lifecycle; scheduler creates the first waves at launch.
+func NewLifecycle(store *Store, clock Clock, scheduler *Scheduler) *Lifecycle {
+	return &Lifecycle{store: store, clock: clock, scheduler: scheduler}
+}
+
+// now returns the clock's time to the second, as stored.
+func (l *Lifecycle) now() time.Time { return l.clock.Now().UTC().Truncate(time.Second) }
+
+// Create validates a draft and stores it as a new survey.
+func (l *Lifecycle) Create(ctx context.Context, d Draft, createdBy string) (Survey, error) {
+	fw, err := l.store.Framework(ctx)
+	if err != nil {
+		return Survey{}, err
+	}
+	now := l.now()
+	d, err = ValidateDraft(d, fw, now)
+	if err != nil {
+		return Survey{}, err
+	}
+	sv := Survey{ID: NewID(), Status: StatusDraft, CreatedBy: createdBy, CreatedAt: now, UpdatedAt: now}
+	d.Apply(&sv)
+	if err := l.store.CreateSurvey(ctx, sv); err != nil {
+		return Survey{}, err
+	}
+	return sv, nil
+}
+
+// Update applies edit to the draft of survey id, validates the result and
+// stores it. Only drafts can be edited.
+func (l *Lifecycle) Update(ctx context.Context, id string, edit func(*Draft)) (Survey, error) {
+	sv, err := l.store.GetSurvey(ctx, id)
+	if err != nil {
+		return Survey{}, err
+	}
+	if sv.Status != StatusDraft {
+		return Survey{}, notDraft(sv.Status, "edited")
+	}
+	fw, err := l.store.Framework(ctx)
+	if err != nil {
+		return Survey{}, err
+	}
+	d := DraftOf(sv)
+	edit(&d)
+	now := l.now()
+	d, err = ValidateDraft(d, fw, now)
+	if err != nil {
+		return Survey{}, err
+	}
+	d.Apply(&sv)
+	sv.UpdatedAt = now
+	if err := l.store.UpdateSurvey(ctx, sv, StatusDraft); err != nil {
+		return Survey{}, l.conflictMessage(ctx, id, err, "edited")
+	}
+	return sv, nil
+}
+
+// Delete removes a draft. Launched, closed and archived surveys hold
+// responses and are kept.
+func (l *Lifecycle) Delete(ctx context.Context, id string) error {
+	return l.conflictMessage(ctx, id, l.store.DeleteSurvey(ctx, id), "deleted")
+}
+
+// Launch freezes a draft and creates its first wave: open now, or scheduled
+// for the survey's opening time. A draft without an opening time opens at
+// launch. The design is validated again, since time has passed since it was
+// saved.
+func (l *Lifecycle) Launch(ctx context.Context, id string) (Survey, []Wave, error) {
+	sv, err := l.store.GetSurvey(ctx, id)
+	if err != nil {
+		return Survey{}, nil, err
+	}
+	if sv.Status != StatusDraft {
+		return Survey{}, nil, notDraft(sv.Status, "launched")
+	}
+	fw, err := l.store.Framework(ctx)
+	if err != nil {
+		return Survey{}, nil, err
+	}
+	now := l.now()
+	d, err := ValidateDraft(DraftOf(sv), fw, now)
+	if err != nil {
+		return Survey{}, nil, err
+	}
+	if d.Schedule.OpensAt.IsZero() {
+		d.Schedule.OpensAt = now
+	}
+	d.Apply(&sv)
+	sv.Status = StatusLaunched
+	sv.LaunchedAt = &now
+	sv.UpdatedAt = now
+	if err := l.store.UpdateSurvey(ctx, sv, StatusDraft); err != nil {
+		return Survey{}, nil, l.conflictMessage(ctx, id, err, "launched")
+	}
+	waves, err := l.scheduler.Ensure(ctx, sv, fw)
+	return sv, waves, err
+}
+
+// Close ends a launched survey now: its open wave closes at once, waves not
+// yet open are removed, and the scheduler creates no more.
+func (l *Lifecycle) Close(ctx context.Context, id string) (Survey, error) {
+	sv, err := l.store.GetSurvey(ctx, id)
+	if err != nil {
+		return Survey{}, err
+	}
+	if sv.Status != StatusLaunched {
+		return Survey{}, fmt.Errorf("survey is %s; only a launched survey can be closed: %w", sv.Status, ErrConflict)
+	}
+	now := l.now()
+	sv.Status = StatusClosed
+	sv.ClosedAt = &now
+	sv.UpdatedAt = now
+	if err := l.store.UpdateSurvey(ctx, sv, StatusLaunched); err != nil {
+		return Survey{}, err
+	}
+	waves, err := l.store.Waves(ctx, id)
+	if err != nil {
+		return Survey{}, err
+	}
+	for _, w := range waves {
+		switch w.Status(now) {
+		case WaveOpen:
+			err = l.store.SetWaveCloses(ctx, w.ID, now)
+		case WaveScheduled:
+			err = l.store.deleteUnopenedWave(ctx, w.ID, now)
+		}
+		if err != nil {
+			return Survey{}, err
+		}
+	}
+	return sv, nil
+}
+
+// Archive moves a closed survey out of the active list. Its results stay
+// readable.
+func (l *Lifecycle) Archive(ctx context.Context, id string) (Survey, error) {
+	sv, err := l.store.GetSurvey(ctx, id)
+	if err != nil {
+		return Survey{}, err
+	}
+	if sv.Status != StatusClosed {
+		return Survey{}, fmt.Errorf("survey is %s; close it before archiving: %w", sv.Status, ErrConflict)
+	}
+	sv.Status = StatusArchived
+	sv.UpdatedAt = l.now()
+	if err := l.store.UpdateSurvey(ctx, sv, StatusClosed); err != nil {
+		return Survey{}, err
+	}
+	return sv, nil
+}
+
+// notDraft is the conflict for touching the design of a survey that left the
+// draft status.
+func notDraft(status, verb string) error {
+	return fmt.Errorf("survey is %s; only drafts can be %s: %w", status, verb, ErrConflict)
+}
+
+// conflictMessage turns a bare ErrConflict from the store (a concurrent
+// status change) into the message of notDraft with the current status.
+func (l *Lifecycle) conflictMessage(ctx context.Context, id string, err error, verb string) error {
+	if err != ErrConflict {
+		return err
+	}
+	sv, gerr := l.store.GetSurvey(ctx, id)
+	if gerr != nil {
+		return gerr
+	}
+	return notDraft(sv.Status, verb)
+}
+
+// deleteUnopenedWave removes a wave that has not opened yet (closing a survey
+// cancels its scheduled waves; they hold no responses).
+func (s *Store) deleteUnopenedWave(ctx context.Context, waveID string, now time.Time) error {
+	return s.db.WithContext(ctx).Where("id = ? AND opens_at > ?", waveID, now.UTC()).Delete(&waveRow{}).Error
+}
