@@ -79,7 +79,7 @@ func WaveItems(d Design, n int, fw framework.Framework) []string {
 // rotationChoice simulates waves 1..n and returns the competency items chosen
 // in wave n.
 func rotationChoice(groups []rotationGroup, r Rotation, n int) map[string]bool {
-	next := make([]int, len(groups))     // next item to ask, per competency
+	next := make([]int, len(groups))      // next item to ask, per competency
 	lastAsked := make([]int, len(groups)) // last wave (1-based) it was asked; 0 = never
 	var chosen map[string]bool
 	for w := 1; w <= n; w++ {
