@@ -24,7 +24,7 @@ import (
 // respondEnv is a server on a real SQLite file with a launched survey whose
 // first wave is open.
 type respondEnv struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *Server
 	db     *db.DB
 	store  *survey.Store
@@ -83,7 +83,7 @@ func respondDesign() survey.Design {
 	}
 }
 
-func newRespondEnv(t *testing.T, cfg Config) *respondEnv {
+func newRespondEnv(t testing.TB, cfg Config) *respondEnv {
 	t.Helper()
 	ctx := context.Background()
 	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "respond.db"), nil)
@@ -515,4 +515,35 @@ func TestRespondRateLimitIgnoresSpoofedForwardedFor(t *testing.T) {
 	if rec.Code != http.StatusTooManyRequests {
 		t.Errorf("a public client dodged the limit with X-Forwarded-For: %d", rec.Code)
 	}
+}
+
+// FuzzRespondSubmitBody posts arbitrary bodies to the respond route: the
+// answer is always a 201 or a client error, never a 500, and only a 201
+// stores a response.
+func FuzzRespondSubmitBody(f *testing.F) {
+	for _, s := range []string{
+		`{"answers":{"belonging.1":4,"screen.witnessed":"Yes","ally.confront.self":"na"},"demographics":{"department":"Sales"},"comments":{"general":"hi @x"}}`,
+		`{"answers":{"belonging.1":4.5}}`, `{"answers":{"outcome.enps":1e400}}`, `{"answers":[]}`, `{"answers":{"belonging.1":true}}`,
+		`{"demographics":{"department":7}}`, `{"comments":{"general":"\ud800"}}`, `null`, `{}`, `{"answers":{}} {}`, ``,
+	} {
+		f.Add(s)
+	}
+	e := newRespondEnv(f, Config{RespondRate: -1})
+	f.Fuzz(func(t *testing.T, body string) {
+		before, _ := e.store.CountResponses(context.Background(), e.wave.ID)
+		rec := e.do(http.MethodPost, "/api/v1/respond/"+e.wave.Slug, "application/json", body)
+		after, _ := e.store.CountResponses(context.Background(), e.wave.ID)
+		switch rec.Code {
+		case http.StatusCreated:
+			if after != before+1 {
+				t.Fatalf("201 but %d responses stored", after-before)
+			}
+		case http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity:
+			if after != before {
+				t.Fatalf("%d but a response was stored", rec.Code)
+			}
+		default:
+			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body)
+		}
+	})
 }
