@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"sync"
 
 	"github.com/allypulse/allypulse/survey/stats"
 )
@@ -20,27 +21,50 @@ func (k *counts) at(c, j int) []int32 {
 	return k.val[o : o+maxValues]
 }
 
-// tally counts every response into the plan's direct tables in one pass and
-// sums the other tables from them.
+// tally counts every response into the plan's direct tables in one pass
+// (split across CPUs for large waves) and sums the other tables from them.
 func tally(p *plan, d *waveData) *counts {
-	k := &counts{resp: make([]int32, p.cells()), val: make([]int32, p.cells()*d.items*maxValues), items: d.items}
+	newCounts := func() *counts {
+		return &counts{resp: make([]int32, p.cells()), val: make([]int32, p.cells()*d.items*maxValues), items: d.items}
+	}
 	var direct []*table
 	for i := range p.tables {
 		if p.tables[i].direct {
 			direct = append(direct, &p.tables[i])
 		}
 	}
-	for r := 0; r < d.n; r++ {
-		demo, ans := d.row(r)
-		for _, t := range direct {
-			c := p.cellOf(t, demo)
-			k.resp[c]++
-			base := k.val[c*d.items*maxValues : (c+1)*d.items*maxValues]
-			for j, b := range ans {
-				if b != 0 && int(b) <= maxValues {
-					base[j*maxValues+int(b)-1]++
+	parts := splitRows(d.n)
+	partial := make([]*counts, len(parts))
+	var wg sync.WaitGroup
+	for w, rng := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			k := newCounts()
+			for r := rng[0]; r < rng[1]; r++ {
+				demo, ans := d.row(r)
+				for _, t := range direct {
+					c := p.cellOf(t, demo)
+					k.resp[c]++
+					base := k.val[c*d.items*maxValues : (c+1)*d.items*maxValues]
+					for j, b := range ans {
+						if b != 0 && int(b) <= maxValues {
+							base[j*maxValues+int(b)-1]++
+						}
+					}
 				}
 			}
+			partial[w] = k
+		}()
+	}
+	wg.Wait()
+	k := partial[0]
+	for _, o := range partial[1:] {
+		for i, x := range o.resp {
+			k.resp[i] += x
+		}
+		for i, x := range o.val {
+			k.val[i] += x
 		}
 	}
 	// Margins from a cross table, then the population from a margin.
@@ -77,6 +101,27 @@ func tally(p *plan, d *waveData) *counts {
 		}
 	}
 	return k
+}
+
+// minParallelRows is the wave size from which passes are split across CPUs.
+const minParallelRows = 20000
+
+// parallelParts is the fixed number of ranges a large wave is split into:
+// fixed, not the CPU count, so that floating-point sums are added in the
+// same order on every replica.
+const parallelParts = 4
+
+// splitRows splits n rows into parallelParts ranges (one range when small).
+func splitRows(n int) [][2]int {
+	if n < minParallelRows {
+		return [][2]int{{0, n}}
+	}
+	workers := parallelParts
+	out := make([][2]int, workers)
+	for w := range out {
+		out[w] = [2]int{n * w / workers, n * (w + 1) / workers}
+	}
+	return out
 }
 
 // add sums cell src into cell dst.
@@ -127,45 +172,74 @@ func compMasks(p *plan, l *layout, itemSt [][]uint8) []uint64 {
 }
 
 // scoreRespondents is the second pass: each respondent's competency score,
-// computed over the items that pass in each cell they belong to.
+// computed over the items that pass in each cell they belong to (split
+// across CPUs for large waves).
 func scoreRespondents(p *plan, l *layout, d *waveData, masks []uint64) scores {
 	nc := len(l.comps)
-	s := scores{n: make([]int32, p.cells()*nc), sum: make([]float64, p.cells()*nc), all: make([]int32, p.cells()*nc)}
-	cells := make([]int, len(p.tables))
-	vals := make([]float64, 64)
-	okv := make([]bool, 64)
-	for r := 0; r < d.n; r++ {
-		demo, ans := d.row(r)
-		for i := range p.tables {
-			cells[i] = p.cellOf(&p.tables[i], demo)
-		}
-		for ci, comp := range l.comps {
-			for b, j := range comp.items {
-				v, ok := l.value(j, ans[j])
-				vals[b], okv[b] = float64(v), ok
-			}
-			full := uint64(1)<<min(len(comp.items), 64) - 1
-			if len(comp.items) >= 64 {
-				full = ^uint64(0)
-			}
-			if _, ok := maskedScore(vals, okv, len(comp.items), full); ok {
-				for _, c := range cells {
-					s.all[c*nc+ci]++
+	newScores := func() scores {
+		return scores{n: make([]int32, p.cells()*nc), sum: make([]float64, p.cells()*nc), all: make([]int32, p.cells()*nc)}
+	}
+	parts := splitRows(d.n)
+	partial := make([]scores, len(parts))
+	var wg sync.WaitGroup
+	for w, rng := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := newScores()
+			cells := make([]int, len(p.tables))
+			vals := make([]float64, 64)
+			okv := make([]bool, 64)
+			for r := rng[0]; r < rng[1]; r++ {
+				demo, ans := d.row(r)
+				for i := range p.tables {
+					cells[i] = p.cellOf(&p.tables[i], demo)
+				}
+				for ci, comp := range l.comps {
+					k := min(len(comp.items), 64)
+					valid, sum := 0, 0.0
+					for b, j := range comp.items[:k] {
+						v, ok := l.value(j, ans[j])
+						vals[b], okv[b] = float64(v), ok
+						if ok {
+							valid++
+							sum += float64(v)
+						}
+					}
+					full := uint64(1)<<k - 1
+					if k == 64 {
+						full = ^uint64(0)
+					}
+					fullOK := valid > 0 && 2*valid >= k
+					lastMask, lastScore, lastOK := full, 0.0, fullOK
+					if fullOK {
+						lastScore = sum / float64(valid)
+					}
+					for _, c := range cells {
+						if fullOK {
+							s.all[c*nc+ci]++
+						}
+						if mask := masks[c*nc+ci]; mask != lastMask {
+							lastMask = mask
+							lastScore, lastOK = maskedScore(vals, okv, k, mask)
+						}
+						if lastOK {
+							s.n[c*nc+ci]++
+							s.sum[c*nc+ci] += lastScore
+						}
+					}
 				}
 			}
-			var lastMask uint64
-			lastScore, lastOK := 0.0, false
-			for i, c := range cells {
-				mask := masks[c*nc+ci]
-				if i == 0 || mask != lastMask {
-					lastMask = mask
-					lastScore, lastOK = maskedScore(vals, okv, len(comp.items), mask)
-				}
-				if lastOK {
-					s.n[c*nc+ci]++
-					s.sum[c*nc+ci] += lastScore
-				}
-			}
+			partial[w] = s
+		}()
+	}
+	wg.Wait()
+	s := partial[0]
+	for _, o := range partial[1:] {
+		for i := range o.n {
+			s.n[i] += o.n[i]
+			s.sum[i] += o.sum[i]
+			s.all[i] += o.all[i]
 		}
 	}
 	return s
