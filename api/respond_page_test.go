@@ -227,3 +227,21 @@ func TestRespondPageAccessibility(t *testing.T) {
 		t.Errorf("console errors: %v", errs)
 	}
 }
+
+// TestRespondPageAt320px checks the page on a 320 px wide phone: one column
+// without sideways scrolling, text of at least 16 px, answer targets of at
+// least 44 px.
+func TestRespondPageAt320px(t *testing.T) {
+	e, base, ctx, _ := pageEnv(t)
+	run(t, ctx, chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile),
+		chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
+	if n := evalInt(t, ctx, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); n > 0 {
+		t.Errorf("the page scrolls sideways by %d px at 320 px", n)
+	}
+	if n := evalInt(t, ctx, `[...document.querySelectorAll('label.opt, button, textarea')].filter(el => el.getBoundingClientRect().height < 44).length`); n > 0 {
+		t.Errorf("%d tap targets are lower than 44 px", n)
+	}
+	if n := evalInt(t, ctx, `[...document.querySelectorAll('p, legend, label, span, h1, h2, button, textarea')].filter(el => parseFloat(getComputedStyle(el).fontSize) < 16).length`); n > 0 {
+		t.Errorf("%d elements have text under 16 px", n)
+	}
+}

@@ -36,6 +36,14 @@ type IntakeConfig struct {
 // one transaction, in shuffled order, so durable commits (synchronous=FULL)
 // are shared by many responses. Submit returns only after the transaction
 // holding its response has committed.
+//
+// What storage can still tell: an invite is marked used in the same
+// transaction that stores its response, so an operator reading low-level
+// storage (PostgreSQL's xmin of the rows, or a SQLite WAL frame before a
+// checkpoint) could tie a used invite to the batch of responses committed
+// with it, not to one response: the batch is shuffled and holds every
+// submission that was waiting. Under light traffic a batch may hold one
+// response; no API or export exposes any of this.
 type Intake struct {
 	store   *Store
 	sqlDB   *sql.DB
