@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"context"
 	"io/fs"
 	"net/http/httptest"
@@ -243,5 +244,29 @@ func TestRespondPageAt320px(t *testing.T) {
 	}
 	if n := evalInt(t, ctx, `[...document.querySelectorAll('p, legend, label, span, h1, h2, button, textarea')].filter(el => parseFloat(getComputedStyle(el).fontSize) < 16).length`); n > 0 {
 		t.Errorf("%d elements have text under 16 px", n)
+	}
+}
+
+// TestRespondPageWarnsLikeTheServer runs the page's looksIdentifying on
+// samples and compares it with survey.LooksIdentifying.
+func TestRespondPageWarnsLikeTheServer(t *testing.T) {
+	e, base, ctx, _ := pageEnv(t)
+	run(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
+	samples := []string{
+		"Great team, thanks.", "Ask Jane Doe about it", "Dr. Patel helped", "mail me: x.y@corp.example.com",
+		"see https://wiki.example.org/page", "www.example.com", "linkedin.com/in/someone", "call +44 20 7946 0958",
+		"ping @sam", "in 2024 we grew by 15%", "room 12, floor 3", "I, for one, agree", "sales@",
+	}
+	js, _ := json.Marshal(samples)
+	ctx2, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	got, err := chromedp.Run(ctx2, chromedp.Evaluate[[]bool](`import('/static/respond.js').then(m => `+string(js)+`.map(m.looksIdentifying))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range samples {
+		if want := survey.LooksIdentifying(s); got[i] != want {
+			t.Errorf("%q: page says %v, server says %v", s, got[i], want)
+		}
 	}
 }
