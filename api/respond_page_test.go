@@ -3,8 +3,8 @@ package api
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"io/fs"
 	"net/http/httptest"
 	"strings"
