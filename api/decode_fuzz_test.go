@@ -1,0 +1,73 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/allypulse/allypulse/survey"
+)
+
+// FuzzDecodeJSON feeds request bodies to decodeJSON as the login handler
+// uses it: every input either decodes or becomes a 400, 413 or 422 with a
+// message meant for the client; it never panics and never echoes Go types.
+func FuzzDecodeJSON(f *testing.F) {
+	for _, seed := range []string{
+		`{"email":"ada@example.org","password":"correct horse battery"}`,
+		`{"email":"ada@example.org"}`,
+		`{}`,
+		``,
+		`null`,
+		`[]`,
+		`{"email":42,"password":true}`,
+		`{"email":"a","password":"b","role":"admin"}`,
+		`{"email":"a"} {"email":"b"}`,
+		`{"email":"a",}`,
+		`{"email":"\ud800"}`,
+		`{"email":"a","email":"b"}`,
+		`{"password":{"$ne":null}}`,
+		"\xef\xbb\xbf{}",
+		`{"email":"` + strings.Repeat("a", 1000) + `"}`,
+		`{"email":` + strings.Repeat("[", 10000),
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		var req loginRequest
+		err := decodeJSON(http.MaxBytesReader(nil, readCloser{strings.NewReader(body)}, 1<<16), &req)
+		if err == nil {
+			return
+		}
+		var he *echo.HTTPError
+		var ve *survey.ValidationError
+		switch {
+		case errors.As(err, &he):
+			if he.Code != http.StatusBadRequest && he.Code != http.StatusRequestEntityTooLarge {
+				t.Fatalf("status %d for %q", he.Code, body)
+			}
+		case errors.As(err, &ve):
+			for _, fe := range ve.Fields {
+				if fe.Field == "" || fe.Message == "" || !utf8.ValidString(fe.Message) {
+					t.Fatalf("field error %+v for %q", fe, body)
+				}
+				if strings.Contains(fe.Message, "api.") || strings.Contains(fe.Message, "json:") {
+					t.Fatalf("message leaks Go internals: %q", fe.Message)
+				}
+			}
+		default:
+			t.Fatalf("unexpected error %T %v for %q", err, err, body)
+		}
+		p := problemFor(err)
+		if p.Status >= 500 {
+			t.Fatalf("decoding error became %d for %q", p.Status, body)
+		}
+	})
+}
+
+type readCloser struct{ *strings.Reader }
+
+func (readCloser) Close() error { return nil }

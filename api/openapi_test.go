@@ -1,0 +1,99 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// loadServedOpenAPI fetches GET /api/openapi.json and parses it with
+// kin-openapi, which understands OpenAPI 3.1.
+func loadServedOpenAPI(t *testing.T) *openapi3.T {
+	t.Helper()
+	h := newAuthHarness(t, Config{})
+	rec := h.do("GET", "/api/openapi.json", "")
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+		t.Fatalf("GET /api/openapi.json: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(rec.Body.Bytes())
+	if err != nil {
+		t.Fatalf("loading the document: %v", err)
+	}
+	return doc
+}
+
+func TestOpenAPIDocumentIsValid(t *testing.T) {
+	doc := loadServedOpenAPI(t)
+	if !doc.IsOpenAPI31OrLater() || doc.OpenAPI != "3.1.0" {
+		t.Errorf("openapi = %q, want 3.1.0", doc.OpenAPI)
+	}
+	err := doc.Validate(context.Background(),
+		openapi3.EnableSchemaFormatValidation(), openapi3.EnableExamplesValidation(), openapi3.EnableSchemaDefaultsValidation())
+	if err != nil {
+		t.Fatalf("the served OpenAPI document is invalid: %v", err)
+	}
+}
+
+// echoParam turns echo's :name path parameters into OpenAPI's {name}.
+var echoParam = regexp.MustCompile(`:([A-Za-z_][A-Za-z0-9_]*)`)
+
+// undocumentedRoute reports routes that are pages or assets, not API.
+func undocumentedRoute(method, path string) bool {
+	switch {
+	case method == "echo_route_not_found", strings.HasSuffix(method, "route_not_found"):
+		return true
+	case path == "/", path == "/s/:code", strings.HasPrefix(path, "/static/"), strings.HasPrefix(path, "/app/"):
+		return true
+	}
+	return false
+}
+
+// TestOpenAPIListsExactlyTheRoutes compares the registered routes with the
+// document's operations, both ways.
+func TestOpenAPIListsExactlyTheRoutes(t *testing.T) {
+	doc := loadServedOpenAPI(t)
+	h := newAuthHarness(t, Config{})
+	registered := map[string]bool{}
+	for _, r := range h.srv.Echo().Routes() {
+		if undocumentedRoute(r.Method, r.Path) {
+			continue
+		}
+		registered[r.Method+" "+echoParam.ReplaceAllString(r.Path, "{$1}")] = true
+	}
+	documented := map[string]bool{}
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			if undocumentedRoute(strings.ToUpper(method), strings.ReplaceAll(path, "{code}", ":code")) {
+				continue // a page may be documented; the test does not require it
+			}
+			documented[strings.ToUpper(method)+" "+path] = true
+		}
+	}
+	var missing, extra []string
+	for op := range registered {
+		if !documented[op] {
+			missing = append(missing, op)
+		}
+	}
+	for op := range documented {
+		if !registered[op] {
+			extra = append(extra, op)
+		}
+	}
+	slices.Sort(missing)
+	slices.Sort(extra)
+	if len(missing) > 0 {
+		t.Errorf("%d registered route(s) missing from the OpenAPI document (add them to api/openapi/<resource>.json):\n  %s",
+			len(missing), strings.Join(missing, "\n  "))
+	}
+	if len(extra) > 0 {
+		t.Errorf("%d operation(s) in the OpenAPI document with no registered route:\n  %s",
+			len(extra), strings.Join(extra, "\n  "))
+	}
+}
