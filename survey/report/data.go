@@ -21,10 +21,36 @@ func (d *waveData) row(r int) (demo, answers []byte) {
 	return d.demo[r*d.dims : (r+1)*d.dims], d.answers[r*d.items : (r+1)*d.items]
 }
 
-// readWave scans a wave's compact blobs straight into the flat arrays (the
-// hot path of a cold read: no per-response allocation). Short blobs are
-// padded with "missing"; sizeHint preallocates.
+// readWave reads a wave's compact blobs into the flat arrays. The database
+// concatenates them into one value (one row instead of one per response, the
+// hot path of a cold read); when the blobs are not all of the design's
+// lengths it falls back to reading row by row.
 func readWave(ctx context.Context, sqlDB *sql.DB, dialect, waveID string, items, dims, sizeHint int) (*waveData, error) {
+	q := "SELECT COUNT(*), COALESCE(group_concat(demo || answers, ''), '') FROM responses WHERE wave_id = ?"
+	if dialect == "postgres" {
+		q = "SELECT COUNT(*), COALESCE(string_agg(demo || answers, ''::bytea), ''::bytea) FROM responses WHERE wave_id = $1"
+	}
+	var n int
+	var all []byte
+	if err := sqlDB.QueryRowContext(ctx, q, waveID).Scan(&n, &all); err != nil {
+		return nil, err
+	}
+	width := dims + items
+	if len(all) != n*width {
+		return readRows(ctx, sqlDB, dialect, waveID, items, dims, sizeHint)
+	}
+	d := &waveData{n: n, items: items, dims: dims, answers: make([]byte, n*items), demo: make([]byte, n*dims)}
+	for r := 0; r < n; r++ {
+		row := all[r*width : (r+1)*width]
+		copy(d.demo[r*dims:], row[:dims])
+		copy(d.answers[r*items:], row[dims:])
+	}
+	return d, nil
+}
+
+// readRows scans a wave's compact blobs row by row straight into the flat
+// arrays. Short blobs are padded with "missing"; sizeHint preallocates.
+func readRows(ctx context.Context, sqlDB *sql.DB, dialect, waveID string, items, dims, sizeHint int) (*waveData, error) {
 	q := "SELECT demo, answers FROM responses WHERE wave_id = ?"
 	if dialect == "postgres" {
 		q = "SELECT demo, answers FROM responses WHERE wave_id = $1"
