@@ -58,6 +58,40 @@ function signInPage(root, message) {
   form.email.focus();
 }
 
+// setupPage creates the first admin with the one-time link the server
+// printed to its log (/app/setup?token=...), then signs them in.
+function setupPage(root) {
+  const token = new URLSearchParams(location.search).get('token') || '';
+  const err = h('p', { class: 'error', role: 'alert', id: 'setup-error' },
+    token ? '' : 'This page needs the setup link from the server log, with its token.');
+  const input = (id, label, attrs) => [h('label', { for: id }, label), h('input', { id, name: id, ...attrs })];
+  const form = h('form', { class: 'card login', id: 'setup-form', novalidate: true },
+    h('h1', {}, 'Create the first admin'),
+    h('p', { class: 'muted' }, 'This link works once. The account you create here can add everyone else.'),
+    input('email', 'E-mail', { type: 'email', autocomplete: 'username', required: true }),
+    input('name', 'Name', { type: 'text', autocomplete: 'name' }),
+    input('password', 'Password (at least 10 characters)', { type: 'password', autocomplete: 'new-password', required: true, minlength: '10' }),
+    input('confirm', 'Repeat the password', { type: 'password', autocomplete: 'new-password', required: true }),
+    err,
+    h('button', { type: 'submit', class: 'primary' }, 'Create admin and sign in'));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    err.textContent = '';
+    if (form.password.value !== form.confirm.value) { err.textContent = 'The two passwords differ.'; return; }
+    try {
+      const res = await post('/api/v1/auth/setup', { token, email: form.email.value, name: form.name.value, password: form.password.value });
+      state.user = res.user;
+      history.replaceState(null, '', '/app/surveys');
+      render();
+    } catch (e) {
+      err.textContent = e instanceof ApiError && e.fields.length ? e.fields.map((f) => `${f.field}: ${f.message}`).join('. ')
+        : e.message;
+    }
+  });
+  clear(root).append(h('main', { id: 'main', class: 'signin' }, form));
+  form.email.focus();
+}
+
 function shell(root, active) {
   const role = state.user.role;
   const nav = h('nav', { 'aria-label': 'Main' }, h('ul', {},
@@ -83,6 +117,10 @@ function shell(root, active) {
 
 async function render() {
   const root = document.getElementById('app');
+  if (location.pathname === '/app/setup' && !state.user) {
+    setupPage(root);
+    return;
+  }
   if (!state.user) {
     try {
       const me = await get('/api/v1/me');

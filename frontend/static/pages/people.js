@@ -1,6 +1,193 @@
-// pages/people.js: placeholder until this page lands.
-import { h } from '../dom.js';
+// pages/people.js: the admin's page for staff accounts and API tokens.
+// Users can be created, given another role, disabled or deleted; tokens are
+// created (their secret shown once, here) and revoked.
+import { get, post, patch, del, ApiError } from '../api.js';
+import { h, clear } from '../dom.js';
 
-export async function render(main) {
-  main.append(h('h1', {}, 'people'), h('p', {}, 'This page is on its way.'));
+const ROLES = [
+  { value: 'admin', label: 'Admin: everything, including people and tokens' },
+  { value: 'lead', label: 'DEI lead: design, launch, results, comments, exports' },
+  { value: 'executive', label: 'Executive: read results and download reports' },
+];
+
+const roleName = (r) => ({ admin: 'Admin', lead: 'DEI lead', executive: 'Executive' }[r] || r);
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : '');
+
+function roleSelect(id, value, short) {
+  const sel = h('select', { id, name: 'role' },
+    ROLES.map((r) => h('option', { value: r.value }, short ? roleName(r.value) : r.label)));
+  if (value) sel.value = value;
+  return sel;
+}
+
+// field builds a labelled input with a place for its error message.
+function field(id, label, input, hint) {
+  const err = h('p', { class: 'error field-error', id: `${id}-error` });
+  input.id = id;
+  input.setAttribute('aria-describedby', `${id}-error${hint ? ` ${id}-hint` : ''}`);
+  return h('div', { class: 'field', dataset: { field: input.name } },
+    h('label', { for: id }, label), hint ? h('p', { class: 'muted', id: `${id}-hint` }, hint) : null, input, err);
+}
+
+// showErrors puts an ApiError's field messages next to the fields of form,
+// and returns a message for the rest.
+function showErrors(form, e) {
+  form.querySelectorAll('.field-error').forEach((p) => { p.textContent = ''; });
+  form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
+  if (!(e instanceof ApiError)) return `Something went wrong: ${e.message}`;
+  let rest = e.fields.length ? '' : e.message;
+  for (const f of e.fields) {
+    const box = form.querySelector(`[data-field="${f.field}"]`);
+    if (box) {
+      box.querySelector('.field-error').textContent = f.message;
+      box.querySelector('input, select').setAttribute('aria-invalid', 'true');
+    } else rest += `${f.field} ${f.message}. `;
+  }
+  return rest;
+}
+
+function usersSection(me, users, refresh) {
+  const status = h('p', { role: 'status', class: 'muted', id: 'users-status' });
+  const rows = users.map((u) => {
+    const sel = roleSelect(`role-${u.id}`, u.role, true);
+    sel.setAttribute('aria-label', `Role of ${u.email}`);
+    sel.addEventListener('change', async () => {
+      try {
+        await patch(`/api/v1/users/${encodeURIComponent(u.id)}`, { role: sel.value });
+        status.textContent = `${u.email} is now ${roleName(sel.value)}.`;
+      } catch (e) {
+        sel.value = u.role;
+        status.textContent = `Could not change the role: ${e.message}`;
+      }
+    });
+    const toggle = h('button', { type: 'button', dataset: { action: u.disabled ? 'enable' : 'disable', user: u.email } },
+      u.disabled ? 'Enable' : 'Disable');
+    toggle.addEventListener('click', async () => {
+      try {
+        await patch(`/api/v1/users/${encodeURIComponent(u.id)}`, { disabled: !u.disabled });
+        await refresh(`${u.email} is ${u.disabled ? 'enabled' : 'disabled'}.`);
+      } catch (e) { status.textContent = `Could not change ${u.email}: ${e.message}`; }
+    });
+    const remove = h('button', { type: 'button', class: 'danger', dataset: { action: 'delete', user: u.email } }, 'Delete');
+    remove.addEventListener('click', async () => {
+      if (!window.confirm(`Delete ${u.email}? Their sessions and API tokens end now.`)) return;
+      try {
+        await del(`/api/v1/users/${encodeURIComponent(u.id)}`);
+        await refresh(`${u.email} was deleted.`);
+      } catch (e) { status.textContent = `Could not delete ${u.email}: ${e.message}`; }
+    });
+    const self = u.id === me.id;
+    return h('tr', { dataset: { user: u.email } },
+      h('td', {}, u.email, self ? h('span', { class: 'muted' }, ' (you)') : ''),
+      h('td', {}, u.name),
+      h('td', {}, sel),
+      h('td', {}, u.disabled ? 'Disabled' : 'Active'),
+      h('td', { class: 'actions' }, toggle, ' ', remove));
+  });
+  return h('section', { 'aria-labelledby': 'users-title' },
+    h('h2', { id: 'users-title' }, 'Staff accounts'),
+    h('table', { id: 'users' },
+      h('thead', {}, h('tr', {}, ['E-mail', 'Name', 'Role', 'Status', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, rows)),
+    status);
+}
+
+function createUserForm(refresh) {
+  const email = h('input', { name: 'email', type: 'email', autocomplete: 'off', required: true });
+  const name = h('input', { name: 'name', type: 'text', autocomplete: 'off' });
+  const role = roleSelect('new-user-role', 'lead');
+  const password = h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: '10' });
+  const msg = h('p', { class: 'error', role: 'alert' });
+  const form = h('form', { class: 'card form', id: 'new-user', novalidate: true },
+    h('h2', {}, 'Add a staff account'),
+    field('new-user-email', 'E-mail', email),
+    field('new-user-name', 'Name', name),
+    field('new-user-role', 'Role', role),
+    field('new-user-password', 'First password', password, 'At least 10 characters. Give it to the person in a safe way; they can change it later.'),
+    msg,
+    h('button', { type: 'submit', class: 'primary' }, 'Add account'));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    msg.textContent = '';
+    try {
+      const res = await post('/api/v1/users', { email: email.value, name: name.value, role: role.value, password: password.value });
+      await refresh(`${res.user.email} was added as ${roleName(res.user.role)}.`);
+    } catch (e) { msg.textContent = showErrors(form, e); }
+  });
+  return form;
+}
+
+function tokensSection(me, tokens, refresh) {
+  const status = h('p', { role: 'status', class: 'muted', id: 'tokens-status' });
+  const rows = tokens.map((t) => {
+    let action = h('span', { class: 'muted' }, `Revoked ${when(t.revoked_at)}`);
+    if (!t.revoked_at) {
+      action = h('button', { type: 'button', class: 'danger', dataset: { action: 'revoke', token: t.name } }, 'Revoke');
+      action.addEventListener('click', async () => {
+        if (!window.confirm(`Revoke the token "${t.name}"? Scripts using it stop working at once.`)) return;
+        try {
+          await del(`/api/v1/tokens/${encodeURIComponent(t.id)}`);
+          await refresh(`The token "${t.name}" was revoked.`);
+        } catch (e) { status.textContent = `Could not revoke: ${e.message}`; }
+      });
+    }
+    return h('tr', { dataset: { token: t.name } },
+      h('td', {}, t.name), h('td', {}, roleName(t.role)), h('td', {}, t.user_email), h('td', {}, when(t.created_at)), h('td', {}, action));
+  });
+  const name = h('input', { name: 'name', type: 'text', autocomplete: 'off', required: true, maxlength: '100' });
+  const role = roleSelect('new-token-role', me.role);
+  const msg = h('p', { class: 'error', role: 'alert' });
+  const secretBox = h('div', { id: 'token-secret', 'aria-live': 'polite' });
+  const form = h('form', { class: 'card form', id: 'new-token', novalidate: true },
+    h('h3', {}, 'Create an API token'),
+    h('p', { class: 'muted' }, 'A token lets a script or BI tool call the API as you, with your role or a lesser one: send it as "Authorization: Bearer <token>".'),
+    field('new-token-name', 'What it is for', name),
+    field('new-token-role', 'Acts as', role),
+    msg,
+    h('button', { type: 'submit', class: 'primary' }, 'Create token'),
+    secretBox);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    msg.textContent = '';
+    try {
+      const res = await post('/api/v1/tokens', { name: name.value, role: role.value });
+      await refresh(`The token "${res.token.name}" was created.`, res);
+    } catch (e) { msg.textContent = showErrors(form, e); }
+  });
+  return h('section', { 'aria-labelledby': 'tokens-title' },
+    h('h2', { id: 'tokens-title' }, 'API tokens'),
+    tokens.length
+      ? h('table', { id: 'tokens' },
+        h('thead', {}, h('tr', {}, ['Name', 'Acts as', 'Created by', 'Created', 'Status'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', {}, rows))
+      : h('p', { class: 'muted' }, 'No API tokens yet.'),
+    status, form);
+}
+
+// secretNotice shows a new token's secret, the only time it is visible.
+function secretNotice(created) {
+  const input = h('input', { id: 'new-token-secret', type: 'text', readonly: true, value: created.secret, class: 'secret' });
+  const copy = h('button', { type: 'button' }, 'Copy');
+  copy.addEventListener('click', async () => {
+    input.select();
+    try { await navigator.clipboard.writeText(created.secret); copy.textContent = 'Copied'; } catch { /* selected for manual copy */ }
+  });
+  return h('div', { class: 'card notice', role: 'status' },
+    h('label', { for: 'new-token-secret' }, `Token "${created.token.name}": copy it now, it is not shown again`),
+    h('div', { class: 'row' }, input, copy));
+}
+
+export async function render(main, ctx) {
+  const draw = async (message, created) => {
+    const [users, tokens] = await Promise.all([get('/api/v1/users'), get('/api/v1/tokens')]);
+    clear(main).append(
+      h('h1', {}, 'People'),
+      message ? h('p', { role: 'status', class: 'ok', id: 'people-message' }, message) : null,
+      created ? secretNotice(created) : null,
+      usersSection(ctx.user, users.users, draw),
+      createUserForm(draw),
+      tokensSection(ctx.user, tokens.tokens, draw));
+    if (created) main.querySelector('#new-token-secret').focus();
+  };
+  await draw();
 }
