@@ -50,6 +50,8 @@ type Server struct {
 	// the respond routes in memory.
 	intake       *survey.Intake
 	respondLimit *addressLimiter
+	// scheduler creates the waves of launched surveys (Start runs it).
+	scheduler *survey.Scheduler
 }
 
 // Deps are the collaborators a Server is built from.
@@ -87,6 +89,7 @@ func New(cfg Config, d Deps) *Server {
 	}
 	s.respondLimit = newAddressLimiter(cfg.RespondRate, cfg.RespondBurst, s.clock.Now)
 	s.intake = survey.NewIntake(s.surveys, d.DB.SQL, s.clock, survey.IntakeConfig{Framework: s.surveys.Framework})
+	s.scheduler = survey.NewScheduler(s.surveys, s.clock, s.log)
 	s.report = report.New(s.surveys, s.clock, report.WithFramework(s.surveys.Framework))
 	s.e.HideBanner = true
 	s.e.HidePort = true
@@ -104,8 +107,11 @@ func (s *Server) Echo() *echo.Echo { return s.e }
 
 // Start runs background work (the wave scheduler) until ctx ends.
 func (s *Server) Start(ctx context.Context) {
-	_ = ctx
+	go s.scheduler.Run(ctx, schedulerInterval)
 }
+
+// schedulerInterval is how often the wave scheduler looks for due waves.
+const schedulerInterval = 30 * time.Second
 
 // HTTPServer wraps the handler with timeouts suited to the API.
 func (s *Server) HTTPServer(addr string) *http.Server {
