@@ -108,6 +108,17 @@ func (p Person) Answers(rng *rand.Rand, fw framework.Framework, items []string, 
 		overall += p.shift(c, wave)
 	}
 	overall /= 6
+	// A per-construct disposition makes the items of one competency agree
+	// with each other, as real answers do.
+	own := map[string]float64{}
+	ownOf := func(construct string) float64 {
+		v, ok := own[construct]
+		if !ok {
+			v = rng.NormFloat64() * 0.45
+			own[construct] = v
+		}
+		return v
+	}
 	for _, key := range items {
 		it, ok := fw.Item(key)
 		if !ok {
@@ -140,7 +151,7 @@ func (p Person) Answers(rng *rand.Rand, fw framework.Framework, items []string, 
 		case it.Construct == "barrier":
 			out[key] = survey.ScaleAnswer(scale5(p.barrier(key) + rng.NormFloat64()*0.8))
 		default:
-			x := scale5(3.75 + p.Mood + p.shift(it.Construct, wave) + rng.NormFloat64()*0.75)
+			x := scale5(3.75 + p.Mood + ownOf(it.Construct) + p.shift(it.Construct, wave) + rng.NormFloat64()*0.6)
 			if it.Reverse {
 				x = 6 - x // the statement is negative: disagreeing is favourable
 			}
@@ -155,7 +166,7 @@ func (p Person) Answers(rng *rand.Rand, fw framework.Framework, items []string, 
 func (p Person) behaviour(it framework.Item, wave int) float64 {
 	base := 3.3
 	if strings.HasPrefix(it.Behaviour, "advocate.") {
-		base = 2.7
+		base = 2.9
 	}
 	switch it.Behaviour {
 	case "ally.affirm":
@@ -166,7 +177,7 @@ func (p Person) behaviour(it framework.Item, wave int) float64 {
 	if it.Perspective == framework.PerspectiveSelf {
 		return base + 0.6*p.Ally
 	}
-	return base - 0.8 + 0.4*p.Mood - 0.3*b2f(p.marginalised()) + 0.12*float64(wave-1)
+	return base - 0.5 + 0.4*p.Mood - 0.3*b2f(p.marginalised()) + 0.12*float64(wave-1)
 }
 
 // access is the latent agreement with a development access item.

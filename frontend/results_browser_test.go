@@ -1,0 +1,181 @@
+package frontend_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/allypulse/allypulse/api"
+	"github.com/allypulse/allypulse/internal/testtools"
+	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/survey/db"
+	"github.com/allypulse/allypulse/survey/demo"
+)
+
+// dashboardEnv seeds the demo into a fresh SQLite file and serves the whole
+// app on a real listener for Chromium.
+func dashboardEnv(t *testing.T) (base, surveyID string) {
+	t.Helper()
+	ctx := context.Background()
+	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "dashboard.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := demo.Seed(ctx, d, demo.Options{Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := api.New(api.Config{}, api.Deps{DB: d, Log: slog.New(slog.DiscardHandler), Clock: survey.SystemClock{}})
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		ts.Close()
+		srv.Shutdown(context.Background())
+	})
+	return ts.URL, res.SurveyID
+}
+
+func do(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return v
+}
+
+// signIn signs in on the app's own form.
+func signIn(t *testing.T, ctx context.Context, base, email string) {
+	t.Helper()
+	do(t, ctx,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(base+"/app/results"),
+		chromedp.WaitVisible(chromedp.CSS(`#login-form`)),
+		chromedp.SendKeys(chromedp.CSS(`#email`), email),
+		chromedp.SendKeys(chromedp.CSS(`#password`), demo.Password),
+		chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav[aria-label=Main]`)))
+}
+
+// openTab loads one dashboard view and waits until its tab has rendered.
+func openTab(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	do(t, ctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`#results-body[data-ready=true]`)))
+	if msg := eval[string](t, ctx, `[...document.querySelectorAll('main .error')].map(e => e.textContent).join(' | ')`); msg != "" {
+		t.Errorf("%s shows an error: %s", url, msg)
+	}
+	if dir := os.Getenv("ALLYPULSE_SCREENSHOTS"); dir != "" {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err == nil {
+			name := strings.NewReplacer("/", "_", "?", "_", "=", "_", ":", "_").Replace(url[strings.Index(url, "/app/"):])
+			_ = os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+		}
+	}
+}
+
+func checkAxe(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	for _, v := range testtools.RunAxe(t, ctx) {
+		t.Errorf("%s: axe: %s", page, v)
+	}
+}
+
+// TestDashboardOnDemoData signs in as the demo lead, opens every dashboard
+// tab with no console errors, checks that the tiny Legal department is
+// rendered as suppressed in the heatmap, runs axe on the overview and the
+// heatmap, and checks that an executive sees the same pages without design
+// controls and a note instead of comments.
+func TestDashboardOnDemoData(t *testing.T) {
+	base, id := dashboardEnv(t)
+	ctx := testtools.NewBrowser(t)
+	consoleErrors := testtools.ConsoleErrors(t, ctx)
+	signIn(t, ctx, base, demo.Credentials()[1].Email)
+
+	do(t, ctx, chromedp.Navigate(base+"/app/results"), chromedp.WaitVisible(chromedp.CSS(`a[data-survey="`+id+`"]`)))
+
+	views := base + "/app/results/" + id + "/"
+	openTab(t, ctx, views+"overview")
+	if n := eval[int](t, ctx, `document.querySelectorAll('.kpi[data-kpi]').length`); n != 3 {
+		t.Errorf("overview shows %d headline numbers; want index, eNPS and participation", n)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('svg.chart').length`); n == 0 {
+		t.Error("overview draws no competency chart")
+	}
+	checkAxe(t, ctx, "overview")
+
+	openTab(t, ctx, views+"heatmap?by="+demo.DimDepartment)
+	// Every cell in the Legal column is hatched and says why.
+	legal := eval[[]string](t, ctx, `(() => {
+		const heads = [...document.querySelectorAll('#heatmap thead th')];
+		const col = heads.findIndex(th => th.dataset.group === 'Legal');
+		if (col < 0) return ['no Legal column'];
+		return [...document.querySelectorAll('#heatmap tbody tr')].map(tr => {
+			const td = tr.children[col];
+			return td.classList.contains('heat-suppressed') && td.title.length > 0 && /fewer than|withheld/.test(td.textContent) ? '' : tr.dataset.row + ': ' + td.className + ' ' + td.textContent;
+		}).filter(Boolean);
+	})()`)
+	if len(legal) > 0 {
+		t.Errorf("Legal cells not rendered as suppressed: %v", legal)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('#heatmap td.cell[class*="heat-above"], #heatmap td.cell[class*="heat-below"]').length`); n == 0 {
+		t.Error("the heatmap colours no cell above or below the organisation")
+	}
+	checkAxe(t, ctx, "heatmap")
+
+	openTab(t, ctx, views+"heatmap?by="+demo.DimGender)
+	openTab(t, ctx, views+"gaps?by="+demo.DimEthnicity)
+	if n := eval[int](t, ctx, `document.querySelectorAll('#gaps td[data-flagged]').length`); n == 0 {
+		t.Error("no flagged gap by ethnicity; the demo's built-in gaps should show")
+	}
+	openTab(t, ctx, views+"behaviours")
+	openTab(t, ctx, views+"barriers?by="+demo.DimGender)
+	openTab(t, ctx, views+"trend")
+	if n := eval[int](t, ctx, `document.querySelectorAll('svg.chart path[stroke]').length`); n == 0 {
+		t.Error("the trend chart draws no line")
+	}
+	openTab(t, ctx, views+"trend?by="+demo.DimLocation)
+	openTab(t, ctx, views+"comments?wave=2")
+	if n := eval[int](t, ctx, `document.querySelectorAll('ul.comments li').length`); n == 0 {
+		t.Error("the lead sees no comments")
+	}
+	openTab(t, ctx, views+"overview?wave=1")
+
+	// The executive: same pages, no design controls, no comments.
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#logout`)), chromedp.WaitVisible(chromedp.CSS(`#login-form`)))
+	signIn(t, ctx, base, demo.Credentials()[2].Email)
+	openTab(t, ctx, views+"overview")
+	if n := eval[int](t, ctx, `document.querySelectorAll('[data-design-control]').length`); n != 0 {
+		t.Error("the executive sees design controls")
+	}
+	openTab(t, ctx, views+"comments")
+	if n := eval[int](t, ctx, `document.querySelectorAll('#comments-forbidden').length`); n != 1 {
+		t.Error("the executive does not get the note about comments")
+	}
+
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}

@@ -1,0 +1,142 @@
+// pages/results/charts.js: the dashboard's SVG charts, drawn by our own
+// code with presentation attributes only (the CSP forbids inline styles).
+// Each chart is an image with a short accessible name; the page puts a
+// table with the same numbers next to it.
+import { svg } from '../../dom.js';
+
+// Okabe–Ito colours: distinguishable with the common colour-vision
+// deficiencies; lines also differ by dash pattern and marker.
+export const palette = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#56B4E9', '#E69F00', '#000000', '#7f7f7f'];
+const dashes = ['', '6 4', '2 3', '10 3 2 3', '1 5', '12 6'];
+
+const BAR = '#1f5fa8';
+const BAR_ALT = '#b35806';
+const INTERVAL = '#1b1f24';
+
+const clamp01 = (x) => Math.max(0, Math.min(1, x));
+
+// barChart draws horizontal bars of shares (0..1) with their 95 % interval
+// as a thin line. rows: [{label, value, low, high, text}] where a row with
+// value null is drawn as a hatched placeholder with its text.
+export function barChart(rows, { name, colour = BAR } = {}) {
+  const width = 800;
+  const left = 8;
+  const barW = 440;
+  const rowH = 54;
+  const height = rows.length * rowH + 24;
+  const root = svg('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': name });
+  rows.forEach((r, i) => {
+    const y = i * rowH + 4;
+    root.append(svg('text', { x: left, y: y + 15 }, r.label));
+    const by = y + 22;
+    root.append(svg('rect', { x: left, y: by, width: barW, height: 18, fill: '#eef1f5' }));
+    if (r.value === null || r.value === undefined) {
+      root.append(svg('rect', { x: left, y: by, width: barW, height: 18, fill: '#d3d8de' }));
+      root.append(svg('text', { x: left + barW + 10, y: by + 14, class: 'axis' }, r.text));
+      return;
+    }
+    root.append(svg('rect', { x: left, y: by, width: barW * clamp01(r.value), height: 18, fill: colour }));
+    if (r.low !== undefined && r.low !== null && r.high !== undefined && r.high !== null) {
+      const x1 = left + barW * clamp01(r.low);
+      const x2 = left + barW * clamp01(r.high);
+      root.append(svg('line', { x1, x2, y1: by + 9, y2: by + 9, stroke: INTERVAL, 'stroke-width': 2 }));
+      root.append(svg('line', { x1, x2: x1, y1: by + 3, y2: by + 15, stroke: INTERVAL, 'stroke-width': 2 }));
+      root.append(svg('line', { x1: x2, x2, y1: by + 3, y2: by + 15, stroke: INTERVAL, 'stroke-width': 2 }));
+    }
+    root.append(svg('text', { x: left + barW + 10, y: by + 14 }, r.text));
+  });
+  const axisY = rows.length * rowH + 18;
+  [0, 0.5, 1].forEach((t) => root.append(svg('text', { x: left + barW * t, y: axisY, class: 'axis', 'text-anchor': t === 0 ? 'start' : t === 1 ? 'end' : 'middle' }, `${t * 100}%`)));
+  return root;
+}
+
+// pairChart draws two bars per row (e.g. self and experienced) with their
+// intervals. rows: [{label, a: {value, low, high, text}, b: {...}, note}].
+export function pairChart(rows, { name, labels }) {
+  const width = 800;
+  const left = 8;
+  const barW = 480;
+  const rowH = 100;
+  const height = rows.length * rowH + 56;
+  const root = svg('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': name });
+  root.append(svg('rect', { x: left, y: 4, width: 16, height: 12, fill: BAR }), svg('text', { x: left + 22, y: 15 }, labels[0]));
+  root.append(svg('rect', { x: left + 220, y: 4, width: 16, height: 12, fill: BAR_ALT }), svg('text', { x: left + 242, y: 15 }, labels[1]));
+  rows.forEach((r, i) => {
+    const y = i * rowH + 32;
+    root.append(svg('text', { x: left, y: y + 14 }, r.label));
+    [[r.a, BAR, 0], [r.b, BAR_ALT, 1]].forEach(([c, fill, j]) => {
+      const by = y + 22 + j * 24;
+      root.append(svg('rect', { x: left, y: by, width: barW, height: 16, fill: '#eef1f5' }));
+      if (c.value === null || c.value === undefined) {
+        root.append(svg('text', { x: left + barW + 10, y: by + 13, class: 'axis' }, c.text));
+        return;
+      }
+      root.append(svg('rect', { x: left, y: by, width: barW * clamp01(c.value), height: 16, fill }));
+      if (c.low !== undefined && c.high !== undefined) {
+        root.append(svg('line', { x1: left + barW * clamp01(c.low), x2: left + barW * clamp01(c.high), y1: by + 8, y2: by + 8, stroke: INTERVAL, 'stroke-width': 2 }));
+      }
+      root.append(svg('text', { x: left + barW + 10, y: by + 13 }, c.text));
+    });
+    if (r.note) root.append(svg('text', { x: left, y: y + 80, class: 'axis' }, r.note));
+  });
+  return root;
+}
+
+// lineChart draws series across waves. waves: axis labels; series:
+// [{name, values: [number|null]}]; min/max bound the y axis. A missing
+// value breaks the line; each series ends with its name as a direct label.
+export function lineChart(waves, series, { name, min, max, unit = '' }) {
+  const width = 900;
+  const height = 360;
+  const pad = { l: 48, r: 330, t: 16, b: 40 };
+  const w = width - pad.l - pad.r;
+  const hgt = height - pad.t - pad.b;
+  const x = (i) => pad.l + (waves.length === 1 ? w / 2 : (w * i) / (waves.length - 1));
+  const y = (v) => pad.t + hgt * (1 - (v - min) / (max - min));
+  const root = svg('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': name });
+  const step = [1, 2, 5, 10, 20, 25, 50].find((st) => (max - min) / st <= 8) || 50;
+  for (let v = Math.ceil(min / step) * step; v <= max; v += step) {
+    root.append(svg('line', { x1: pad.l, x2: pad.l + w, y1: y(v), y2: y(v), stroke: '#d5dae1', 'stroke-width': 1 }));
+    root.append(svg('text', { x: pad.l - 8, y: y(v) + 5, class: 'axis', 'text-anchor': 'end' }, `${Math.round(v)}${unit}`));
+  }
+  waves.forEach((label, i) => root.append(svg('text', { x: x(i), y: height - 12, class: 'axis', 'text-anchor': 'middle' }, label)));
+  const ends = [];
+  series.forEach((s, si) => {
+    const colour = palette[si % palette.length];
+    const dash = dashes[si % dashes.length];
+    let d = '';
+    let pen = false;
+    s.values.forEach((v, i) => {
+      if (v === null || v === undefined) { pen = false; return; }
+      d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)} `;
+      pen = true;
+    });
+    if (d) root.append(svg('path', { d: d.trim(), fill: 'none', stroke: colour, 'stroke-width': 2.5, 'stroke-dasharray': dash || null }));
+    s.values.forEach((v, i) => {
+      if (v === null || v === undefined) return;
+      root.append(marker(si, x(i), y(v), colour));
+    });
+    const last = s.values.map((v, i) => [v, i]).filter(([v]) => v !== null && v !== undefined).pop();
+    if (last) ends.push({ y: y(last[0]), name: s.name, colour, dash, si });
+  });
+  // Direct labels at the line ends, nudged apart so they do not overlap.
+  ends.sort((a, b) => a.y - b.y);
+  let prev = -Infinity;
+  ends.forEach((e) => {
+    const ly = Math.max(e.y + 5, prev + 18);
+    prev = ly;
+    root.append(svg('line', { x1: pad.l + w + 10, x2: pad.l + w + 34, y1: ly - 5, y2: ly - 5, stroke: e.colour, 'stroke-width': 2.5, 'stroke-dasharray': e.dash || null }));
+    root.append(marker(e.si, pad.l + w + 22, ly - 5, e.colour));
+    root.append(svg('text', { x: pad.l + w + 40, y: ly }, e.name));
+  });
+  return root;
+}
+
+// marker is a different shape per series, so lines differ by more than colour.
+function marker(i, cx, cy, fill) {
+  switch (i % 3) {
+    case 1: return svg('rect', { x: cx - 4.5, y: cy - 4.5, width: 9, height: 9, fill });
+    case 2: return svg('path', { d: `M${cx},${cy - 6} L${cx + 6},${cy + 4} L${cx - 6},${cy + 4} Z`, fill });
+    default: return svg('circle', { cx, cy, r: 4.5, fill });
+  }
+}

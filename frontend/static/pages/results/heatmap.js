@@ -1,0 +1,67 @@
+// pages/results/heatmap.js: competencies × groups. Each cell is coloured
+// by its distance from the organisation's value on the same row (blue above,
+// orange below, light grey near it) and prints its score. Suppressed cells
+// are hatched grey and say which rule withheld them; empty cells are white.
+import { h } from '../../dom.js';
+import { has, how, isEmpty, kFor, metaLine, panel, ruleText, score, scroller, shortReason } from './cells.js';
+
+// bucket names the colour class of a score diff points from the
+// organisation's value.
+export function bucket(diff) {
+  const a = Math.abs(diff);
+  if (a < 2) return 'heat-near';
+  const side = diff > 0 ? 'above' : 'below';
+  return `heat-${side}${a < 5 ? 1 : a < 10 ? 2 : 3}`;
+}
+
+const LEGEND = [
+  ['heat-above3', '10 or more points above the organisation'],
+  ['heat-above2', '5 to 10 above'],
+  ['heat-above1', '2 to 5 above'],
+  ['heat-near', 'within 2 points'],
+  ['heat-below1', '2 to 5 below'],
+  ['heat-below2', '5 to 10 below'],
+  ['heat-below3', '10 or more below'],
+  ['heat-suppressed', 'withheld (too few people, or to protect another group)'],
+  ['heat-empty', 'no data'],
+];
+
+function cell(c, org, k, label) {
+  if (c.suppressed) {
+    const rule = ruleText(c, k);
+    return h('td', { class: 'cell heat-suppressed', title: rule, 'data-suppressed': 'true', 'aria-label': `${label}: ${shortReason(c, k)}. ${rule}` }, shortReason(c, k));
+  }
+  if (isEmpty(c) || !has(c.score)) return h('td', { class: 'cell heat-empty', 'data-empty': 'true' }, 'no data');
+  const cls = has(org) ? bucket(c.score - org) : 'heat-near';
+  const diff = has(org) ? c.score - org : 0;
+  return h('td', { class: `cell ${cls}`, title: `${label}: score ${score(c.score)}, n = ${c.n}, ${diff >= 0 ? '+' : '−'}${Math.abs(diff).toFixed(1)} against the organisation` }, score(c.score));
+}
+
+export async function render(root, st) {
+  if (!st.by) {
+    root.append(h('p', { class: 'note' }, 'This survey has no demographic questions to break the results down by.'));
+    return;
+  }
+  const hm = await st.api('heatmap', { wave: st.wave, by: st.by });
+  root.append(...metaLine(hm));
+  const k = kFor(st, hm, st.by);
+  const dim = st.dims.find((d) => d.key === st.by);
+  const groups = hm.groups || [];
+  const head = h('tr', {}, h('th', { scope: 'col' }, 'Competency'), h('th', { scope: 'col', class: 'group' }, 'Organisation'),
+    groups.map((g) => h('th', { scope: 'col', class: 'group', 'data-group': g.option },
+      g.option, h('span', { class: 'n' }, g.count.suppressed ? shortReason(g.count, k) : `n = ${g.count.n}`))));
+  const rows = (hm.rows || []).map((r) => {
+    const org = r.overall && r.overall.score;
+    return h('tr', { 'data-row': r.key }, h('th', { scope: 'row' }, r.name),
+      h('td', { class: 'cell heat-org', title: `Organisation: n = ${r.overall.n}` }, has(org) ? score(org) : '—'),
+      r.groups.map((c, i) => cell(c, org, k, `${r.name}, ${groups[i].option}`)));
+  });
+  root.append(panel(`Scores by ${dim ? dim.label.toLowerCase() : st.by}`,
+    how('Each number is a 0–100 score. Blue cells are above the organisation\'s value on that row, orange below, grey near it. Hatched cells are withheld; hover or focus the cell for the rule.'),
+    scroller('Heatmap', h('table', { class: 'heatmap', id: 'heatmap' },
+      h('caption', {}, `Competency scores (0–100) by ${dim ? dim.label.toLowerCase() : st.by}, wave ${hm.wave}`),
+      h('thead', {}, head), h('tbody', {}, rows))),
+    h('ul', { class: 'legend', 'aria-label': 'Colour key' }, LEGEND.map(([cls, text]) =>
+      h('li', {}, h('span', { class: `swatch ${cls}`, 'aria-hidden': 'true' }), text))),
+    dim && dim.sensitive ? h('p', { class: 'how' }, `${dim.label} is a sensitive question: a group needs at least ${k} people.`) : null));
+}
