@@ -13,7 +13,8 @@ import (
 // bootstrapAdmin makes sure a fresh installation can be signed in to. While
 // no user exists it creates the admin from ALLYPULSE_ADMIN_EMAIL and
 // ALLYPULSE_ADMIN_PASSWORD or, when those are unset, logs a one-time setup
-// link. Once any user exists it does nothing, so the variables can stay set.
+// link (except with --demo, which makes its own accounts). Once any user
+// exists it does nothing, so the variables can stay set.
 func bootstrapAdmin(ctx context.Context, cfg config, d *db.DB, clock survey.Clock, log *slog.Logger) error {
 	store := account.NewStore(d.Gorm, clock)
 	n, err := store.CountUsers(ctx)
@@ -31,6 +32,9 @@ func bootstrapAdmin(ctx context.Context, cfg config, d *db.DB, clock survey.Cloc
 		}
 		log.Info("first admin created", "email", u.Email)
 		return store.Record(ctx, account.Event{Action: "auth.bootstrap", Target: u.Email, Detail: "first admin from the environment"})
+	}
+	if cfg.Demo {
+		return nil // the demo makes its own accounts and prints how to sign in
 	}
 	secret, err := store.CreateSetupToken(ctx)
 	if err != nil {
