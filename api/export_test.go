@@ -38,8 +38,6 @@ type exportHarness struct {
 	lead, exec string
 }
 
-var exportNow = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-
 func newExportHarness(t testing.TB, responses ...int) *exportHarness {
 	t.Helper()
 	ctx := context.Background()
@@ -51,9 +49,12 @@ func newExportHarness(t testing.TB, responses ...int) *exportHarness {
 	if _, err := d.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	seed := xlsxtest.Seed(t, d, exportNow, xlsxtest.Spec{Responses: responses, Comments: xlsxtest.HostileComments, Seed: 42})
+	// The clock stands still at the real time of the test, so that browser
+	// sessions made by the server are not already expired.
+	now := time.Now().UTC().Truncate(time.Second)
+	seed := xlsxtest.Seed(t, d, now, xlsxtest.Spec{Responses: responses, Comments: xlsxtest.HostileComments, Seed: 42})
 	srv := New(Config{BaseURL: "http://allypulse.test"}, Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Clock: survey.ClockFunc(func() time.Time { return exportNow })})
+		Clock: survey.ClockFunc(func() time.Time { return now })})
 	t.Cleanup(func() { srv.Shutdown(context.Background()) })
 	h := &exportHarness{t: t, srv: srv, db: d, seed: seed}
 	h.lead = h.token("lead@example.test", account.RoleLead)
@@ -330,4 +331,16 @@ func TestExportRefusals(t *testing.T) {
 			t.Errorf("GET %s: error Content-Type %q", c.path, ct)
 		}
 	}
+}
+
+// xlsxtestCompare checks a downloaded workbook against the lead's API views
+// and the hygiene rules.
+func xlsxtestCompare(t testing.TB, h *exportHarness, data []byte, wave int, dims []string) []string {
+	t.Helper()
+	problems := xlsxtest.Compare(gridOf(t, data), h.apiViews(h.lead, wave, dims, true))
+	rep, err := xlsxtest.Check(data)
+	if err != nil {
+		return append(problems, err.Error())
+	}
+	return append(problems, rep.Violations...)
 }
