@@ -47,14 +47,22 @@ var changeComments = []string{
 }
 
 // Comments draws p's comments for one wave: most people leave none; a
-// minority answer one or both prompts.
-func (p Person) Comments(rng *rand.Rand) map[string]string {
+// minority answer one or both prompts. used holds the texts already given in
+// this wave, so that each reads only once per wave.
+func (p Person) Comments(rng *rand.Rand, used map[string]bool) map[string]string {
 	out := map[string]string{}
-	if rng.Float64() < 0.07 {
-		out[promptGeneral] = generalComments[rng.IntN(len(generalComments))]
+	draw := func(prompt string, chance float64, pool []string) {
+		if rng.Float64() >= chance {
+			return
+		}
+		text := pool[rng.IntN(len(pool))]
+		if used[text] {
+			return
+		}
+		used[text] = true
+		out[prompt] = text
 	}
-	if rng.Float64() < 0.05 {
-		out[promptChange] = changeComments[rng.IntN(len(changeComments))]
-	}
+	draw(promptGeneral, 0.08, generalComments)
+	draw(promptChange, 0.05, changeComments)
 	return out
 }

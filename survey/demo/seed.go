@@ -157,6 +157,7 @@ type Planned struct {
 func WaveSubmissions(seed uint64, fw framework.Framework, items []string, people []Person, n int) []Planned {
 	rng := rand.New(rand.NewPCG(seed, uint64(n)))
 	factor := 0.93 + 0.06*float64(n-1)
+	used := map[string]bool{}
 	var out []Planned
 	for i, p := range people {
 		if rng.Float64() >= p.Engaged*factor {
@@ -165,7 +166,7 @@ func WaveSubmissions(seed uint64, fw framework.Framework, items []string, people
 		out = append(out, Planned{Person: i, Submission: survey.Submission{
 			Answers:      p.Answers(rng, fw, items, n),
 			Demographics: p.Demographics(rng, p.Department != LegalDepartment),
-			Comments:     p.Comments(rng),
+			Comments:     p.Comments(rng, used),
 		}})
 	}
 	return out

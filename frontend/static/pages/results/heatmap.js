@@ -47,7 +47,9 @@ export async function render(root, st) {
   const k = kFor(st, hm, st.by);
   const dim = st.dims.find((d) => d.key === st.by);
   const groups = hm.groups || [];
-  const head = h('tr', {}, h('th', { scope: 'col' }, 'Competency'), h('th', { scope: 'col', class: 'group' }, 'Organisation'),
+  const orgN = hm.rows && hm.rows.length && hm.rows[0].overall ? hm.rows[0].overall.n : null;
+  const head = h('tr', {}, h('th', { scope: 'col' }, 'Competency'),
+    h('th', { scope: 'col', class: 'group' }, 'Organisation', has(orgN) ? h('span', { class: 'n' }, `n = ${orgN}`) : null),
     groups.map((g) => h('th', { scope: 'col', class: 'group', 'data-group': g.option },
       g.option, h('span', { class: 'n' }, g.count.suppressed ? shortReason(g.count, k) : `n = ${g.count.n}`))));
   const rows = (hm.rows || []).map((r) => {
