@@ -3,14 +3,15 @@
 -- snapshot of every released cell of the wave's query lattice; a cell is
 -- republished only when its respondents grew by at least k, otherwise it
 -- keeps its earlier value. Stored so that every replica and every later view
--- answers the same. The final row of a closed wave is fixed.
+-- answers the same. The final row of a closed wave is fixed. cells holds the
+-- gzip-compressed gob encoding of every released cell.
 CREATE TABLE report_snapshots (
     wave_id TEXT NOT NULL REFERENCES waves(id) ON DELETE CASCADE,
     number INTEGER NOT NULL,
     responses INTEGER NOT NULL,
     final BOOLEAN NOT NULL DEFAULT FALSE,
     published_at DATETIME NOT NULL,
-    cells TEXT NOT NULL,
+    cells BLOB NOT NULL,
     PRIMARY KEY (wave_id, number)
 );
 

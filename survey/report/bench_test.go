@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -10,56 +11,104 @@ import (
 	"github.com/allypulse/allypulse/survey/report/internal/benchgen"
 )
 
-// BenchmarkResults100k times what the dashboard's overview and heatmap need
-// for a closed wave of 100,000 responses × 30 items on SQLite: the whole
-// wave's release plus the heatmap over the 50-group team dimension.
-//
-//   - cold: a fresh engine, so responses are read and decoded;
-//   - decoded: decoded responses cached, aggregates computed afresh;
-//   - warm: a repeat read with the same response count.
-func BenchmarkResults100k(b *testing.B) {
+// benchDBEnv names an existing database written by survey/report/benchdb, so
+// the benchmark runs on the same file as the sqlite3 shell comparison.
+const benchDBEnv = "ALLYPULSE_BENCH_DB"
+
+// benchStore opens the benchmark database: the file in ALLYPULSE_BENCH_DB,
+// or a fresh one with 100,000 responses in a temporary directory.
+func benchStore(b *testing.B, open bool) (*survey.Store, *db.DB, string) {
+	b.Helper()
 	ctx := context.Background()
-	path := filepath.Join(b.TempDir(), "bench.db")
-	id, err := benchgen.Generate(ctx, path, 100000, false)
-	if err != nil {
-		b.Fatal(err)
+	path := os.Getenv(benchDBEnv)
+	var id string
+	if path == "" || open {
+		path = filepath.Join(b.TempDir(), "bench.db")
+		var err error
+		if id, err = benchgen.Generate(ctx, path, 100000, false, open); err != nil {
+			b.Fatal(err)
+		}
 	}
 	d, err := db.Open(ctx, path, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer d.Close()
+	b.Cleanup(func() { _ = d.Close() })
 	store := survey.NewStore(d.Gorm)
-	view := func(b *testing.B, e *Engine) {
-		if _, err := e.Release(ctx, id, Query{}); err != nil {
-			b.Fatal(err)
+	if id == "" {
+		svs, err := store.ListSurveys(ctx, "", 1)
+		if err != nil || len(svs) == 0 {
+			b.Fatalf("no survey in %s: %v", path, err)
 		}
-		h, err := e.Heatmap(ctx, id, Query{By: "team"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(h.Groups) != benchgen.Teams+2 {
-			b.Fatalf("%d groups", len(h.Groups))
-		}
+		id = svs[0].ID
 	}
+	return store, d, id
+}
+
+// overviewAndHeatmap is what the dashboard's first two pages need: the
+// whole wave's release and the heatmap over the 50-group team dimension.
+func overviewAndHeatmap(b *testing.B, e *Engine, id string) {
+	ctx := context.Background()
+	if _, err := e.Release(ctx, id, Query{}); err != nil {
+		b.Fatal(err)
+	}
+	h, err := e.Heatmap(ctx, id, Query{By: "team"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(h.Groups) != benchgen.Teams+2 {
+		b.Fatalf("%d groups", len(h.Groups))
+	}
+}
+
+// BenchmarkResults100k times the overview and the heatmap for a closed wave
+// of 100,000 responses × 30 items on SQLite:
+//
+//   - cold: a fresh engine, so responses are counted, read and decoded;
+//   - decoded: decoded responses cached, aggregates computed afresh;
+//   - warm: a repeat read with the same response count.
+func BenchmarkResults100k(b *testing.B) {
+	store, _, id := benchStore(b, false)
 	b.Run("cold", func(b *testing.B) {
 		for b.Loop() {
-			view(b, New(store, survey.SystemClock{}))
+			overviewAndHeatmap(b, New(store, survey.SystemClock{}), id)
 		}
 	})
 	b.Run("decoded", func(b *testing.B) {
 		e := New(store, survey.SystemClock{})
-		view(b, e)
+		overviewAndHeatmap(b, e, id)
 		for b.Loop() {
 			e.cache.forgetResults()
-			view(b, e)
+			overviewAndHeatmap(b, e, id)
 		}
 	})
 	b.Run("warm", func(b *testing.B) {
 		e := New(store, survey.SystemClock{})
-		view(b, e)
+		overviewAndHeatmap(b, e, id)
 		for b.Loop() {
-			view(b, e)
+			overviewAndHeatmap(b, e, id)
+		}
+	})
+}
+
+// BenchmarkSnapshot100k times the same views on an open wave of 100,000
+// responses, where results come from a stored snapshot of the whole lattice:
+//
+//   - first: the first view takes the snapshot (every table, every cell);
+//   - stored: a fresh engine (another replica) reads the stored snapshot.
+func BenchmarkSnapshot100k(b *testing.B) {
+	store, d, id := benchStore(b, true)
+	b.Run("first", func(b *testing.B) {
+		for b.Loop() {
+			if err := d.Gorm.Exec("DELETE FROM report_snapshots").Error; err != nil {
+				b.Fatal(err)
+			}
+			overviewAndHeatmap(b, New(store, survey.SystemClock{}), id)
+		}
+	})
+	b.Run("stored", func(b *testing.B) {
+		for b.Loop() {
+			overviewAndHeatmap(b, New(store, survey.SystemClock{}), id)
 		}
 	})
 }
@@ -70,5 +119,6 @@ func (c *waveCache) forgetResults() {
 	defer c.mu.Unlock()
 	for _, w := range c.waves {
 		w.results = map[string]*computed{}
+		w.pops = map[string]*popValues{}
 	}
 }

@@ -16,7 +16,7 @@ import (
 func BenchmarkRead100k(b *testing.B) {
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "bench.db")
-	id, err := benchgen.Generate(ctx, path, 100000, false)
+	id, err := benchgen.Generate(ctx, path, 100000, false, false)
 	if err != nil {
 		b.Fatal(err)
 	}

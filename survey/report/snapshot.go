@@ -1,9 +1,12 @@
 package report
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
-	"encoding/json"
+	"encoding/gob"
 	"errors"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -19,7 +22,8 @@ type snapshotRow struct {
 	Responses   int
 	Final       bool
 	PublishedAt time.Time
-	Cells       string
+	// Cells is the gzip-compressed JSON of every released cell.
+	Cells []byte
 }
 
 func (snapshotRow) TableName() string { return "report_snapshots" }
@@ -53,9 +57,9 @@ func (e *Engine) latestSnapshot(ctx context.Context, waveID string) (*published,
 	if err != nil {
 		return nil, err
 	}
-	var cells []cellValues
-	if err := json.Unmarshal([]byte(row.Cells), &cells); err != nil {
-		return nil, err
+	cells, err := decodeCells(row.Cells)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot %d of wave %s: %w", row.Number, waveID, err)
 	}
 	p := &published{number: row.Number, final: row.Final, at: row.PublishedAt.UTC(), responses: row.Responses,
 		cells: make(map[string]*cellValues, len(cells))}
@@ -68,7 +72,7 @@ func (e *Engine) latestSnapshot(ctx context.Context, waveID string) (*published,
 
 // snapshot returns the published cells of the wave (anonymity.md §5), taking
 // a new snapshot when due: while the wave is open, when the wave has grown by
-// at least k responses since the last snapshot; at close, once, the final
+// snapshotStep responses since the last snapshot; at close, once, the final
 // one. A closed wave never viewed while open has no snapshot (nil): its
 // values are computed from all of its responses.
 func (e *Engine) snapshot(ctx context.Context, l *layout, count int, inv invitations) (*published, error) {
@@ -83,7 +87,7 @@ func (e *Engine) snapshot(ctx context.Context, l *layout, count int, inv invitat
 		return last, nil
 	case last == nil && closed:
 		return nil, nil
-	case last != nil && !closed && count-last.responses < l.th.K:
+	case last != nil && !closed && count-last.responses < snapshotStep(l.th.K, last.responses):
 		return last, nil
 	}
 	cw, err := e.load(ctx, l, count)
@@ -100,11 +104,11 @@ func (e *Engine) snapshot(ctx context.Context, l *layout, count int, inv invitat
 	if err := e.attachComments(ctx, l, p, cells, last); err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(cells)
+	body, err := encodeCells(cells)
 	if err != nil {
 		return nil, err
 	}
-	row := snapshotRow{WaveID: l.wave.ID, Number: number, Responses: cw.data.n, Final: closed, PublishedAt: now.UTC(), Cells: string(body)}
+	row := snapshotRow{WaveID: l.wave.ID, Number: number, Responses: cw.data.n, Final: closed, PublishedAt: now.UTC(), Cells: body}
 	// Replicas may race to take the same snapshot: the first one wins and
 	// everyone reads what it stored.
 	if err := e.store.DB().WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
@@ -213,4 +217,40 @@ func suppressedValues(cv cellValues) cellValues {
 		out.Pop = &popValues{Drivers: Drivers{Reason: ReasonSecondary}}
 	}
 	return out
+}
+
+// encodeCells compresses the gob encoding of a snapshot's cells.
+func encodeCells(cells []cellValues) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if err := gob.NewEncoder(zw).Encode(cells); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// decodeCells reverses encodeCells.
+func decodeCells(b []byte) ([]cellValues, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	var cells []cellValues
+	if err := gob.NewDecoder(zr).Decode(&cells); err != nil {
+		return nil, err
+	}
+	return cells, nil
+}
+
+// snapshotStep is the growth of the wave that triggers a new snapshot: k, or
+// 1 % of the responses in large waves, so a busy wave is not re-snapshotted
+// every few answers (cells still need k new respondents to change).
+func snapshotStep(k, responses int) int {
+	return max(k, responses/100)
 }

@@ -19,7 +19,7 @@ func main() {
 	out := flag.String("out", "results-bench.db", "SQLite file to create")
 	n := flag.Int("n", 100000, "responses")
 	flag.Parse()
-	id, err := benchgen.Generate(context.Background(), *out, *n, true)
+	id, err := benchgen.Generate(context.Background(), *out, *n, true, false)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchdb:", err)
 		os.Exit(1)

@@ -56,10 +56,10 @@ func Design() survey.Design {
 }
 
 // Generate creates a migrated database at dsn holding one survey with one
-// closed wave of n responses and returns the survey id. With normalised it
-// also writes bench_respondents(id, team) and bench_answers(response_id,
-// item, value).
-func Generate(ctx context.Context, dsn string, n int, normalised bool) (string, error) {
+// wave of n responses and returns the survey id. The wave closed in 2025,
+// or, with open, stays open until 2100. With normalised it also writes
+// bench_respondents(id, team) and bench_answers(response_id, item, value).
+func Generate(ctx context.Context, dsn string, n int, normalised, open bool) (string, error) {
 	d, err := db.Open(ctx, dsn, nil)
 	if err != nil {
 		return "", err
@@ -76,8 +76,12 @@ func Generate(ctx context.Context, dsn string, n int, normalised bool) (string, 
 	if err := store.CreateSurvey(ctx, sv); err != nil {
 		return "", err
 	}
+	closes := past.Add(14 * 24 * time.Hour)
+	if open {
+		closes = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
 	w, err := store.CreateWave(ctx, survey.Wave{ID: survey.NewID(), SurveyID: sv.ID, Number: 1, OpensAt: past,
-		ClosesAt: past.Add(14 * 24 * time.Hour), Slug: survey.NewSecret(), Items: sv.Design.Items})
+		ClosesAt: closes, Slug: survey.NewSecret(), Items: sv.Design.Items})
 	if err != nil {
 		return "", err
 	}
