@@ -146,6 +146,15 @@ func TestDashboardOnDemoData(t *testing.T) {
 	checkAxe(t, ctx, "heatmap")
 
 	openTab(t, ctx, views+"heatmap?by="+demo.DimGender)
+	openTab(t, ctx, views+"heatmap?by="+demo.DimGender+"&filter="+demo.DimDepartment+":Engineering")
+	if n := eval[int](t, ctx, `document.querySelectorAll('#heatmap tbody tr').length`); n == 0 {
+		t.Error("the filtered heatmap has no rows")
+	}
+	// Two sensitive dimensions are refused by the API with a note, not an error.
+	openTab(t, ctx, views+"heatmap?by="+demo.DimGender+"&filter="+demo.DimEthnicity+":White")
+	if n := eval[int](t, ctx, `document.querySelectorAll('#view-refused').length`); n != 1 {
+		t.Error("a sensitive × sensitive view is not explained")
+	}
 	openTab(t, ctx, views+"gaps?by="+demo.DimEthnicity)
 	if n := eval[int](t, ctx, `document.querySelectorAll('#gaps td[data-flagged]').length`); n == 0 {
 		t.Error("no flagged gap by ethnicity; the demo's built-in gaps should show")

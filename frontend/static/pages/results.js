@@ -70,8 +70,9 @@ export async function render(main, ctx) {
   const latest = waves.length ? waves[waves.length - 1].number : 0;
   const wave = Number(ctx.query.get('wave')) || latest;
   let by = ctx.query.get('by') || '';
+  const filter = ctx.query.get('filter') || '';
   if (BY_TABS.includes(tab) && !by && tab !== 'trend' && dims.length) by = dims[0].key;
-  const keep = { wave: wave !== latest ? wave : '', by };
+  const keep = { wave: wave !== latest ? wave : '', by, filter };
 
   const title = (sv && sv.title) || trend.title || 'Survey';
   const head = h('div', { class: 'results-head' });
@@ -90,11 +91,22 @@ export async function render(main, ctx) {
     select.addEventListener('change', () => ctx.navigate(viewURL(id, tab, { ...keep, by: select.value })));
     head.append(h('div', { class: 'field' }, h('label', { for: 'by-picker' }, 'Break down by'), select));
   }
+  const byDim = dims.find((d) => d.key === by);
+  if (tab !== 'comments' && dims.length) {
+    // A population filter: one option of one dimension (the closed lattice
+    // allows one filter and one breakdown, never two sensitive ones).
+    const select = h('select', { id: 'filter-picker', name: 'filter' }, h('option', { value: '' }, 'Everyone'),
+      dims.filter((d) => !BY_TABS.includes(tab) || !by || (d.key !== by && !(d.sensitive && byDim && byDim.sensitive))).map((d) => h('optgroup', { label: d.label || d.key },
+        (d.options || []).map((o) => h('option', { value: `${d.key}:${o}` }, o)))));
+    select.value = filter;
+    select.addEventListener('change', () => ctx.navigate(viewURL(id, tab, { ...keep, filter: select.value })));
+    head.append(h('div', { class: 'field' }, h('label', { for: 'filter-picker' }, 'Population'), select));
+  }
   if (designer) {
     head.append(h('p', {}, h('a', { href: `/app/surveys/${encodeURIComponent(id)}`, 'data-design-control': 'true' }, 'Survey settings and invitations')));
   }
   const tabs = h('nav', { 'aria-label': 'Result views' }, h('ul', { class: 'tabs' }, TABS.map((t) => h('li', {},
-    h('a', { href: viewURL(id, t.key, { wave: keep.wave, by: BY_TABS.includes(t.key) ? by : '' }), 'aria-current': t.key === tab ? 'page' : false, 'data-tab': t.key }, t.label)))));
+    h('a', { href: viewURL(id, t.key, { wave: keep.wave, by: BY_TABS.includes(t.key) ? by : '', filter: t.key === 'comments' ? '' : filter }), 'aria-current': t.key === tab ? 'page' : false, 'data-tab': t.key }, t.label)))));
   const body = h('div', { id: 'results-body', 'data-tab': tab, 'aria-busy': 'true' });
   main.append(h('h1', {}, title), head, tabs, body);
 
@@ -104,10 +116,10 @@ export async function render(main, ctx) {
     return;
   }
   const state = {
-    id, tab, wave, by, dims, survey: sv, trend, user: ctx.user, designer,
+    id, tab, wave, by, filter, dims, survey: sv, trend, user: ctx.user, designer,
     api: (view, params = {}) => {
       const q = new URLSearchParams();
-      for (const [k, v] of Object.entries(params)) if (v !== '' && v !== undefined && v !== null) q.set(k, String(v));
+      for (const [k, v] of Object.entries({ filter, ...params })) if (v !== '' && v !== undefined && v !== null) q.set(k, String(v));
       return get(`/api/v1/surveys/${encodeURIComponent(id)}/${view}${q.toString() ? `?${q}` : ''}`);
     },
     url: (t, params) => viewURL(id, t, params),
@@ -117,8 +129,12 @@ export async function render(main, ctx) {
     await mod.render(body, state);
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) throw e;
-    body.append(h('p', { class: 'error', role: 'alert' }, e instanceof ApiError && e.status === 400
-      ? `This view is not available: ${e.message}` : `Could not load this view: ${e.message}`));
+    if (e instanceof ApiError && e.status === 400) {
+      // A view outside the closed lattice of anonymity.md: refused by design.
+      body.append(h('p', { class: 'note', role: 'status', id: 'view-refused' }, `This view is not available, to protect anonymity: ${e.message}`));
+    } else {
+      body.append(h('p', { class: 'error', role: 'alert' }, `Could not load this view: ${e.message}`));
+    }
   } finally {
     body.removeAttribute('aria-busy');
     body.dataset.ready = 'true';

@@ -35,7 +35,7 @@ function kpi(label, cell, big, extra, k) {
 }
 
 export async function render(root, st) {
-  const rel = await st.api('results', { wave: st.wave });
+  const [rel, trend] = await Promise.all([st.api('results', { wave: st.wave }), st.filter ? st.api('trend') : st.trend]);
   const k = rel.thresholds.k;
   root.append(...metaLine(rel, rel.respondents));
 
@@ -44,8 +44,8 @@ export async function render(root, st) {
   const part = rel.participation || { overall: {} };
   const partCell = part.overall || {};
   root.append(h('div', { class: 'kpis' },
-    kpi('Inclusion index', idx, has(idx.score) ? score(idx.score) : '—', changeLine(changeSince(st.trend, 'index', rel.wave, 'score'), ''), k),
-    kpi('eNPS', enps, has(enps.value) ? String(Math.round(enps.value)) : '—', changeLine(changeSince(st.trend, 'enps', rel.wave, 'value'), ''), k),
+    kpi('Inclusion index', idx, has(idx.score) ? score(idx.score) : '—', changeLine(changeSince(trend, 'index', rel.wave, 'score'), ''), k),
+    kpi('eNPS', enps, has(enps.value) ? String(Math.round(enps.value)) : '—', changeLine(changeSince(trend, 'enps', rel.wave, 'value'), ''), k),
     partCell.suppressed || !has(partCell.value)
       ? h('div', { class: 'kpi' }, h('p', { class: 'label' }, 'Participation'), h('p', { class: 'big' }, '—'),
         h('p', { class: 'sub' }, partCell.suppressed ? suppressedSpan(partCell, k) : 'No invitation count or expected headcount'))

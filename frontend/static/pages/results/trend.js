@@ -32,7 +32,7 @@ function chartPanel(title, t, series, opts, k) {
 }
 
 export async function render(root, st) {
-  const t = st.by ? await st.api('trend', { by: st.by }) : st.trend;
+  const t = st.by || st.filter ? await st.api('trend', { by: st.by }) : st.trend;
   const th = t.thresholds || {};
   const waves = t.waves || [];
   root.append(h('p', { class: 'results-meta' }, `${waves.length} waves · published values only · groups smaller than ${th.k} (${th.k_s} on sensitive questions) are withheld`));
