@@ -51,6 +51,9 @@ func jsonError(err error) error {
 		return survey.Invalid(field, fmt.Sprintf("must be %s, not %s", jsonTypeName(typ.Type.Kind().String()), typ.Value))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		if name == "" {
+			return survey.Invalid("body", "has a field with an empty name")
+		}
 		return survey.Invalid(name, "is not a known field")
 	default:
 		return echo.NewHTTPError(http.StatusBadRequest, "The request body is not valid JSON.")
