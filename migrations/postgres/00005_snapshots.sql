@@ -4,7 +4,7 @@
 -- republished only when its respondents grew by at least k, otherwise it
 -- keeps its earlier value. Stored so that every replica and every later view
 -- answers the same. The final row of a closed wave is fixed. cells holds the
--- gzip-compressed gob encoding of every released cell.
+-- gzip-compressed JSON of every released cell.
 CREATE TABLE report_snapshots (
     wave_id TEXT NOT NULL REFERENCES waves(id) ON DELETE CASCADE,
     number INTEGER NOT NULL,

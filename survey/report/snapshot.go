@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"encoding/gob"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -219,14 +219,15 @@ func suppressedValues(cv cellValues) cellValues {
 	return out
 }
 
-// encodeCells compresses the gob encoding of a snapshot's cells.
+// encodeCells compresses the JSON of a snapshot's cells (JSON, not gob: gob
+// drops pointers to zero values, and a share of 0 must stay 0).
 func encodeCells(cells []cellValues) ([]byte, error) {
 	var buf bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 	if err != nil {
 		return nil, err
 	}
-	if err := gob.NewEncoder(zw).Encode(cells); err != nil {
+	if err := json.NewEncoder(zw).Encode(cells); err != nil {
 		return nil, err
 	}
 	if err := zw.Close(); err != nil {
@@ -242,7 +243,7 @@ func decodeCells(b []byte) ([]cellValues, error) {
 		return nil, err
 	}
 	var cells []cellValues
-	if err := gob.NewDecoder(zr).Decode(&cells); err != nil {
+	if err := json.NewDecoder(zr).Decode(&cells); err != nil {
 		return nil, err
 	}
 	return cells, nil
