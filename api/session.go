@@ -87,6 +87,10 @@ func (s *Server) startSession(c echo.Context, u account.User) error {
 		return err
 	}
 	s.setCookies(c, token, sess.CSRFToken, sess.ExpiresAt)
+	// Sign-ins are rare enough to carry the housekeeping of old sessions.
+	if _, err := s.accounts.DeleteExpiredSessions(c.Request().Context()); err != nil {
+		s.log.WarnContext(c.Request().Context(), "deleting expired sessions", "err", err)
+	}
 	return nil
 }
 
@@ -130,14 +134,16 @@ func (s *Server) handleSetup(c echo.Context) error {
 		return err
 	}
 	client := clientKey(c)
-	if wait := s.limiter.Wait("setup", client); wait > 0 {
+	// Setup tokens cannot be guessed; the limit only stops a client from
+	// hammering, so it is keyed by client alone.
+	if wait := s.limiter.Wait("setup:"+client, client); wait > 0 {
 		return &RetryAfterError{After: wait}
 	}
 	u, err := s.accounts.Setup(c.Request().Context(), req.Token,
 		account.NewUser{Email: req.Email, Name: req.Name, Password: req.Password})
 	if err != nil {
 		if err == account.ErrSetupInvalid {
-			s.limiter.Failed("setup", client)
+			s.limiter.Failed("setup:"+client, client)
 		}
 		return err
 	}
