@@ -344,3 +344,48 @@ func xlsxtestCompare(t testing.TB, h *exportHarness, data []byte, wave int, dims
 	}
 	return append(problems, rep.Violations...)
 }
+
+// TestExportsOpenAPI: the served document describes both downloads with
+// the media types the handlers send and the parameters they accept.
+func TestExportsOpenAPI(t *testing.T) {
+	raw, err := OpenAPIDocument()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for path, mime := range map[string]string{
+		"/api/v1/surveys/{id}/report.xlsx": mimeXLSX,
+		"/api/v1/surveys/{id}/results.csv": strings.Split(mimeCSV, ";")[0],
+	} {
+		var op struct {
+			Parameters []struct{ Name, In string }
+			Responses  map[string]struct {
+				Content map[string]any
+			}
+		}
+		if err := json.Unmarshal(doc.Paths[path]["get"], &op); err != nil {
+			t.Errorf("no GET %s in the OpenAPI document: %v", path, err)
+			continue
+		}
+		if _, ok := op.Responses["200"].Content[mime]; !ok {
+			t.Errorf("GET %s: 200 should be %s", path, mime)
+		}
+		var names []string
+		for _, p := range op.Parameters {
+			names = append(names, p.In+":"+p.Name)
+		}
+		if got := strings.Join(names, ","); got != "path:id,query:wave,query:by" {
+			t.Errorf("GET %s parameters %s", path, got)
+		}
+		for _, code := range []string{"400", "401", "403", "404"} {
+			if _, ok := op.Responses[code]; !ok {
+				t.Errorf("GET %s: no %s response", path, code)
+			}
+		}
+	}
+}
