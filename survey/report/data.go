@@ -146,21 +146,24 @@ func (c *waveCache) put(waveID string, count int, data *waveData) *cachedWave {
 	return w
 }
 
-// result returns a memoised computation of plan key.
-func (c *waveCache) result(w *cachedWave, key string) *computed {
+// memoLimit bounds the memoised entries per wave; past it they are dropped.
+const memoLimit = 64
+
+// recall reads (*m)[key] under the cache's lock.
+func recall[T any](c *waveCache, m *map[string]T, key string) T {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return w.results[key]
+	return (*m)[key]
 }
 
-// remember stores a computation of plan key.
-func (c *waveCache) remember(w *cachedWave, key string, r *computed) {
+// memo stores (*m)[key] under the cache's lock.
+func memo[T any](c *waveCache, m *map[string]T, key string, v T) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(w.results) > 64 {
-		w.results = map[string]*computed{}
+	if len(*m) >= memoLimit {
+		*m = map[string]T{}
 	}
-	w.results[key] = r
+	(*m)[key] = v
 }
 
 // load returns the wave's decoded responses, from the cache when count (the
@@ -180,20 +183,6 @@ func (e *Engine) load(ctx context.Context, l *layout, count int) (*cachedWave, e
 	// Responses are only ever added, so the set read is the one set of its
 	// size: key the cache by what was read, not by the earlier count.
 	return e.cache.put(l.wave.ID, data.n, data), nil
-}
-
-// pop returns memoised population statistics of a cell key.
-func (c *waveCache) pop(w *cachedWave, key string) *popValues {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return w.pops[key]
-}
-
-// rememberPop stores population statistics of a cell key.
-func (c *waveCache) rememberPop(w *cachedWave, key string, pv *popValues) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	w.pops[key] = pv
 }
 
 // snapshot returns the cached snapshot number of a wave.

@@ -121,19 +121,19 @@ func (e *Engine) resolve(ctx context.Context, surveyID string, q Query) (*view, 
 			popCell = p.cellAt(p.margin[fdim], fopt)
 		}
 		key := fmt.Sprint(dims, popCell, len(inv.batches), v.invited)
-		c := e.cache.result(cw, key)
+		c := recall(e.cache, &cw.results, key)
 		if c == nil {
 			c = compute(p, &l, cw.data, inv.fn(&l), nil)
-			e.cache.remember(cw, key, c)
+			memo(e.cache, &cw.results, key, c)
 		}
 		v.cells = c.byKey()
 		// Population statistics depend on the population alone, so views
 		// of the same population share them.
 		pk := p.key(popCell)
-		pv := e.cache.pop(cw, pk)
+		pv := recall(e.cache, &cw.pops, pk)
 		if pv == nil {
 			pv = populationStats(&l, cw.data, memberLists(p, cw.data, []int{popCell})[popCell], *v.cells[pk])
-			e.cache.rememberPop(cw, pk, pv)
+			memo(e.cache, &cw.pops, pk, pv)
 		}
 		withPop := *v.cells[pk]
 		withPop.Pop = pv
