@@ -73,7 +73,7 @@ func demoCommand(ctx context.Context, cfg config, log *slog.Logger, stdout, stde
 	}
 	fmt.Fprintf(stdout, "Demo organisation created in %s: %d employees, %d pulse waves.\n", cfg.Database, demo.Headcount(), len(res.Responses))
 	for i, n := range res.Responses {
-		fmt.Fprintf(stdout, "  wave %d: %d responses from %d invitations\n", i+1, n, res.Invited[i])
+		fmt.Fprintf(stdout, "  wave %d: %d responses to %d invitations and the open link\n", i+1, n, res.Invited[i])
 	}
 	fmt.Fprintf(stdout, "  %d comments\n\nSign in (demo accounts, for trying Allypulse out only):\n", res.Comments)
 	printCredentials(stdout)

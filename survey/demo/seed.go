@@ -41,7 +41,8 @@ type Result struct {
 	SurveyID string
 	// Responses holds the number of responses per wave, wave 1 first.
 	Responses []int
-	// Invited holds the invite codes issued per wave.
+	// Invited holds the invite codes issued per wave (everyone but Legal,
+	// who answer through the open link).
 	Invited []int
 	// Comments is the number of comments submitted over all waves.
 	Comments int
@@ -56,8 +57,8 @@ func Empty(ctx context.Context, store *survey.Store) (bool, error) {
 // Seed fills an empty database with the demo: its staff accounts, the
 // survey designed and launched through the lifecycle, its three monthly
 // waves created by the scheduler at their own times, and every response
-// submitted with an invite code through the response intake, exactly as an
-// employee's would be. The clock is moved from one wave to the next, so
+// submitted with an invite code or the open link through the response
+// intake, exactly as an employee's would be. The clock is moved from one wave to the next, so
 // waves 1 and 2 lie closed in the past and wave 3 is open at opt.Now.
 func Seed(ctx context.Context, d *db.DB, opt Options) (Result, error) {
 	if opt.Seed == 0 {
@@ -113,7 +114,7 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (Result, error) {
 		if err != nil {
 			return res, fmt.Errorf("wave %d: %w", n, err)
 		}
-		codes, err := invite(ctx, store, sv, w, people, clock.Now())
+		codes, invited, err := invite(ctx, store, sv, w, people, clock.Now())
 		if err != nil {
 			return res, fmt.Errorf("wave %d invitations: %w", n, err)
 		}
@@ -126,9 +127,9 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (Result, error) {
 			return res, fmt.Errorf("wave %d responses: %w", n, err)
 		}
 		res.Responses = append(res.Responses, len(subs))
-		res.Invited = append(res.Invited, len(people))
+		res.Invited = append(res.Invited, invited)
 		res.Comments += comments
-		log.Info("demo wave filled", "wave", n, "opens_at", w.OpensAt, "responses", len(subs), "invited", len(people))
+		log.Info("demo wave filled", "wave", n, "opens_at", w.OpensAt, "responses", len(subs), "invited", invited)
 	}
 	return res, nil
 }
@@ -172,26 +173,31 @@ func WaveSubmissions(seed uint64, fw framework.Framework, items []string, people
 	return out
 }
 
-// invite issues one invite code per person: a batch per department with the
-// department as its segment attribute, except Legal, whose four people are
-// fewer than a segmented batch may hold; they get codes without a segment
-// and report their department themselves.
-func invite(ctx context.Context, store *survey.Store, sv survey.Survey, w survey.Wave, people []Person, now time.Time) ([]string, error) {
+// invite gives each person the code they answer with: an invite code from
+// their department's batch, whose segment attribute fixes the department,
+// except in Legal: its four people are fewer than a segmented batch may
+// hold, so they answer through the wave's open link and report their
+// department themselves. It returns the codes and the number of invitations.
+func invite(ctx context.Context, store *survey.Store, sv survey.Survey, w survey.Wave, people []Person, now time.Time) ([]string, int, error) {
 	codes := make([]string, len(people))
-	start := 0
+	start, invited := 0, 0
 	for _, dp := range departments {
-		var segment map[string]string
-		if dp.name != LegalDepartment {
-			segment = map[string]string{DimDepartment: dp.name}
+		if dp.name == LegalDepartment {
+			for i := start; i < start+dp.count; i++ {
+				codes[i] = w.Slug
+			}
+			start += dp.count
+			continue
 		}
-		_, batch, err := store.CreateInviteBatch(ctx, sv, w, dp.count, segment, now)
+		_, batch, err := store.CreateInviteBatch(ctx, sv, w, dp.count, map[string]string{DimDepartment: dp.name}, now)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		copy(codes[start:], batch)
 		start += dp.count
+		invited += dp.count
 	}
-	return codes, nil
+	return codes, invited, nil
 }
 
 // submitAll submits every planned response with its person's invite code,

@@ -67,6 +67,8 @@ export async function render(root, st) {
       comps.map((c) => [c.name, scoreCell(c.overall, k), shareCell(c.overall, k), nCell(c.overall, k)])))));
 
   root.append(await whereToAct(st, rel));
+  const byPart = await participationByGroup(st, rel);
+  if (byPart) root.append(byPart);
 
   const rel2 = rel.reliability || [];
   if (rel2.length) {
@@ -76,6 +78,26 @@ export async function render(root, st) {
         rel2.map((r) => [r.name, { text: String(r.items), num: true }, { text: has(r.alpha) ? r.alpha.toFixed(2) : '—', num: true, title: r.reason },
           { text: has(r.mean_r) ? r.mean_r.toFixed(2) : '—', num: true }, { text: has(r.n) ? String(r.n) : '—', num: true }]))));
   }
+}
+
+// participationByGroup shows response rates per segment where invite
+// batches carry one (the first dimension with rates), under the same rules.
+async function participationByGroup(st, rel) {
+  for (const d of st.dims.filter((x) => !x.sensitive && !(st.filter || '').startsWith(`${x.key}:`))) {
+    const r = await st.api('results', { wave: rel.wave, by: d.key }).catch(() => null);
+    const part = r && r.participation;
+    if (!part || !part.groups || !part.groups.length) continue;
+    const k = r.thresholds.k;
+    return panel(`Participation by ${d.label.toLowerCase()}`,
+      how('Responses over invitations for each group whose invitations carried it. Withheld rates protect small groups; during an open wave a rate moves only when at least k more people have answered.'),
+      table(`Participation by ${d.label.toLowerCase()}`, [d.label, { text: 'Participation', num: true }, { text: 'Responses', num: true }],
+        r.groups.map((g, i) => {
+          const c = part.groups[i] || {};
+          if (c.suppressed) return [g.option, suppressedSpan(c, k), suppressedSpan(c, k)];
+          return [g.option, { text: has(c.value) ? pct(c.value) : 'no invitations', num: true }, { text: has(c.n) ? String(c.n) : '—', num: true }];
+        })));
+  }
+  return null;
 }
 
 // whereToAct lists the largest flagged gaps (negative, across every
