@@ -120,10 +120,17 @@ func (e *Engine) snapshot(ctx context.Context, l *layout, count int, inv invitat
 // hold decides, cell by cell, between the fresh value and the last published
 // one: a cell whose respondents grew by 1..k−1 (k, also for sensitive cells,
 // whose values already need k_s respondents) since its last publication
-// keeps that value ("as of" its snapshot). So that a republished parent
-// cannot be differenced against held children, the held children of a
-// partition must together have grown by 0 or at least k; otherwise the
-// next-smallest growing children are held too, and failing that the parent.
+// keeps that value ("as of" its snapshot). Two rules keep the newcomers of
+// held cells from being differenced out: a cell is held when a cell it is
+// part of is held; and the held children of a republished parent must
+// together have grown by 0 or at least k, otherwise the next-smallest
+// growing children are held too, and failing that the parent.
+//
+// These rules protect each step between two snapshots. Cells republished in
+// different windows over three or more snapshots can still, in rare
+// layouts, be combined into a smaller difference; proving that impossible
+// needs the exact audit over everything ever released that the ledger
+// (anonymity.md §9, Ledger) is designed for.
 func hold(p *plan, fresh *computed, last *published) []cellValues {
 	n := p.cells()
 	out := make([]cellValues, n)
@@ -146,8 +153,29 @@ func hold(p *plan, fresh *computed, last *published) []cellValues {
 		held[c] = delta[c] > 0 && delta[c] < k
 	}
 	parts := p.partitions()
+	holdCell := func(c int) {
+		held[c] = true
+		if prev[c] == nil {
+			// Never published, so it cannot keep an old value: hide it.
+			out[c] = suppressedValues(out[c])
+		}
+	}
 	for changed := true; changed; {
 		changed = false
+		// A cell is republished only with all the cells it is part of, so
+		// two republished cells never differ by a held cell's newcomers.
+		for c := 1; c < n; c++ {
+			if held[c] {
+				continue
+			}
+			for _, par := range p.parents(c) {
+				if held[par] && (prev[c] != nil || delta[c] == 0 || fresh.cells[c].Respondents > 0) {
+					holdCell(c)
+					changed = true
+					break
+				}
+			}
+		}
 		for _, pt := range parts {
 			if held[pt.parent] {
 				continue
@@ -170,14 +198,7 @@ func hold(p *plan, fresh *computed, last *published) []cellValues {
 			if next < 0 {
 				next = pt.parent
 			}
-			if prev[next] == nil {
-				// Never published, so it cannot keep an old value: hide it.
-				out[next] = suppressedValues(out[next])
-				held[next] = true
-				changed = true
-				continue
-			}
-			held[next] = true
+			holdCell(next)
 			changed = true
 		}
 	}
