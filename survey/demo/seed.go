@@ -82,7 +82,8 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (Result, error) {
 	opens := FirstWaveOpens(opt.Now)
 	clock := &steppingClock{t: opens.Add(-24 * time.Hour)}
 
-	leadID, err := CreateUsers(ctx, account.NewStore(d.Gorm, clock))
+	// The accounts are made now; only the survey's history lies in the past.
+	leadID, err := CreateUsers(ctx, account.NewStore(d.Gorm, survey.ClockFunc(func() time.Time { return opt.Now })))
 	if err != nil {
 		return Result{}, fmt.Errorf("demo accounts: %w", err)
 	}
