@@ -25,7 +25,7 @@ const pageBudget = 50 << 10
 
 func TestRespondPageWeight(t *testing.T) {
 	total := 0
-	for _, name := range []string{"respond.html", "respond.css", "respond.js", "dom.js"} {
+	for _, name := range []string{"respond.html", "respond.css", "respond.js", "respond-form.js", "dom.js"} {
 		b, err := fs.ReadFile(frontend.Files, "static/"+name)
 		if err != nil {
 			t.Fatal(err)

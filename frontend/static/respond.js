@@ -2,12 +2,12 @@
 // loads its form from the API, keeps answers in localStorage until they are
 // submitted, and sends them as JSON.
 import { h, clear } from './dom.js';
+import { fieldId, promise, choices, itemLook, radioGroup, skipped as gatedOut } from './respond-form.js';
 
 const main = document.getElementById('main');
 const code = decodeURIComponent(location.pathname.replace(/^\/s\//, '').split('/')[0] || '');
 const api = `/api/v1/respond/${encodeURIComponent(code)}`;
 const storeKey = `allypulse.respond.${code}`;
-const NA = 'na';
 
 // The same rules as survey/scrub.go (LooksIdentifying): keep them in step.
 const identifying = [
@@ -75,39 +75,13 @@ async function start() {
 const allItems = () => form.sections.flatMap((s) => s.items);
 const screens = () => new Set(allItems().filter((it) => it.gated_by).map((it) => it.gated_by));
 
-// skipped reports whether an item is hidden because its screen was answered "No".
-function skipped(item) {
-  if (!item.gated_by) return false;
-  const screen = allItems().find((it) => it.key === item.gated_by);
-  return !!screen && screen.options && state.answers[screen.key] === screen.options[1];
-}
+const skipped = (item) => gatedOut(item, allItems(), (key) => state.answers[key]);
 
-function choices(item) {
-  if (item.options && item.options.length) return item.options.map((o) => ({ value: o, label: o }));
-  const pts = (item.points || []).map((p) => ({ value: p.value, label: item.scale === 'nps11' ? String(p.value) : p.label }));
-  if (item.allows_na) pts.push({ value: NA, label: item.na_label || 'Not applicable', na: true });
-  return pts;
-}
-
-const fieldId = (kind, key) => `${kind}-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-
-function radioGroup(kind, key, legend, opts, bucket, extra = {}) {
-  const id = fieldId(kind, key);
-  const hintId = extra.hint ? `${id}-hint` : null;
-  const fs = h('fieldset', { class: 'q', id, 'aria-describedby': hintId, dataset: { kind, key } },
-    h('legend', {}, legend),
-    extra.hint ? h('p', { class: 'hint', id: hintId }, extra.hint) : null,
-    h('div', { class: `opts ${extra.layout || ''}` },
-      opts.map((o) => {
-        const input = h('input', { type: 'radio', name: id, value: String(o.value) });
-        if (bucket[key] !== undefined && String(bucket[key]) === String(o.value)) input.checked = true;
-        input.addEventListener('change', () => {
-          bucket[key] = o.value;
-          changed(kind, key);
-        });
-        return h('label', { class: o.na ? 'opt na' : 'opt' }, input, h('span', {}, o.label));
-      })));
-  return fs;
+function question(kind, key, legend, opts, bucket, look = {}) {
+  return radioGroup(fieldId(kind, key), legend, opts, {
+    ...look, checked: bucket[key], dataset: { kind, key },
+    onchange: (value) => { bucket[key] = value; changed(kind, key); },
+  });
 }
 
 function changed(kind, key) {
@@ -146,9 +120,7 @@ function render() {
   const body = [
     h('h1', {}, form.title),
     form.intro ? h('p', {}, form.intro) : null,
-    h('p', { class: 'promise' },
-      `Your answers are combined with others. No result is shown for a group smaller than ${k} people. `,
-      'We do not store your name, e-mail, IP address or the time you answered.'),
+    h('p', { class: 'promise' }, promise(k)),
     Number.isNaN(closes.getTime()) ? null
       : h('p', { class: 'muted' }, `Open until ${closes.toLocaleDateString(undefined, { dateStyle: 'long' })}. Every question is optional; skip any you prefer not to answer.`),
     h('div', { id: 'summary', class: 'summary', tabindex: '-1', hidden: true }),
@@ -160,19 +132,13 @@ function render() {
     const sectionId = fieldId('s', s.key);
     body.push(h('section', { 'aria-labelledby': sectionId },
       h('h2', { id: sectionId }, s.title),
-      s.items.map((it) => {
-        const pts = it.points || [];
-        const hint = it.scale === 'nps11' && pts.length
-          ? `0 means ${pts[0].label.toLowerCase()}, 10 means ${pts[pts.length - 1].label.toLowerCase()}.` : '';
-        const layout = it.scale === 'nps11' ? 'nps' : (it.options ? '' : 'row');
-        return radioGroup('q', it.key, it.text, choices(it), state.answers, { hint, layout });
-      })));
+      s.items.map((it) => question('q', it.key, it.text, choices(it), state.answers, itemLook(it)))));
   }
   if (form.demographics.length) {
     body.push(h('section', { 'aria-labelledby': 'about' },
       h('h2', { id: 'about' }, 'About you'),
       h('p', { class: 'hint' }, `Each of these is optional. They are used only to compare groups of at least ${k} people.`),
-      form.demographics.map((d) => radioGroup('d', d.key, d.label, d.options.map((o) => ({ value: o, label: o })), state.demographics))));
+      form.demographics.map((d) => question('d', d.key, d.label, d.options.map((o) => ({ value: o, label: o })), state.demographics))));
   }
   if (form.comments.length) {
     body.push(h('section', { 'aria-labelledby': 'comments' },
