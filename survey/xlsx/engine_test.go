@@ -106,11 +106,12 @@ func excelGrid(t *testing.T, data []byte) xlsxtest.Grid {
 // LibreOffice installed) it also checks LibreOffice's reading of the file.
 func TestWorkbookFromEngine(t *testing.T) {
 	for _, dialect := range []string{db.SQLite, db.Postgres} {
-		t.Run(dialect, func(t *testing.T) { testWorkbookFromEngine(t, openDialect(t, dialect)) })
+		// LibreOffice reads the same bytes whatever the database; once is enough.
+		t.Run(dialect, func(t *testing.T) { testWorkbookFromEngine(t, openDialect(t, dialect), dialect == db.SQLite) })
 	}
 }
 
-func testWorkbookFromEngine(t *testing.T, d *db.DB) {
+func testWorkbookFromEngine(t *testing.T, d *db.DB, libreOffice bool) {
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	seed := xlsxtest.Seed(t, d, now, xlsxtest.Spec{Responses: []int{160, 200, 240}, Comments: xlsxtest.HostileComments, Seed: 1})
 	store := survey.NewStore(d.Gorm)
@@ -147,6 +148,9 @@ func testWorkbookFromEngine(t *testing.T, d *db.DB) {
 	}
 	for _, v := range rep.Violations {
 		t.Error(v)
+	}
+	if !libreOffice {
+		return
 	}
 	path := filepath.Join(t.TempDir(), "report.xlsx")
 	if err := os.WriteFile(path, data, 0o600); err != nil {
