@@ -105,8 +105,8 @@ func checkAxe(t *testing.T, ctx context.Context, page string) {
 
 // TestDashboardOnDemoData signs in as the demo lead, opens every dashboard
 // tab with no console errors, checks that the tiny Legal department is
-// rendered as suppressed in the heatmap, runs axe on the overview and the
-// heatmap, and checks that an executive sees the same pages without design
+// rendered as suppressed in the heatmap, runs axe on the picker and every
+// tab, and checks that an executive sees the same pages without design
 // controls and a note instead of comments.
 func TestDashboardOnDemoData(t *testing.T) {
 	base, id := dashboardEnv(t)
@@ -115,6 +115,7 @@ func TestDashboardOnDemoData(t *testing.T) {
 	signIn(t, ctx, base, demo.Credentials()[1].Email)
 
 	do(t, ctx, chromedp.Navigate(base+"/app/results"), chromedp.WaitVisible(chromedp.CSS(`a[data-survey="`+id+`"]`)))
+	checkAxe(t, ctx, "survey picker")
 
 	views := base + "/app/results/" + id + "/"
 	openTab(t, ctx, views+"overview")
@@ -156,17 +157,22 @@ func TestDashboardOnDemoData(t *testing.T) {
 		t.Error("a sensitive × sensitive view is not explained")
 	}
 	openTab(t, ctx, views+"gaps?by="+demo.DimEthnicity)
+	checkAxe(t, ctx, "gaps")
 	if n := eval[int](t, ctx, `document.querySelectorAll('#gaps td[data-flagged]').length`); n == 0 {
 		t.Error("no flagged gap by ethnicity; the demo's built-in gaps should show")
 	}
 	openTab(t, ctx, views+"behaviours")
+	checkAxe(t, ctx, "behaviours")
 	openTab(t, ctx, views+"barriers?by="+demo.DimGender)
+	checkAxe(t, ctx, "barriers")
 	openTab(t, ctx, views+"trend")
+	checkAxe(t, ctx, "trend")
 	if n := eval[int](t, ctx, `document.querySelectorAll('svg.chart path[stroke]').length`); n == 0 {
 		t.Error("the trend chart draws no line")
 	}
 	openTab(t, ctx, views+"trend?by="+demo.DimLocation)
 	openTab(t, ctx, views+"comments?wave=2")
+	checkAxe(t, ctx, "comments")
 	if n := eval[int](t, ctx, `document.querySelectorAll('ul.comments li').length`); n == 0 {
 		t.Error("the lead sees no comments")
 	}
