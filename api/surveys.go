@@ -578,6 +578,17 @@ func (s *Server) handleSurveyLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if v := c.QueryParam("wave"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return survey.Invalid("wave", "must be a wave number")
+		}
+		w, err := s.surveys.WaveByNumber(ctx, sv.ID, n)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, s.link(w))
+	}
 	w, ok := currentWave(waves, s.clock.Now())
 	if !ok {
 		return fmt.Errorf("survey is %s; launch it to get a link: %w", sv.Status, survey.ErrConflict)

@@ -1,6 +1,346 @@
-// pages/builder.js: placeholder until this page lands.
-import { h } from '../dom.js';
+// pages/builder.js: the survey builder at /app/surveys/new and
+// /app/surveys/{id}/edit. A lead browses the framework by competency and
+// family, picks items, adds demographics, sets the schedule and the anonymity
+// thresholds, and sees a live preview of the respondent's form. Saving keeps
+// a draft; launching asks for confirmation of what becomes frozen.
+import { h, clear } from '../dom.js';
+import { get, post, patch, ApiError } from '../api.js';
+import { useSurveyCss, formFromDesign, renderPreview, SCREEN } from './preview.js';
+import { confirmLaunch } from './dialog.js';
 
-export async function render(main) {
-  main.append(h('h1', {}, 'builder'), h('p', {}, 'This page is on its way.'));
+const families = [
+  { kind: 'competency', title: 'Inclusion competencies', why: 'How people experience inclusion. Agreement scale; scored 0–100.' },
+  { kind: 'behaviour', title: 'Ally and advocate behaviours', why: 'How often people act, asked as “I did” and “a colleague did”, so the report shows the perception gap. Ally items come after a screen question; people who saw no biased act skip them.' },
+  { kind: 'access', title: 'Development access', why: 'Mentors, sponsors and advocates.' },
+  { kind: 'barrier', title: 'Barriers to allyship', why: 'What holds people back; reported as % agree, higher is worse.' },
+  { kind: 'outcome', title: 'Outcomes', why: 'eNPS and intent to stay, used to find which competencies matter most.' },
+];
+
+const thresholds = [
+  { key: 'min_group_size', label: 'Minimum group size (k)', min: 3, why: 'No score, count or chart is shown for fewer respondents, so nobody in a small team can be singled out. At least 3.' },
+  { key: 'min_sensitive_group_size', label: 'Minimum for sensitive groups (k_s)', why: 'The same rule for groups defined by a sensitive question (such as gender or ethnicity), where being identified costs most. At least k.' },
+  { key: 'min_distribution_size', label: 'Minimum for answer breakdowns (k_d)', why: 'Answers needed before showing how many chose each option, so a single answer cannot be read off a chart. At least k.' },
+  { key: 'min_comment_group_size', label: 'Minimum for comments (k_c)', why: 'Respondents needed before a group’s comments are shown, since writing style can reveal who wrote them. At least k.' },
+];
+
+const cadences = [
+  ['once', 'Once'], ['weekly', 'Weekly pulse'], ['biweekly', 'Every two weeks'], ['monthly', 'Monthly pulse'], ['quarterly', 'Quarterly pulse'],
+];
+
+function defaults() {
+  return {
+    title: '', intro: '', items: [], demographics: [],
+    comments: [{ key: 'general', prompt: 'Anything else you would like to share?' }],
+    anonymity: { min_group_size: 5, min_sensitive_group_size: 10, min_distribution_size: 10, min_comment_group_size: 10 },
+    schedule: { cadence: 'once', opens_at: '', wave_days: 14 },
+    practical_gap_points: 5, rotation: null,
+  };
+}
+
+function fromSurvey(sv) {
+  return {
+    title: sv.title, intro: sv.intro, items: sv.items.filter((k) => k !== SCREEN),
+    demographics: sv.demographics.map((d) => ({ ...d, options: d.options.filter((o) => o !== 'Prefer not to say') })),
+    comments: sv.comments.map((c) => ({ ...c })),
+    anonymity: { ...sv.anonymity },
+    schedule: { cadence: sv.schedule.cadence, opens_at: sv.schedule.opens_at ? localInput(sv.schedule.opens_at) : '', wave_days: sv.schedule.wave_days },
+    practical_gap_points: sv.practical_gap_points, rotation: sv.rotation ? { ...sv.rotation } : null,
+  };
+}
+
+// localInput turns an RFC 3339 time into a datetime-local value.
+function localInput(iso) {
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+// body is the JSON the API takes.
+function body(draft, fw) {
+  const chosen = new Set(draft.items);
+  return {
+    title: draft.title, intro: draft.intro,
+    items: fw.items.filter((it) => chosen.has(it.key)).map((it) => it.key),
+    demographics: draft.demographics.map((d) => ({ key: d.key, label: d.label, options: d.options, sensitive: d.sensitive })),
+    comments: draft.comments,
+    anonymity: Object.fromEntries(Object.entries(draft.anonymity).map(([k, v]) => [k, Number(v)])),
+    schedule: {
+      cadence: draft.schedule.cadence, wave_days: Number(draft.schedule.wave_days),
+      opens_at: draft.schedule.opens_at ? new Date(draft.schedule.opens_at).toISOString() : null,
+    },
+    practical_gap_points: Number(draft.practical_gap_points),
+    rotation: draft.schedule.cadence !== 'once' && draft.rotation
+      ? { items_per_wave: Number(draft.rotation.items_per_wave), cover_every: Number(draft.rotation.cover_every) } : null,
+  };
+}
+
+const slug = (s) => s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').replace(/^(\d)/, 'd$1').slice(0, 40);
+
+// idFor maps an API field ("demographics[1].options") to an element id.
+const idFor = (field) => `f-${field.replace(/\[(\d+)\]/g, '-$1').replace(/\./g, '-')}`;
+
+function fieldFor(field) {
+  let f = field;
+  for (;;) {
+    const el = document.getElementById(idFor(f));
+    if (el) return el;
+    const cut = Math.max(f.lastIndexOf('.'), f.lastIndexOf('['));
+    if (cut <= 0) return null;
+    f = f.slice(0, cut);
+  }
+}
+
+export async function render(main, ctx) {
+  useSurveyCss();
+  let id = ctx.params[0] || null;
+  const fw = await get('/api/v1/framework');
+  let draft = defaults();
+  if (id) {
+    const sv = await get(`/api/v1/surveys/${encodeURIComponent(id)}`);
+    if (sv.status !== 'draft') {
+      main.append(h('h1', {}, sv.title), h('p', {}, `This survey is ${sv.status}; only drafts can be edited.`),
+        h('p', {}, h('a', { href: `/app/surveys/${sv.id}` }, 'Back to the survey')));
+      return;
+    }
+    draft = fromSurvey(sv);
+  }
+
+  const errors = h('div', { id: 'errors', tabindex: '-1' });
+  const status = h('p', { id: 'save-status', role: 'status' });
+  const previewBox = h('div', { id: 'preview-box' });
+  let previewTimer = null;
+  const livePreview = () => {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(() => renderPreview(previewBox, formFromDesign(body(draft, fw), fw)), 150);
+  };
+  const changed = () => { status.textContent = ''; livePreview(); };
+
+  const input = (fid, label, value, onInput, attrs = {}, why = '') => {
+    const el = h(attrs.tag || 'input', { id: fid, name: fid, ...attrs, tag: null, 'aria-describedby': why ? `${fid}-why` : null });
+    el.value = value ?? '';
+    el.addEventListener('input', () => { onInput(el.value); changed(); });
+    return h('div', { class: 'field' }, h('label', { for: fid }, label), why ? h('p', { class: 'why', id: `${fid}-why` }, why) : null, el);
+  };
+
+  // Basics.
+  const basics = h('section', { 'aria-labelledby': 'b-basics' }, h('h2', { id: 'b-basics' }, 'Basics'),
+    input('f-title', 'Title', draft.title, (v) => { draft.title = v; }, { maxlength: '200', required: true }),
+    input('f-intro', 'Introduction for respondents (optional)', draft.intro, (v) => { draft.intro = v; }, { tag: 'textarea' }));
+
+  // Items, browsed by family and construct.
+  const chosen = new Set(draft.items);
+  const itemsSection = h('section', { 'aria-labelledby': 'b-items', id: 'f-items', tabindex: '-1' },
+    h('h2', { id: 'b-items' }, 'Questions'),
+    h('p', { class: 'why' }, 'Pick the questions to ask. Each competency has several; two or more give a more reliable score.'),
+    families.map((fam) => {
+      const cons = fw.constructs.filter((c) => c.kind === fam.kind);
+      if (!cons.length) return null;
+      return h('details', { class: 'family', id: `family-${fam.kind}`, open: fam.kind === 'competency' || cons.some((c) => fw.items.some((it) => it.construct === c.key && chosen.has(it.key))) },
+        h('summary', {}, fam.title),
+        h('p', { class: 'why' }, fam.why),
+        cons.map((c) => {
+          const items = fw.items.filter((it) => it.construct === c.key);
+          const boxes = items.map((it) => {
+            const cb = h('input', { type: 'checkbox', id: `item-${it.key}`, value: it.key, checked: chosen.has(it.key) });
+            cb.addEventListener('change', () => {
+              if (cb.checked) chosen.add(it.key); else chosen.delete(it.key);
+              draft.items = [...chosen];
+              changed();
+            });
+            const meta = [it.key, it.scale, it.perspective ? `${it.perspective} perspective` : '', it.reverse ? 'reverse-keyed' : '', it.custom ? 'custom' : '']
+              .filter(Boolean).join(' · ');
+            return h('label', { class: 'check', for: `item-${it.key}` }, cb, h('span', {}, it.text, h('span', { class: 'item-meta' }, meta)));
+          });
+          const all = h('button', { type: 'button', class: 'link', dataset: { construct: c.key } }, `Choose all ${items.length}`);
+          all.addEventListener('click', () => {
+            for (const it of items) chosen.add(it.key);
+            for (const b of boxes) b.querySelector('input').checked = true;
+            draft.items = [...chosen];
+            changed();
+          });
+          return h('fieldset', { class: 'construct', id: `construct-${c.key}` },
+            h('legend', {}, c.name),
+            c.description ? h('p', { class: 'why' }, c.description) : null,
+            c.source ? h('p', { class: 'source' }, `Source: ${c.source}`) : null,
+            all, boxes);
+        }));
+    }));
+
+  // Demographics.
+  const demoList = h('div', { id: 'f-demographics', tabindex: '-1' });
+  const drawDemographics = () => {
+    clear(demoList).append(...draft.demographics.map((d, i) => {
+      const p = `f-demographics-${i}`;
+      const keyTouched = { v: !!d.key && d.key !== slug(d.label) };
+      const keyField = input(`${p}-key`, 'Key (used in reports and filters)', d.key, (v) => { d.key = v; keyTouched.v = true; });
+      const labelField = input(`${p}-label`, 'Question', d.label, (v) => {
+        d.label = v;
+        if (!keyTouched.v) { d.key = slug(v); keyField.querySelector('input').value = d.key; }
+      });
+      const opts = input(`${p}-options`, 'Options, one per line', d.options.join('\n'), (v) => { d.options = v.split('\n'); },
+        { tag: 'textarea' }, '“Prefer not to say” is added for you.');
+      const sens = h('input', { type: 'checkbox', id: `${p}-sensitive`, checked: d.sensitive });
+      sens.addEventListener('change', () => { d.sensitive = sens.checked; changed(); });
+      const remove = h('button', { type: 'button' }, `Remove “${d.label || 'question'}”`);
+      remove.addEventListener('click', () => { draft.demographics.splice(i, 1); drawDemographics(); changed(); });
+      return h('div', { class: 'demo-row', id: p, tabindex: '-1' }, labelField, keyField, opts,
+        h('label', { class: 'check', for: `${p}-sensitive` }, sens,
+          h('span', {}, 'Sensitive (gender, ethnicity, sexual orientation, disability, caregiving…)',
+            h('span', { class: 'item-meta' }, 'Groups defined by it need k_s respondents, and it is never combined with another sensitive question.'))),
+        remove);
+    }));
+  };
+  drawDemographics();
+  const addDemo = h('button', { type: 'button', id: 'add-demographic' }, 'Add a demographic question');
+  addDemo.addEventListener('click', () => {
+    draft.demographics.push({ key: '', label: '', options: [], sensitive: false });
+    drawDemographics();
+    demoList.querySelector(`#f-demographics-${draft.demographics.length - 1}-label`).focus();
+  });
+  const demoSection = h('section', { 'aria-labelledby': 'b-demo' }, h('h2', { id: 'b-demo' }, 'Demographics'),
+    h('p', { class: 'why' }, 'Optional questions used to compare groups. Results are shown only for groups large enough to stay anonymous.'),
+    demoList, addDemo);
+
+  // Comment prompts.
+  const commentList = h('div', { id: 'f-comments', tabindex: '-1' });
+  const drawComments = () => {
+    clear(commentList).append(...draft.comments.map((c, i) => {
+      const remove = h('button', { type: 'button' }, `Remove prompt ${i + 1}`);
+      remove.addEventListener('click', () => { draft.comments.splice(i, 1); drawComments(); changed(); });
+      return h('div', { class: 'demo-row', id: `f-comments-${i}` },
+        input(`f-comments-${i}-prompt`, `Comment prompt ${i + 1}`, c.prompt, (v) => { c.prompt = v; }), remove);
+    }));
+  };
+  drawComments();
+  const addComment = h('button', { type: 'button' }, 'Add a comment prompt');
+  addComment.addEventListener('click', () => {
+    const used = new Set(draft.comments.map((c) => c.key));
+    let n = draft.comments.length + 1;
+    while (used.has(`comment_${n}`)) n++;
+    draft.comments.push({ key: draft.comments.length ? `comment_${n}` : 'general', prompt: '' });
+    drawComments();
+  });
+  const commentSection = h('section', { 'aria-labelledby': 'b-comments' }, h('h2', { id: 'b-comments' }, 'Comments'),
+    h('p', { class: 'why' }, 'Free-text questions. Contact details are removed before storage; comments are shown only for groups of at least k_c.'),
+    commentList, addComment);
+
+  // Schedule and rotation.
+  const cadence = h('select', { id: 'f-schedule-cadence', 'aria-describedby': 'f-schedule-cadence-why' },
+    cadences.map(([v, label]) => h('option', { value: v, selected: draft.schedule.cadence === v }, label)));
+  const rotationBox = h('div', { id: 'f-rotation', tabindex: '-1' });
+  const drawRotation = () => {
+    clear(rotationBox);
+    if (draft.schedule.cadence === 'once') return;
+    const on = h('input', { type: 'checkbox', id: 'rotation-on', checked: !!draft.rotation });
+    on.addEventListener('change', () => {
+      draft.rotation = on.checked ? { items_per_wave: 4, cover_every: 2 } : null;
+      drawRotation();
+      changed();
+    });
+    rotationBox.append(h('label', { class: 'check', for: 'rotation-on' }, on,
+      h('span', {}, 'Rotate competency questions between waves',
+        h('span', { class: 'item-meta' }, 'Shorter pulses: each wave asks a subset, and every competency is still asked regularly. Other questions are asked every wave.'))));
+    if (draft.rotation) {
+      rotationBox.append(h('div', { class: 'field-row' },
+        input('f-rotation-items_per_wave', 'Competency questions per wave', draft.rotation.items_per_wave, (v) => { draft.rotation.items_per_wave = v; }, { type: 'number', min: '1' }),
+        input('f-rotation-cover_every', 'Ask every competency at least every … waves', draft.rotation.cover_every, (v) => { draft.rotation.cover_every = v; }, { type: 'number', min: '1', max: '12' })));
+    }
+  };
+  cadence.addEventListener('change', () => {
+    draft.schedule.cadence = cadence.value;
+    const days = { once: 14, weekly: 5, biweekly: 7, monthly: 7, quarterly: 14 }[cadence.value];
+    draft.schedule.wave_days = days;
+    document.getElementById('f-schedule-wave_days').value = days;
+    drawRotation();
+    changed();
+  });
+  drawRotation();
+  const scheduleSection = h('section', { 'aria-labelledby': 'b-schedule' }, h('h2', { id: 'b-schedule' }, 'Schedule'),
+    h('div', { class: 'field' }, h('label', { for: 'f-schedule-cadence' }, 'How often'),
+      h('p', { class: 'why', id: 'f-schedule-cadence-why' }, 'A pulse opens a new wave every period; trends compare the waves.'), cadence),
+    h('div', { class: 'field-row' },
+      input('f-schedule-opens_at', 'First wave opens', draft.schedule.opens_at, (v) => { draft.schedule.opens_at = v; }, { type: 'datetime-local' }, 'Leave empty to open when you launch.'),
+      input('f-schedule-wave_days', 'Days each wave stays open', draft.schedule.wave_days, (v) => { draft.schedule.wave_days = v; }, { type: 'number', min: '1', max: '90' }, 'Shorter than the period, so waves never overlap.')),
+    rotationBox);
+
+  // Anonymity thresholds.
+  const anonSection = h('section', { 'aria-labelledby': 'b-anon' }, h('h2', { id: 'b-anon' }, 'Anonymity and reporting'),
+    h('p', { class: 'why' }, 'These rules protect respondents. They can be raised, never lowered below the floor, and are frozen at launch.'),
+    thresholds.map((t) => input(`f-anonymity-${t.key}`, t.label, draft.anonymity[t.key], (v) => { draft.anonymity[t.key] = v; },
+      { type: 'number', min: String(t.min || 3) }, t.why)),
+    input('f-practical_gap_points', 'Practical gap threshold (points)', draft.practical_gap_points, (v) => { draft.practical_gap_points = v; },
+      { type: 'number', min: '0', max: '50', step: '0.5' }, 'A gap between groups is flagged only when it is statistically clear and at least this many points on the 0–100 scale, so noise is not mistaken for a problem.'));
+
+  // Saving and launching.
+  const showErrors = (fields) => {
+    for (const el of document.querySelectorAll('.field-error')) el.remove();
+    for (const el of document.querySelectorAll('.invalid-field')) { el.classList.remove('invalid-field'); el.removeAttribute('aria-invalid'); }
+    clear(errors);
+    if (!fields.length) { errors.className = ''; return; }
+    const list = fields.map((f) => {
+      const el = fieldFor(f.field);
+      if (el) {
+        el.classList.add('invalid-field');
+        if (/^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName)) el.setAttribute('aria-invalid', 'true');
+        const msg = h('p', { class: 'field-error', dataset: { field: f.field } }, `${f.field}: ${f.message}`);
+        if (/^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName)) el.after(msg); else el.prepend(msg);
+      }
+      return h('li', {}, el ? h('a', { href: `#${el.id}` }, `${f.field}: ${f.message}`) : `${f.field}: ${f.message}`);
+    });
+    errors.className = 'error-summary';
+    errors.append(h('h2', {}, 'The survey could not be saved'), h('ul', {}, list));
+    errors.focus();
+  };
+
+  const save = async () => {
+    try {
+      const sv = id ? await patch(`/api/v1/surveys/${encodeURIComponent(id)}`, body(draft, fw))
+        : await post('/api/v1/surveys', body(draft, fw));
+      if (!id) {
+        id = sv.id;
+        history.replaceState(null, '', `/app/surveys/${id}/edit`);
+      }
+      showErrors([]);
+      status.textContent = 'Draft saved.';
+      status.className = 'saved';
+      renderPreview(previewBox, await get(`/api/v1/surveys/${encodeURIComponent(id)}/preview`));
+      return sv;
+    } catch (e) {
+      status.className = 'error';
+      if (e instanceof ApiError && e.status === 422) {
+        status.textContent = 'Some fields need attention.';
+        showErrors(e.fields);
+      } else {
+        status.textContent = `Not saved: ${e.message}`;
+      }
+      return null;
+    }
+  };
+
+  const saveBtn = h('button', { type: 'button', id: 'save-draft' }, 'Save draft');
+  saveBtn.addEventListener('click', save);
+  const launchBtn = h('button', { type: 'button', class: 'primary', id: 'launch' }, 'Launch…');
+  launchBtn.addEventListener('click', async () => {
+    const sv = await save();
+    if (!sv || !(await confirmLaunch(sv))) return;
+    try {
+      await post(`/api/v1/surveys/${encodeURIComponent(sv.id)}/launch`);
+      ctx.navigate(`/app/surveys/${sv.id}`);
+    } catch (e) {
+      status.className = 'error';
+      status.textContent = `Not launched: ${e.message}`;
+      if (e instanceof ApiError && e.fields.length) showErrors(e.fields);
+    }
+  });
+
+  main.append(
+    h('div', { class: 'page-head' }, h('h1', {}, id ? 'Edit survey' : 'New survey'),
+      h('a', { href: id ? `/app/surveys/${id}` : '/app/surveys' }, 'Cancel')),
+    errors,
+    h('div', { class: 'builder' },
+      h('form', { class: 'builder-form', novalidate: true, onsubmit: (ev) => { ev.preventDefault(); save(); } },
+        basics, itemsSection, demoSection, commentSection, scheduleSection, anonSection,
+        h('div', { class: 'sticky-actions' }, saveBtn, launchBtn, status)),
+      h('aside', { class: 'preview-col', 'aria-labelledby': 'b-preview' }, h('h2', { id: 'b-preview' }, 'Live preview'), previewBox)));
+  renderPreview(previewBox, formFromDesign(body(draft, fw), fw));
 }
