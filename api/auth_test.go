@@ -126,7 +126,9 @@ func TestRepeatedFailedLoginsAre429(t *testing.T) {
 		t.Errorf("Retry-After %q", rec.Header().Get("Retry-After"))
 	}
 
-	// Per client: many accounts from one address are held back too.
+	// Per client: many accounts from one address are held back too. The
+	// test client's address is public, so the X-Forwarded-For it sends is
+	// ignored and cannot be used to pick a fresh key.
 	for i := range account.ClientFailures {
 		h.do("POST", "/api/v1/auth/login", `{"email":"guess`+strconv.Itoa(i)+`@example.org","password":"wrong password!"}`,
 			withHeader("X-Forwarded-For", "203.0.113.9"))
