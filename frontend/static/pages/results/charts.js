@@ -83,8 +83,9 @@ export function pairChart(rows, { name, labels }) {
 }
 
 // lineChart draws series across waves. waves: axis labels; series:
-// [{name, values: [number|null]}]; min/max bound the y axis. A missing
-// value breaks the line; each series ends with its name as a direct label.
+// [{name, values: [number|null], flags: [bool]}]; min/max bound the y axis.
+// A missing value breaks the line; a flagged change is ringed; each series
+// ends with its name as a direct label.
 export function lineChart(waves, series, { name, min, max, unit = '' }) {
   const width = 900;
   const height = 360;
@@ -115,6 +116,9 @@ export function lineChart(waves, series, { name, min, max, unit = '' }) {
     s.values.forEach((v, i) => {
       if (v === null || v === undefined) return;
       root.append(marker(si, x(i), y(v), colour));
+      if (s.flags && s.flags[i]) {
+        root.append(svg('circle', { cx: x(i), cy: y(v), r: 9, fill: 'none', stroke: '#1b1f24', 'stroke-width': 1.5 }));
+      }
     });
     const last = s.values.map((v, i) => [v, i]).filter(([v]) => v !== null && v !== undefined).pop();
     if (last) ends.push({ y: y(last[0]), name: s.name, colour, dash, si });

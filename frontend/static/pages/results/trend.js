@@ -22,7 +22,7 @@ function pointCell(p, ch, k, isScore) {
 
 function chartPanel(title, t, series, opts, k) {
   const waves = t.waves.map((w) => `Wave ${w.number}`);
-  const lines = series.map((s) => ({ name: s.label, values: s.points.map(valueOf) }));
+  const lines = series.map((s) => ({ name: s.label, values: s.points.map(valueOf), flags: (s.changes || []).map((c) => Boolean(c && c.flagged)) }));
   const [min, max] = range(lines, opts.lo, opts.hi);
   return panel(title,
     how(opts.how),
@@ -37,7 +37,7 @@ export async function render(root, st) {
   const waves = t.waves || [];
   root.append(h('p', { class: 'results-meta' }, `${waves.length} waves · published values only · groups smaller than ${th.k} (${th.k_s} on sensitive questions) are withheld`));
   if (waves.length < 2) root.append(h('p', { class: 'note' }, 'A trend needs at least two waves; only one has opened so far.'));
-  const scoreHow = `Scores from 0 to 100 for each wave. In the table, the change against the previous wave is in points of the favourable share; ⚑ marks a flagged change (interval excludes zero and at least ${th.practical_gap_points} points).`;
+  const scoreHow = `Scores from 0 to 100 for each wave. A ringed point is a flagged change from the wave before: its interval excludes zero and it is at least ${th.practical_gap_points} points of the favourable share (⚑ in the table). Other movements may be chance.`;
   const overall = (t.series || []).filter((s) => !s.group);
 
   if (!st.by) {
