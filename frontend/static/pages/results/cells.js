@@ -128,4 +128,19 @@ export function kFor(state, meta, dimKey) {
   return dm && dm.sensitive ? th.k_s : th.k;
 }
 
+// breakdown loads a view broken down by the chosen dimension and writes its
+// meta line. It returns null (after a note) when the survey has no
+// dimension to break down by; otherwise the view, its groups, the groups'
+// threshold and the dimension's name in lower case.
+export async function breakdown(root, st, view) {
+  if (!st.by) {
+    root.append(h('p', { class: 'note' }, 'This survey has no demographic questions, so there are no groups to compare.'));
+    return null;
+  }
+  const data = await st.api(view, { wave: st.wave, by: st.by });
+  root.append(...metaLine(data));
+  const dim = st.dims.find((d) => d.key === st.by);
+  return { data, groups: data.groups || [], k: kFor(st, data, st.by), dimName: dim ? dim.label.toLowerCase() : st.by, dim };
+}
+
 export { has, pct, score };

@@ -3,7 +3,7 @@
 // orange below, light grey near it) and prints its score. Suppressed cells
 // are hatched grey and say which rule withheld them; empty cells are white.
 import { h } from '../../dom.js';
-import { has, how, isEmpty, kFor, metaLine, panel, ruleText, score, scroller, shortReason } from './cells.js';
+import { breakdown, has, how, isEmpty, panel, ruleText, score, scroller, shortReason } from './cells.js';
 
 // bucket names the colour class of a score diff points from the
 // organisation's value.
@@ -38,15 +38,9 @@ function cell(c, org, k, label) {
 }
 
 export async function render(root, st) {
-  if (!st.by) {
-    root.append(h('p', { class: 'note' }, 'This survey has no demographic questions to break the results down by.'));
-    return;
-  }
-  const hm = await st.api('heatmap', { wave: st.wave, by: st.by });
-  root.append(...metaLine(hm));
-  const k = kFor(st, hm, st.by);
-  const dim = st.dims.find((d) => d.key === st.by);
-  const groups = hm.groups || [];
+  const view = await breakdown(root, st, 'heatmap');
+  if (!view) return;
+  const { data: hm, groups, k, dimName, dim } = view;
   const orgN = hm.rows && hm.rows.length && hm.rows[0].overall ? hm.rows[0].overall.n : null;
   const head = h('tr', {}, h('th', { scope: 'col' }, 'Competency'),
     h('th', { scope: 'col', class: 'group' }, 'Organisation', has(orgN) ? h('span', { class: 'n' }, `n = ${orgN}`) : null),
@@ -58,10 +52,10 @@ export async function render(root, st) {
       h('td', { class: 'cell heat-org', title: `Organisation: n = ${r.overall.n}` }, has(org) ? score(org) : '—'),
       r.groups.map((c, i) => cell(c, org, k, `${r.name}, ${groups[i].option}`)));
   });
-  root.append(panel(`Scores by ${dim ? dim.label.toLowerCase() : st.by}`,
+  root.append(panel(`Scores by ${dimName}`,
     how('Each number is a 0–100 score. Blue cells are above the organisation\'s value on that row, orange below, grey near it. Hatched cells are withheld; hover or focus the cell for the rule.'),
     scroller('Heatmap', h('table', { class: 'heatmap', id: 'heatmap' },
-      h('caption', {}, `Competency scores (0–100) by ${dim ? dim.label.toLowerCase() : st.by}, wave ${hm.wave}`),
+      h('caption', {}, `Competency scores (0–100) by ${dimName}, wave ${hm.wave}`),
       h('thead', {}, head), h('tbody', {}, rows))),
     h('ul', { class: 'legend', 'aria-label': 'Colour key' }, LEGEND.map(([cls, text]) =>
       h('li', {}, h('span', { class: `swatch ${cls}`, 'aria-hidden': 'true' }), text))),
