@@ -1,6 +1,7 @@
 package account_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"path/filepath"
@@ -208,6 +209,38 @@ var suite = []storeCase{
 			t.Errorf("delete a non-admin: %v", err)
 		}
 		wantErr(t, s.DeleteUser(ctx, a.ID), survey.ErrNotFound)
+	}},
+	{"two admins demoting each other at once leave one admin", func(t *testing.T, s *account.Store, _ *testClock) {
+		a := mustCreate(t, s, "a@example.org", account.RoleAdmin)
+		b := mustCreate(t, s, "b@example.org", account.RoleAdmin)
+		lead := account.RoleLead
+		errs := make(chan error, 2)
+		for _, id := range []string{a.ID, b.ID} {
+			go func() {
+				_, err := s.UpdateUser(ctx, id, account.UserChange{Role: &lead})
+				errs <- err
+			}()
+		}
+		e1, e2 := <-errs, <-errs
+		if (e1 == nil) == (e2 == nil) {
+			t.Fatalf("errors %v and %v: want exactly one demotion to succeed", e1, e2)
+		}
+		if err := cmp.Or(e1, e2); !errors.Is(err, survey.ErrConflict) {
+			t.Errorf("the refused demotion failed with %v, want a conflict", err)
+		}
+		users, err := s.Users(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		admins := 0
+		for _, u := range users {
+			if u.Role == account.RoleAdmin {
+				admins++
+			}
+		}
+		if admins != 1 {
+			t.Errorf("%d admins left, want 1", admins)
+		}
 	}},
 	{"sessions", func(t *testing.T, s *account.Store, clock *testClock) {
 		u := mustCreate(t, s, "a@example.org", account.RoleAdmin)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/allypulse/allypulse/survey"
 )
@@ -250,7 +251,17 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 var errLastAdmin = fmt.Errorf("this is the last active admin; make another user admin first: %w", survey.ErrConflict)
 
 // lastAdminGuard fails when no active admin other than id would remain.
+// Two admins demoting each other at once must not both succeed: SQLite
+// serialises write transactions (immediate locking in the DSN); on
+// PostgreSQL the active admins' rows are locked before counting.
 func lastAdminGuard(tx *gorm.DB, id string) error {
+	active := tx.Model(&userRow{}).Where("role = ? AND disabled = ?", RoleAdmin, false)
+	if tx.Dialector.Name() == "postgres" {
+		var ids []string
+		if err := active.Session(&gorm.Session{}).Clauses(clause.Locking{Strength: "UPDATE"}).Pluck("id", &ids).Error; err != nil {
+			return err
+		}
+	}
 	var n int64
 	err := tx.Model(&userRow{}).Where("role = ? AND disabled = ? AND id <> ?", RoleAdmin, false, id).Count(&n).Error
 	if err != nil {
