@@ -111,7 +111,26 @@ func (s *Scheduler) Ensure(ctx context.Context, sv Survey, fw framework.Framewor
 			s.log.InfoContext(ctx, "wave created", "survey", sv.ID, "wave", n, "opens_at", opens, "closes_at", closes)
 		}
 	}
-	return created, nil
+	return s.undoIfClosed(ctx, sv.ID, created)
+}
+
+// undoIfClosed handles a survey closed by another request while this tick
+// created waves for it: the waves it just created are removed again.
+func (s *Scheduler) undoIfClosed(ctx context.Context, surveyID string, created []Wave) ([]Wave, error) {
+	if len(created) == 0 {
+		return nil, nil
+	}
+	cur, err := s.store.GetSurvey(ctx, surveyID)
+	if err != nil || cur.Status == StatusLaunched {
+		return created, err
+	}
+	for _, w := range created {
+		// Nobody has seen these waves' links yet, so they hold no responses.
+		if err := s.store.DB().WithContext(ctx).Where("id = ?", w.ID).Delete(&waveRow{}).Error; err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
 }
 
 // DueWaves returns the numbers of the waves that should exist at now: wave 1

@@ -168,6 +168,15 @@ func TestSchedulerClosePreventsNewWaves(t *testing.T) {
 		t.Errorf("scheduled wave 2 kept after close: %v", err)
 	}
 	clock.Set(start.AddDate(0, 2, 0))
+	// A replica that read the survey before it was closed creates nothing
+	// that survives.
+	fw, err := st.Framework(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if made, err := survey.NewScheduler(st, clock, nil).Ensure(ctx, sv, fw); err != nil || len(made) != 0 {
+		t.Errorf("stale tick after close made %v, %v", made, err)
+	}
 	if err := survey.NewScheduler(st, clock, nil).Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
