@@ -248,6 +248,18 @@ func TestSIGTERMFinishesInFlightRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
+	// A first request on the same connection proves the server accepted it.
+	rd := bufio.NewReader(conn)
+	if _, err := io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: "+addr+"\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	first, err := http.ReadResponse(rd, nil)
+	if err != nil || first.StatusCode != http.StatusOK {
+		t.Fatalf("first request: %v %v", first, err)
+	}
+	_, _ = io.Copy(io.Discard, first.Body)
+	first.Body.Close()
+
 	body := `{"email":"ada@example.org","password":"a long passphrase"}`
 	half := len(body) / 2
 	head := "POST /api/v1/auth/login HTTP/1.1\r\nHost: " + addr + "\r\nContent-Type: application/json\r\n" +
@@ -256,10 +268,8 @@ func TestSIGTERMFinishesInFlightRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Give the server a moment to read the headers; the login handler then
-	// blocks reading the rest of the body. (Even if SIGTERM came first, the
-	// connection is younger than the 5 s after which http.Server.Shutdown
-	// treats a silent new connection as idle, so it is still served.)
-	time.Sleep(300 * time.Millisecond)
+	// blocks reading the rest of the body, and Shutdown must wait for it.
+	time.Sleep(time.Second)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +277,7 @@ func TestSIGTERMFinishesInFlightRequest(t *testing.T) {
 	if _, err := io.WriteString(conn, body[half:]); err != nil {
 		t.Fatalf("finishing the body after SIGTERM: %v", err)
 	}
-	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	res, err := http.ReadResponse(rd, nil)
 	if err != nil {
 		t.Fatalf("reading the response after SIGTERM: %v", err)
 	}
