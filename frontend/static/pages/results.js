@@ -71,7 +71,12 @@ export async function render(main, ctx) {
   const wave = Number(ctx.query.get('wave')) || latest;
   let by = ctx.query.get('by') || '';
   const filter = ctx.query.get('filter') || '';
-  if (BY_TABS.includes(tab) && !by && tab !== 'trend' && dims.length) by = dims[0].key;
+  if (BY_TABS.includes(tab) && !by && tab !== 'trend') {
+    // The first dimension that can be combined with the filter.
+    const fdim = dims.find((d) => filter.startsWith(`${d.key}:`));
+    const first = dims.find((d) => d !== fdim && !(fdim && fdim.sensitive && d.sensitive));
+    if (first) by = first.key;
+  }
   const keep = { wave: wave !== latest ? wave : '', by, filter };
 
   const title = (sv && sv.title) || trend.title || 'Survey';
