@@ -168,3 +168,36 @@ func checkSeed(t *testing.T, d *db.DB) {
 		t.Fatalf("second seed: %v; want ErrNotEmpty", err)
 	}
 }
+
+func TestDraftPassesValidation(t *testing.T) {
+	now := time.Now().UTC()
+	d, err := survey.ValidateDraft(demo.Draft(now.Add(time.Hour)), framework.BuiltIn(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sensitive := 0
+	for _, dm := range d.Demographics {
+		if dm.Sensitive {
+			sensitive++
+		}
+		if dm.Options[len(dm.Options)-1] != survey.PreferNotToSay {
+			t.Errorf("%s lacks %q", dm.Key, survey.PreferNotToSay)
+		}
+	}
+	if sensitive != 2 {
+		t.Errorf("%d sensitive demographics; want gender and ethnicity", sensitive)
+	}
+	screen := indexOf(d.Items, framework.ScreenWitnessed)
+	if screen < 0 || screen > indexOf(d.Items, "ally.confront.self") {
+		t.Errorf("the opportunity screen is not asked before the ally items: %v", d.Items)
+	}
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
