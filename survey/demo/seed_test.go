@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -187,17 +188,8 @@ func TestDraftPassesValidation(t *testing.T) {
 	if sensitive != 2 {
 		t.Errorf("%d sensitive demographics; want gender and ethnicity", sensitive)
 	}
-	screen := indexOf(d.Items, framework.ScreenWitnessed)
-	if screen < 0 || screen > indexOf(d.Items, "ally.confront.self") {
+	screen := slices.Index(d.Items, framework.ScreenWitnessed)
+	if screen < 0 || screen > slices.Index(d.Items, "ally.confront.self") {
 		t.Errorf("the opportunity screen is not asked before the ally items: %v", d.Items)
 	}
-}
-
-func indexOf(list []string, s string) int {
-	for i, x := range list {
-		if x == s {
-			return i
-		}
-	}
-	return -1
 }
