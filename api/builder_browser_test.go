@@ -13,7 +13,6 @@ import (
 	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/account"
-	"github.com/allypulse/allypulse/survey/framework"
 )
 
 // setField sets an input's value as typing would, firing its input event.
@@ -57,6 +56,16 @@ func TestBuilderInChromium(t *testing.T) {
 	for _, k := range picked {
 		browserDo(t, ctx, chromedp.Click(chromedp.CSS(`[id="item-`+k+`"]`)))
 	}
+	// A custom question joins its competency, chosen.
+	browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#family-custom > summary`)))
+	setField(t, ctx, "f-custom-text", "I can count on my team when work gets hard.")
+	browserDo(t, ctx,
+		chromedp.Click(chromedp.CSS(`#add-custom`)),
+		chromedp.WaitVisible(chromedp.CSS(`#construct-belonging label.check:last-of-type input:checked`)))
+	custom := browserEval[string](t, ctx, `document.querySelector('#construct-belonging label.check:last-of-type input').value`)
+	if title := browserEval[string](t, ctx, `document.querySelector('#f-title').value`); title != "Autumn inclusion pulse" {
+		t.Errorf("title lost when adding a custom question: %q", title)
+	}
 	browserDo(t, ctx,
 		chromedp.Click(chromedp.CSS(`#add-demographic`)),
 		chromedp.WaitVisible(chromedp.CSS(`#f-demographics-0-label`)))
@@ -67,9 +76,11 @@ func TestBuilderInChromium(t *testing.T) {
 
 	// The live preview already shows the respondent's form, with the screen
 	// question before the ally item and "Prefer not to say" added.
-	browserDo(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#preview fieldset[data-key="screen.witnessed"]`)))
+	browserDo(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#preview fieldset[data-key="screen.witnessed"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#pv-d-department`)))
 	live := browserEval[string](t, ctx, `document.querySelector('#preview').dataset.items`)
-	if want := "belonging.1 belonging.2 voice.1 screen.witnessed ally.confront.self outcome.enps"; live != want {
+	if want := "belonging.1 belonging.2 " + custom + " voice.1 screen.witnessed ally.confront.self outcome.enps"; live != want {
 		t.Errorf("live preview items %q, want %q", live, want)
 	}
 	demo := browserEval[[]string](t, ctx, `[...document.querySelectorAll('#pv-d-department label')].map(l => l.textContent)`)
@@ -108,7 +119,10 @@ func TestBuilderInChromium(t *testing.T) {
 		t.Errorf("server form %q, preview %q, live preview %q", server, shown, live)
 	}
 	texts := browserEval[[]string](t, ctx, `[...document.querySelectorAll('#preview fieldset.q legend')].map(l => l.textContent)`)
-	fw := framework.BuiltIn()
+	fw, err := h.srv.surveys.Framework(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, k := range strings.Fields(server) {
 		it, _ := fw.Item(k)
 		if !slices.Contains(texts, it.Text) {
@@ -121,7 +135,7 @@ func TestBuilderInChromium(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#launch`)),
 		chromedp.WaitVisible(chromedp.CSS(`dialog[open] #frozen-list`)))
 	frozen := browserEval[string](t, ctx, `document.querySelector('#frozen-list').textContent`)
-	for _, want := range []string{"6 questions and their order", "demographic questions", "anonymity thresholds", "schedule"} {
+	for _, want := range []string{"7 questions and their order", "demographic questions", "anonymity thresholds", "schedule"} {
 		if !strings.Contains(frozen, want) {
 			t.Errorf("frozen list %q lacks %q", frozen, want)
 		}

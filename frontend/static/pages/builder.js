@@ -55,12 +55,15 @@ function localInput(iso) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-// body is the JSON the API takes.
+// body is the JSON the API takes; items go in framework order, grouped by
+// construct, so a custom item sits with its competency.
 function body(draft, fw) {
   const chosen = new Set(draft.items);
+  const rank = new Map(fw.constructs.map((c, i) => [c.key, i]));
+  const items = fw.items.map((it, i) => ({ it, i })).filter(({ it }) => chosen.has(it.key))
+    .sort((a, b) => (rank.get(a.it.construct) - rank.get(b.it.construct)) || (a.i - b.i)).map(({ it }) => it.key);
   return {
-    title: draft.title, intro: draft.intro,
-    items: fw.items.filter((it) => chosen.has(it.key)).map((it) => it.key),
+    title: draft.title, intro: draft.intro, items,
     demographics: draft.demographics.map((d) => ({ key: d.key, label: d.label, options: d.options, sensitive: d.sensitive })),
     comments: draft.comments,
     anonymity: Object.fromEntries(Object.entries(draft.anonymity).map(([k, v]) => [k, Number(v)])),
@@ -90,12 +93,53 @@ function fieldFor(field) {
   }
 }
 
+// carry keeps the unsaved draft across a redraw (after adding a custom item).
+let carry = null;
+
+// customItemForm lets a lead add a question to a competency, or to a new
+// competency; added() receives the stored item.
+function customItemForm(fw, added) {
+  const errs = h('ul', { class: 'error', id: 'custom-errors', role: 'alert' });
+  const text = h('input', { id: 'f-custom-text', maxlength: '300' });
+  const scale = h('select', { id: 'f-custom-scale' },
+    [['agree5', 'Agreement (5 points)'], ['frequency5', 'Frequency (5 points, with “No opportunity”)'], ['nps11', '0–10 likelihood']]
+      .map(([v, l]) => h('option', { value: v }, l)));
+  const construct = h('select', { id: 'f-custom-construct' },
+    fw.constructs.filter((c) => c.kind === 'competency').map((c) => h('option', { value: c.key }, c.name)),
+    h('option', { value: '' }, 'A new competency…'));
+  const newName = h('input', { id: 'f-custom-new-name' });
+  const newField = h('div', { class: 'field', hidden: true }, h('label', { for: 'f-custom-new-name' }, 'Name of the new competency'), newName);
+  construct.addEventListener('change', () => { newField.hidden = construct.value !== ''; });
+  const add = h('button', { type: 'button', id: 'add-custom' }, 'Add this question');
+  add.addEventListener('click', async () => {
+    clear(errs);
+    const req = { text: text.value, scale: scale.value, construct: construct.value };
+    if (!construct.value) req.new_construct = { key: slug(newName.value), name: newName.value };
+    try {
+      added(await post('/api/v1/items', req));
+    } catch (e) {
+      const msgs = e instanceof ApiError && e.fields.length ? e.fields.map((f) => `${f.field}: ${f.message}`) : [e.message];
+      errs.append(...msgs.map((m) => h('li', {}, m)));
+    }
+  });
+  return h('details', { class: 'family', id: 'family-custom' }, h('summary', {}, 'Add your own question'),
+    h('p', { class: 'why' }, 'Write one idea in at most 25 plain words. It joins the question bank for every survey.'),
+    h('div', { class: 'field' }, h('label', { for: 'f-custom-text' }, 'Question text'), text),
+    h('div', { class: 'field-row' },
+      h('div', { class: 'field' }, h('label', { for: 'f-custom-scale' }, 'Answer scale'), scale),
+      h('div', { class: 'field' }, h('label', { for: 'f-custom-construct' }, 'Competency'), construct)),
+    newField, errs, add);
+}
+
 export async function render(main, ctx) {
   useSurveyCss();
   let id = ctx.params[0] || null;
   const fw = await get('/api/v1/framework');
   let draft = defaults();
-  if (id) {
+  if (carry) {
+    ({ draft, id } = carry);
+    carry = null;
+  } else if (id) {
     const sv = await get(`/api/v1/surveys/${encodeURIComponent(id)}`);
     if (sv.status !== 'draft') {
       main.append(h('h1', {}, sv.title), h('p', {}, `This survey is ${sv.status}; only drafts can be edited.`),
@@ -164,6 +208,11 @@ export async function render(main, ctx) {
             c.source ? h('p', { class: 'source' }, `Source: ${c.source}`) : null,
             all, boxes);
         }));
+    }),
+    customItemForm(fw, (it) => {
+      draft.items = [...chosen, it.key];
+      carry = { draft, id };
+      render(clear(main), ctx);
     }));
 
   // Demographics.
