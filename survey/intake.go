@@ -431,14 +431,17 @@ func (in *Intake) writeTx(ctx context.Context, batch []*pendingResponse) ([]erro
 		results[i] = werr
 	}
 
-	use, err := tx.PrepareContext(ctx, in.rebind("UPDATE invites SET used = TRUE WHERE code_hash = ? AND used = FALSE"))
-	if err != nil {
-		return nil, err
-	}
-	defer use.Close()
+	var use *sql.Stmt
 	for i, p := range batch {
 		if results[i] != nil || p.codeHash == "" {
 			continue
+		}
+		if use == nil {
+			use, err = tx.PrepareContext(ctx, in.rebind("UPDATE invites SET used = TRUE WHERE code_hash = ? AND used = FALSE"))
+			if err != nil {
+				return nil, err
+			}
+			defer use.Close()
 		}
 		res, err := use.ExecContext(ctx, p.codeHash)
 		if err != nil {
