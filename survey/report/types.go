@@ -7,6 +7,26 @@
 // participation) and their intervals are proportions in 0..1; scores and the
 // inclusion index are 0..100; eNPS is −100..100; gaps and trend changes are
 // percentage points (−100..100) with their intervals in points too.
+//
+// How a release is made:
+//
+//   - Query lattice (query.go): a view is an equality filter on one declared
+//     dimension and/or a breakdown by another, never two sensitive ones;
+//     anything else is a *survey.QueryError naming the parameter (400).
+//   - Cells (plan.go): every population a view can show is a cell of the
+//     lattice with a canonical key ("*", "dept=0", "dept=0&gender=2"): the
+//     wave, one margin per dimension, one cross table per allowed pair.
+//   - Aggregation (compute.go, values.go, population.go): two passes over the
+//     decoded wave with counters indexed by cell, item and value.
+//   - Suppression (suppress.go): per metric, primary (k, k_s, k_d on valid
+//     answers), then siblings and remainders in the margins, then along rows
+//     and columns of each cross table. Margins depend only on the wave and
+//     cross tables only on their margins, so a cell is released the same way
+//     by every view that shows it (one view's row is another's column).
+//   - Time (snapshot.go): open waves answer from stored snapshots of the
+//     whole lattice; a cell is republished only when it grew by at least k.
+//   - Ledger (ledger.go): every released cell, with its key and snapshot, is
+//     handed to a Ledger, where a cross-release audit can sit (§9).
 package report
 
 import "time"
