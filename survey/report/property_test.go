@@ -106,6 +106,23 @@ func TestReleaseProperties(t *testing.T) {
 					check(row.Key+" group", c, minN)
 				}
 			}
+			// Overlap within the release: a shown group and its shown
+			// population differ by 0 or at least k respondents.
+			overlap := func(metric string, pop Cell, groups []Cell) {
+				for _, c := range groups {
+					if d := pop.N - c.N; shownCell(pop) && shownCell(c) && d > 0 && d < th.MinGroupSize {
+						t.Errorf("%v %s: population %d and group %d differ by %d", q, metric, pop.N, c.N, d)
+					}
+				}
+			}
+			counts := make([]Cell, len(r.Groups))
+			for i, g := range r.Groups {
+				counts[i] = g.Count
+			}
+			overlap("count", r.Respondents, counts)
+			for _, it := range r.Items {
+				overlap(it.Key, it.Overall, it.Groups)
+			}
 		}
 	}
 }
