@@ -40,6 +40,13 @@ type exportHarness struct {
 
 func newExportHarness(t testing.TB, responses ...int) *exportHarness {
 	t.Helper()
+	return newExportHarnessSpec(t, xlsxtest.Spec{Responses: responses})
+}
+
+// newExportHarnessSpec seeds the survey of spec (its comments and seed
+// filled in).
+func newExportHarnessSpec(t testing.TB, spec xlsxtest.Spec) *exportHarness {
+	t.Helper()
 	ctx := context.Background()
 	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "export.db"), nil)
 	if err != nil {
@@ -52,7 +59,8 @@ func newExportHarness(t testing.TB, responses ...int) *exportHarness {
 	// The clock stands still at the real time of the test, so that browser
 	// sessions made by the server are not already expired.
 	now := time.Now().UTC().Truncate(time.Second)
-	seed := xlsxtest.Seed(t, d, now, xlsxtest.Spec{Responses: responses, Comments: xlsxtest.HostileComments, Seed: 42})
+	spec.Comments, spec.Seed = xlsxtest.HostileComments, 42
+	seed := xlsxtest.Seed(t, d, now, spec)
 	srv := New(Config{BaseURL: "http://allypulse.test"}, Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Clock: survey.ClockFunc(func() time.Time { return now })})
 	t.Cleanup(func() { srv.Shutdown(context.Background()) })
@@ -387,5 +395,30 @@ func TestExportsOpenAPI(t *testing.T) {
 				t.Errorf("GET %s: no %s response", path, code)
 			}
 		}
+	}
+}
+
+// TestReportXLSXOpenWave: while a wave is open the workbook shows the
+// published snapshot, the same as the API, and its document time is the
+// wave's opening.
+func TestReportXLSXOpenWave(t *testing.T) {
+	h := newExportHarnessSpec(t, xlsxtest.Spec{Responses: []int{150, 170}, OpenLast: true})
+	rec := h.get(h.lead, h.path("report.xlsx?by=department"))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("report.xlsx: %d %s", rec.Code, rec.Body)
+	}
+	views := h.apiViews(h.lead, 2, []string{"department"}, true)
+	if views.Overall.Final || views.Overall.WaveStatus != survey.WaveOpen {
+		t.Fatalf("wave 2 should be open, got %+v", views.Overall.Meta)
+	}
+	for _, problem := range xlsxtest.Compare(gridOf(t, rec.Body.Bytes()), views) {
+		t.Error(problem)
+	}
+	rep, err := xlsxtest.Check(rec.Body.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := h.seed.Waves[1].OpensAt.Format(time.RFC3339); rep.Props.Created != want {
+		t.Errorf("document time %s, want the open wave's opening %s", rep.Props.Created, want)
 	}
 }

@@ -28,11 +28,14 @@ var HostileComments = []string{
 
 // Spec describes a synthetic survey for export tests and benchmarks.
 type Spec struct {
-	// Responses per wave, oldest wave first; every wave is closed at now.
+	// Responses per wave, oldest wave first; every wave is closed at now,
+	// except the last one when OpenLast is set.
 	Responses []int
 	// Comments are written to the last wave (on top of ordinary ones).
 	Comments []string
 	Seed     uint64
+	// OpenLast keeps the last wave open at now (its snapshots apply).
+	OpenLast bool
 }
 
 // Seeded is what Seed made.
@@ -91,8 +94,12 @@ func Seed(t testing.TB, d *db.DB, now time.Time, spec Spec) Seeded {
 	out := Seeded{Survey: sv}
 	for i, n := range spec.Responses {
 		opens := first.Add(time.Duration(i) * 30 * 24 * time.Hour)
+		closes := opens.Add(14 * 24 * time.Hour)
+		if spec.OpenLast && i == len(spec.Responses)-1 {
+			opens, closes = now.Add(-24*time.Hour), now.Add(7*24*time.Hour)
+		}
 		w, err := store.CreateWave(ctx, survey.Wave{ID: survey.NewID(), SurveyID: sv.ID, Number: i + 1,
-			OpensAt: opens, ClosesAt: opens.Add(14 * 24 * time.Hour), Slug: survey.NewID(), Items: sv.Design.Items})
+			OpensAt: opens, ClosesAt: closes, Slug: survey.NewID(), Items: sv.Design.Items})
 		if err != nil {
 			t.Fatal(err)
 		}
