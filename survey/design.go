@@ -220,24 +220,36 @@ func validateDemographics(ve *ValidationError, dems []Demographic) []Demographic
 		field := fmt.Sprintf("demographics[%d]", i)
 		dm.Key = strings.TrimSpace(dm.Key)
 		dm.Label = strings.TrimSpace(dm.Label)
-		switch first, dup := keys[dm.Key]; {
-		case !keyPattern.MatchString(dm.Key):
-			ve.Add(field+".key", "use 1 to 40 lower-case letters, digits or _, starting with a letter")
-		case dup:
-			ve.Add(field+".key", fmt.Sprintf("%q is already used by demographics[%d]", dm.Key, first))
-		default:
-			keys[dm.Key] = i
-		}
-		switch n := utf8.RuneCountInString(dm.Label); {
-		case n == 0:
-			ve.Add(field+".label", "is required")
-		case n > MaxLabelChars:
-			ve.Add(field+".label", fmt.Sprintf("the limit is %d characters", MaxLabelChars))
-		}
+		checkKey(ve, keys, "demographics", i, dm.Key)
+		checkText(ve, field+".label", dm.Label, MaxLabelChars)
 		dm.Options = validateOptions(ve, field+".options", dm.Options)
 		out = append(out, dm)
 	}
 	return out
+}
+
+// checkKey reports a malformed or repeated key of list[i]; keys maps each
+// key seen so far to its index.
+func checkKey(ve *ValidationError, keys map[string]int, list string, i int, key string) {
+	field := fmt.Sprintf("%s[%d].key", list, i)
+	switch first, dup := keys[key]; {
+	case !keyPattern.MatchString(key):
+		ve.Add(field, "use 1 to 40 lower-case letters, digits or _, starting with a letter")
+	case dup:
+		ve.Add(field, fmt.Sprintf("%q is already used by %s[%d]", key, list, first))
+	default:
+		keys[key] = i
+	}
+}
+
+// checkText reports an empty text or one longer than limit characters.
+func checkText(ve *ValidationError, field, text string, limit int) {
+	switch n := utf8.RuneCountInString(text); {
+	case n == 0:
+		ve.Add(field, "is required")
+	case n > limit:
+		ve.Add(field, fmt.Sprintf("the limit is %d characters", limit))
+	}
 }
 
 func validateOptions(ve *ValidationError, field string, options []string) []string {
@@ -289,20 +301,8 @@ func validateComments(ve *ValidationError, prompts []CommentPrompt) []CommentPro
 		field := fmt.Sprintf("comments[%d]", i)
 		p.Key = strings.TrimSpace(p.Key)
 		p.Prompt = strings.TrimSpace(p.Prompt)
-		switch first, dup := keys[p.Key]; {
-		case !keyPattern.MatchString(p.Key):
-			ve.Add(field+".key", "use 1 to 40 lower-case letters, digits or _, starting with a letter")
-		case dup:
-			ve.Add(field+".key", fmt.Sprintf("%q is already used by comments[%d]", p.Key, first))
-		default:
-			keys[p.Key] = i
-		}
-		switch n := utf8.RuneCountInString(p.Prompt); {
-		case n == 0:
-			ve.Add(field+".prompt", "is required")
-		case n > MaxPromptChars:
-			ve.Add(field+".prompt", fmt.Sprintf("the limit is %d characters", MaxPromptChars))
-		}
+		checkKey(ve, keys, "comments", i, p.Key)
+		checkText(ve, field+".prompt", p.Prompt, MaxPromptChars)
 		out = append(out, p)
 	}
 	return out

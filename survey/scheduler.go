@@ -197,6 +197,11 @@ func (s *Store) surveysWithStatus(ctx context.Context, status string) ([]Survey,
 	if err := s.db.WithContext(ctx).Where("status = ?", status).Order("created_at, id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
+	return toSurveys(rows)
+}
+
+// toSurveys decodes survey rows.
+func toSurveys(rows []surveyRow) ([]Survey, error) {
 	out := make([]Survey, 0, len(rows))
 	for _, r := range rows {
 		sv, err := r.toSurvey()

@@ -141,15 +141,7 @@ func (s *Store) ListSurveys(ctx context.Context, cursor string, limit int) ([]Su
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, err
 	}
-	out := make([]Survey, 0, len(rows))
-	for _, r := range rows {
-		sv, err := r.toSurvey()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sv)
-	}
-	return out, nil
+	return toSurveys(rows)
 }
 
 // UpdateSurvey replaces a survey row, only while it has status wantStatus
