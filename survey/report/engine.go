@@ -49,7 +49,7 @@ type view struct {
 	cells  map[string]*cellValues
 	pop    string   // key of the population cell
 	groups []string // keys of the breakdown's cells
-	// groupOpts are the By dimension's group indices, aligned with groups.
+	// groupDim is the index of the By dimension (-1 without a breakdown).
 	groupDim  int
 	snapshot  int
 	final     bool

@@ -224,12 +224,7 @@ func (v *view) behaviours(pop *cellValues) []BehaviourRow {
 			}
 			continue
 		}
-		out[i].Gap = gapCell(successes(s), s.N, successes(x), x.N, l.th.PracticalGapPoints)
+		out[i].Gap = gapCell(roundShare(*s.Favourable, s.N), s.N, roundShare(*x.Favourable, x.N), x.N, l.th.PracticalGapPoints)
 	}
 	return out
-}
-
-// successes recovers the favourable count of a shown cell.
-func successes(c Cell) int {
-	return int(math.Round(*c.Favourable * float64(c.N)))
 }
