@@ -90,6 +90,7 @@ func New(cfg Config, d Deps) *Server {
 	s.respondLimit = newAddressLimiter(cfg.RespondRate, cfg.RespondBurst, s.clock.Now)
 	s.intake = survey.NewIntake(s.surveys, d.DB.SQL, s.clock, survey.IntakeConfig{Framework: s.surveys.Framework})
 	s.scheduler = survey.NewScheduler(s.surveys, s.clock, s.log)
+	s.scheduler.OnClosed = s.auditScheduledClose
 	s.report = report.New(s.surveys, s.clock, report.WithFramework(s.surveys.Framework))
 	s.e.HideBanner = true
 	s.e.HidePort = true

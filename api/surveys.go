@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/survey/account"
 	"github.com/allypulse/allypulse/survey/framework"
 	"github.com/allypulse/allypulse/survey/report"
 )
@@ -594,4 +595,13 @@ func (s *Server) handleSurveyLink(c echo.Context) error {
 		return fmt.Errorf("survey is %s; launch it to get a link: %w", sv.Status, survey.ErrConflict)
 	}
 	return c.JSON(http.StatusOK, s.link(w))
+}
+
+// auditScheduledClose records a one-off survey closed by the scheduler when
+// its wave ended; the actor is the scheduler, not a person.
+func (s *Server) auditScheduledClose(ctx context.Context, sv survey.Survey) {
+	err := s.accounts.Record(ctx, account.Event{ActorEmail: "scheduler", Action: "survey.close", Target: sv.ID, Detail: sv.Title + "; its wave closed"})
+	if err != nil {
+		s.log.ErrorContext(ctx, "audit log write failed", "action", "survey.close", "err", err)
+	}
 }

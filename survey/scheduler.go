@@ -27,10 +27,18 @@ import (
 // late, and the waves of periods that closed while nobody was running are
 // skipped rather than created empty and closed. Their numbers stay unused,
 // which keeps the numbering tied to the calendar and shows the gap honestly.
+//
+// A one-off survey whose only wave has closed is closed by the scheduler: its
+// status becomes closed with the wave's close time. The status change is
+// conditional (launched → closed), so with several replicas exactly one of
+// them makes it and calls the OnClosed hook, which the server uses to write
+// the audit log.
 type Scheduler struct {
 	store *Store
 	clock Clock
 	log   *slog.Logger
+	// OnClosed, when set, is called once for each survey the scheduler closes.
+	OnClosed func(ctx context.Context, sv Survey)
 }
 
 // NewScheduler returns a scheduler on store driven by clock.
@@ -73,8 +81,36 @@ func (s *Scheduler) Tick(ctx context.Context) error {
 		if _, err := s.Ensure(ctx, sv, fw); err != nil {
 			errs = append(errs, fmt.Errorf("survey %s: %w", sv.ID, err))
 		}
+		if err := s.closeFinished(ctx, sv); err != nil {
+			errs = append(errs, fmt.Errorf("survey %s: %w", sv.ID, err))
+		}
 	}
 	return errors.Join(errs...)
+}
+
+// closeFinished closes a one-off survey once its wave has closed.
+func (s *Scheduler) closeFinished(ctx context.Context, sv Survey) error {
+	if sv.Schedule.Cadence != CadenceOnce {
+		return nil
+	}
+	_, closes := WaveTimes(sv.Schedule, 1)
+	if s.clock.Now().Before(closes) {
+		return nil
+	}
+	sv.Status = StatusClosed
+	sv.ClosedAt = &closes
+	sv.UpdatedAt = s.clock.Now().UTC().Truncate(time.Second)
+	switch err := s.store.UpdateSurvey(ctx, sv, StatusLaunched); {
+	case errors.Is(err, ErrConflict), errors.Is(err, ErrNotFound):
+		return nil // another replica or a person closed it first
+	case err != nil:
+		return err
+	}
+	s.log.InfoContext(ctx, "survey closed after its wave", "survey", sv.ID)
+	if s.OnClosed != nil {
+		s.OnClosed(ctx, sv)
+	}
+	return nil
 }
 
 // Ensure creates the waves of sv that are due at the clock's time and returns

@@ -250,3 +250,43 @@ func TestSchedulerReplicasCreateEachWaveOnce(t *testing.T) {
 		t.Errorf("%d wave rows, want 33", n)
 	}
 }
+
+func TestSchedulerClosesOneOffSurveyAfterItsWave(t *testing.T) {
+	ctx := context.Background()
+	st := sqliteStore(t)
+	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	clock := &stepClock{now: start}
+	sv := launchPulse(t, st, clock, survey.CadenceOnce, time.Time{}, 10)
+	var closed []string
+	var mu sync.Mutex
+	replicas := []*survey.Scheduler{survey.NewScheduler(st, clock, nil), survey.NewScheduler(st, clock, nil)}
+	for _, r := range replicas {
+		r.OnClosed = func(_ context.Context, sv survey.Survey) { mu.Lock(); closed = append(closed, sv.ID); mu.Unlock() }
+	}
+	clock.Set(start.AddDate(0, 0, 9))
+	for _, r := range replicas {
+		if err := r.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := st.GetSurvey(ctx, sv.ID); got.Status != survey.StatusLaunched || len(closed) != 0 {
+		t.Fatalf("closed while its wave is open: %s %v", got.Status, closed)
+	}
+	clock.Set(start.AddDate(0, 0, 10))
+	var wg sync.WaitGroup
+	for _, r := range replicas {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = r.Tick(ctx) }()
+	}
+	wg.Wait()
+	got, err := st.GetSurvey(ctx, sv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != survey.StatusClosed || got.ClosedAt == nil || !got.ClosedAt.Equal(start.AddDate(0, 0, 10)) {
+		t.Errorf("after its wave: status %s closed at %v", got.Status, got.ClosedAt)
+	}
+	if len(closed) != 1 {
+		t.Errorf("OnClosed called %d times", len(closed))
+	}
+}
