@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -15,8 +14,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
@@ -136,23 +133,6 @@ func (h *exportHarness) apiViews(token string, wave int, dims []string, comments
 	return v
 }
 
-// gridOf reads every sheet's raw cell values with excelize.
-func gridOf(t testing.TB, data []byte) xlsxtest.Grid {
-	t.Helper()
-	x, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
-	g := xlsxtest.Grid{}
-	for _, name := range x.GetSheetList() {
-		if g[name], err = x.GetRows(name, excelize.Options{RawCellValue: true}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return g
-}
-
 // TestReportXLSXMatchesAPI downloads the workbook as a lead and checks it
 // against the JSON API for the same view: every number, every suppressed
 // cell, the comments (hostile ones inert), the hygiene rules, the file name
@@ -175,7 +155,7 @@ func TestReportXLSXMatchesAPI(t *testing.T) {
 	if views.Comments == nil || len(views.Comments.Items) == 0 {
 		t.Fatal("the comments view should hold comments")
 	}
-	for _, problem := range xlsxtest.Compare(gridOf(t, data), views) {
+	for _, problem := range xlsxtest.Compare(xlsxtest.MustRead(t, data), views) {
 		t.Error(problem)
 	}
 	rep, err := xlsxtest.Check(data)
@@ -226,7 +206,7 @@ func TestReportXLSXForExecutive(t *testing.T) {
 		t.Errorf("the latest wave should be named: %q", cd)
 	}
 	views := h.apiViews(h.exec, 2, []string{"location"}, false)
-	for _, problem := range xlsxtest.Compare(gridOf(t, rec.Body.Bytes()), views) {
+	for _, problem := range xlsxtest.Compare(xlsxtest.MustRead(t, rec.Body.Bytes()), views) {
 		t.Error(problem)
 	}
 	if rec := h.get(h.exec, h.path("comments?wave=2")); rec.Code != http.StatusForbidden {
@@ -345,7 +325,7 @@ func TestExportRefusals(t *testing.T) {
 // and the hygiene rules.
 func xlsxtestCompare(t testing.TB, h *exportHarness, data []byte, wave int, dims []string) []string {
 	t.Helper()
-	problems := xlsxtest.Compare(gridOf(t, data), h.apiViews(h.lead, wave, dims, true))
+	problems := xlsxtest.Compare(xlsxtest.MustRead(t, data), h.apiViews(h.lead, wave, dims, true))
 	rep, err := xlsxtest.Check(data)
 	if err != nil {
 		return append(problems, err.Error())
@@ -411,7 +391,7 @@ func TestReportXLSXOpenWave(t *testing.T) {
 	if views.Overall.Final || views.Overall.WaveStatus != survey.WaveOpen {
 		t.Fatalf("wave 2 should be open, got %+v", views.Overall.Meta)
 	}
-	for _, problem := range xlsxtest.Compare(gridOf(t, rec.Body.Bytes()), views) {
+	for _, problem := range xlsxtest.Compare(xlsxtest.MustRead(t, rec.Body.Bytes()), views) {
 		t.Error(problem)
 	}
 	rep, err := xlsxtest.Check(rec.Body.Bytes())

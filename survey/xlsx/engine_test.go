@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/db"
@@ -81,25 +79,6 @@ func engineViews(t *testing.T, e *report.Engine, sv survey.Survey, wave int, dim
 	return v
 }
 
-// excelGrid reads every sheet's raw cell values with excelize.
-func excelGrid(t *testing.T, data []byte) xlsxtest.Grid {
-	t.Helper()
-	x, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
-	g := xlsxtest.Grid{}
-	for _, name := range x.GetSheetList() {
-		rows, err := x.GetRows(name, excelize.Options{RawCellValue: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		g[name] = rows
-	}
-	return g
-}
-
 // TestWorkbookFromEngine builds the workbook from a real engine over a
 // seeded database and checks every number against the engine's released
 // views, the hygiene rules and the hostile comments; under CI (or with
@@ -128,7 +107,7 @@ func testWorkbookFromEngine(t *testing.T, d *db.DB, libreOffice bool) {
 	}
 	data := buf.Bytes()
 	views := engineViews(t, e, seed.Survey, 3, dims, true)
-	for _, problem := range xlsxtest.Compare(excelGrid(t, data), views) {
+	for _, problem := range xlsxtest.Compare(xlsxtest.MustRead(t, data), views) {
 		t.Error(problem)
 	}
 	suppressed := 0

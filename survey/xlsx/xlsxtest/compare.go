@@ -1,10 +1,14 @@
 package xlsxtest
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
@@ -408,4 +412,31 @@ func (c *comparer) comments() {
 	for i, it := range cm.Items {
 		c.text(fmt.Sprintf("comment %d", i), got[i], it.Text)
 	}
+}
+
+// Read returns the raw cell values of every sheet of a workbook, as
+// excelize reads them (no number formats applied).
+func Read(data []byte) (Grid, error) {
+	x, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	defer x.Close()
+	g := Grid{}
+	for _, name := range x.GetSheetList() {
+		if g[name], err = x.GetRows(name, excelize.Options{RawCellValue: true}); err != nil {
+			return nil, err
+		}
+	}
+	return g, nil
+}
+
+// MustRead is Read for tests: it fails t when the workbook cannot be read.
+func MustRead(t testing.TB, data []byte) Grid {
+	t.Helper()
+	g, err := Read(data)
+	if err != nil {
+		t.Fatalf("reading the workbook: %v", err)
+	}
+	return g
 }
