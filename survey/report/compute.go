@@ -174,11 +174,12 @@ func compMasks(p *plan, l *layout, itemSt [][]uint8) []uint64 {
 // scoreRespondents is the second pass: each respondent's competency score,
 // computed over the items that pass in each cell they belong to (split
 // across CPUs for large waves).
-func scoreRespondents(p *plan, l *layout, d *waveData, masks []uint64) scores {
+func scoreRespondents(p *plan, l *layout, d *waveData, masks []uint64, resp []int32) scores {
 	nc := len(l.comps)
 	newScores := func() scores {
 		return scores{n: make([]int32, p.cells()*nc), sum: make([]float64, p.cells()*nc), all: make([]int32, p.cells()*nc)}
 	}
+	comps := scoringComps(p, l, masks, resp)
 	parts := splitRows(d.n)
 	partial := make([]scores, len(parts))
 	var wg sync.WaitGroup
@@ -195,33 +196,43 @@ func scoreRespondents(p *plan, l *layout, d *waveData, masks []uint64) scores {
 				for i := range p.tables {
 					cells[i] = p.cellOf(&p.tables[i], demo)
 				}
-				for ci, comp := range l.comps {
-					k := min(len(comp.items), 64)
-					valid, sum := 0, 0.0
-					for b, j := range comp.items[:k] {
-						v, ok := l.value(j, ans[j])
-						vals[b], okv[b] = float64(v), ok
-						if ok {
+				for ci := range l.comps {
+					cc := &comps[ci]
+					valid, sum := 0, 0
+					for b, j := range cc.items {
+						v := cc.recode[b][ans[j]]
+						if !cc.allFull {
+							vals[b], okv[b] = float64(v)-1, v != 0
+						}
+						if v != 0 {
 							valid++
-							sum += float64(v)
+							sum += int(v) - 1
 						}
 					}
-					full := uint64(1)<<k - 1
-					if k == 64 {
-						full = ^uint64(0)
-					}
-					fullOK := valid > 0 && 2*valid >= k
-					lastMask, lastScore, lastOK := full, 0.0, fullOK
+					fullOK := valid > 0 && 2*valid >= len(cc.items)
+					fullScore := 0.0
 					if fullOK {
-						lastScore = sum / float64(valid)
+						fullScore = float64(sum) / float64(valid)
 					}
+					if cc.allFull {
+						if fullOK {
+							for _, c := range cells {
+								i := c*nc + ci
+								s.all[i]++
+								s.n[i]++
+								s.sum[i] += fullScore
+							}
+						}
+						continue
+					}
+					lastMask, lastScore, lastOK := cc.full, fullScore, fullOK
 					for _, c := range cells {
 						if fullOK {
 							s.all[c*nc+ci]++
 						}
 						if mask := masks[c*nc+ci]; mask != lastMask {
 							lastMask = mask
-							lastScore, lastOK = maskedScore(vals, okv, k, mask)
+							lastScore, lastOK = maskedScore(vals, okv, len(cc.items), mask)
 						}
 						if lastOK {
 							s.n[c*nc+ci]++
@@ -243,6 +254,39 @@ func scoreRespondents(p *plan, l *layout, d *waveData, masks []uint64) scores {
 		}
 	}
 	return s
+}
+
+// scoringComp is a competency prepared for the scoring pass: its items (at
+// most 64), their recoding tables, the mask of all of them and whether every
+// non-empty cell of the plan uses all of them (the common case, scored once
+// per respondent).
+type scoringComp struct {
+	items   []int
+	recode  []*[256]uint8
+	full    uint64
+	allFull bool
+}
+
+func scoringComps(p *plan, l *layout, masks []uint64, resp []int32) []scoringComp {
+	nc := len(l.comps)
+	out := make([]scoringComp, nc)
+	for ci, comp := range l.comps {
+		k := min(len(comp.items), 64)
+		sc := scoringComp{items: comp.items[:k], full: uint64(1)<<k - 1, allFull: true}
+		if k == 64 {
+			sc.full = ^uint64(0)
+		}
+		for _, j := range sc.items {
+			sc.recode = append(sc.recode, &l.items[j].recoded)
+		}
+		for c := 0; c < p.cells(); c++ {
+			if resp[c] > 0 && masks[c*nc+ci] != sc.full {
+				sc.allFull = false
+			}
+		}
+		out[ci] = sc
+	}
+	return out
 }
 
 // maskedScore is stats.RespondentScore over the items in mask: the mean of

@@ -63,7 +63,7 @@ func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []in
 		distSt[j] = suppress(p, n, n, l.th.KD)
 	}
 	masks := compMasks(p, l, itemSt)
-	sc := scoreRespondents(p, l, d, masks)
+	sc := scoreRespondents(p, l, d, masks, k.resp)
 	nc := len(l.comps)
 	compSt := make([][]uint8, nc)
 	mass := make([]int32, nCells)
