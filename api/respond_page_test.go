@@ -17,6 +17,7 @@ import (
 	"github.com/allypulse/allypulse/frontend"
 	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/survey/account"
 )
 
 // pageBudget is the most the employee page may weigh, gzip-compressed: HTML,
@@ -61,35 +62,10 @@ func pageEnv(t *testing.T) (*respondEnv, string, context.Context, func() []strin
 	return e, ts.URL, browser, errs
 }
 
-func run(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func evalInt(t *testing.T, ctx context.Context, js string) int {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](js))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func textOf(t *testing.T, ctx context.Context, css string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	js, _ := json.Marshal(css)
+	return browserEval[string](t, ctx, `document.querySelector(`+string(js)+`).textContent`)
 }
 
 func press(n int, key string) chromedp.Action[chromedp.Void] {
@@ -105,16 +81,16 @@ func press(n int, key string) chromedp.Action[chromedp.Void] {
 // reaches the thank-you page.
 func TestRespondPageKeyboardOnly(t *testing.T) {
 	e, base, ctx, consoleErrors := pageEnv(t)
-	run(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
+	browserDo(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
 
 	// Question 1 with arrows: Tab lands on the first option, three
 	// ArrowRight presses move to and select "Agree" (4).
-	run(t, ctx, chromedp.KeyEvent(kb.Tab), press(3, kb.ArrowRight))
+	browserDo(t, ctx, chromedp.KeyEvent(kb.Tab), press(3, kb.ArrowRight))
 	// Questions 2..15: Tab to the question, Space selects its first option.
 	for i := 2; i <= 15; i++ {
-		run(t, ctx, chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(" "))
+		browserDo(t, ctx, chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(" "))
 	}
-	if n := evalInt(t, ctx, `document.querySelectorAll('input[type=radio]:checked').length`); n != 15 {
+	if n := browserEval[int](t, ctx, `document.querySelectorAll('input[type=radio]:checked').length`); n != 15 {
 		t.Fatalf("%d questions answered before reload, want 15", n)
 	}
 	progress := textOf(t, ctx, `#progress-text`)
@@ -122,23 +98,23 @@ func TestRespondPageKeyboardOnly(t *testing.T) {
 		t.Errorf("progress %q", progress)
 	}
 
-	run(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
-	if n := evalInt(t, ctx, `document.querySelectorAll('input[type=radio]:checked').length`); n != 15 {
+	browserDo(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
+	if n := browserEval[int](t, ctx, `document.querySelectorAll('input[type=radio]:checked').length`); n != 15 {
 		t.Fatalf("%d answers kept after reload, want 15", n)
 	}
 	// Tab past the 15 answered questions (each group is one tab stop) and
 	// answer the rest: 16..30, the screen (question 20) with Yes.
-	run(t, ctx, press(15, kb.Tab))
+	browserDo(t, ctx, press(15, kb.Tab))
 	for i := 16; i <= 30; i++ {
-		run(t, ctx, chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(" "))
+		browserDo(t, ctx, chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(" "))
 	}
 	// Demographics: Space picks Sales; ArrowDown picks the second gender.
-	run(t, ctx, chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(" "), chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.ArrowDown))
+	browserDo(t, ctx, chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(" "), chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.ArrowDown))
 	// The comment, then the submit button.
-	run(t, ctx, chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent("More mentoring please."), chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Enter))
-	run(t, ctx, chromedp.WaitVisible(chromedp.Search(`//h1[text()="Thank you"]`)))
+	browserDo(t, ctx, chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent("More mentoring please."), chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(kb.Enter))
+	browserDo(t, ctx, chromedp.WaitVisible(chromedp.Search(`//h1[text()="Thank you"]`)))
 
-	if n := evalInt(t, ctx, `localStorage.length`); n != 0 {
+	if n := browserEval[int](t, ctx, `localStorage.length`); n != 0 {
 		t.Errorf("localStorage holds %d entries after submit", n)
 	}
 	rs, err := e.store.WaveResponses(context.Background(), e.wave.ID)
@@ -164,24 +140,24 @@ func TestRespondPageKeyboardOnly(t *testing.T) {
 
 func TestRespondPageScreenAndWarning(t *testing.T) {
 	e, base, ctx, _ := pageEnv(t)
-	run(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
+	browserDo(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
 	visible := `[...document.querySelectorAll('fieldset[data-kind=q]')].filter(f => !f.hidden).length`
-	if n := evalInt(t, ctx, visible); n != 30 {
+	if n := browserEval[int](t, ctx, visible); n != 30 {
 		t.Fatalf("%d questions shown, want 30", n)
 	}
-	run(t, ctx, chromedp.Click(chromedp.CSS(`#q-screen_witnessed input[value="No"]`)))
-	if n := evalInt(t, ctx, visible); n != 26 {
+	browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#q-screen_witnessed input[value="No"]`)))
+	if n := browserEval[int](t, ctx, visible); n != 26 {
 		t.Errorf("%d questions shown after No, want 26 (4 ally items hidden)", n)
 	}
 	text := textOf(t, ctx, `#progress-text`)
 	if !strings.HasPrefix(text, "1 of 26") {
 		t.Errorf("progress %q", text)
 	}
-	run(t, ctx,
+	browserDo(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`#c-general`), "Ask Jane Smith, jane@example.com"),
 		chromedp.Click(chromedp.CSS(`#send`)),
 		chromedp.WaitVisible(chromedp.CSS(`#warning`)))
-	run(t, ctx, chromedp.Click(chromedp.CSS(`#warning button.primary`)), chromedp.WaitVisible(chromedp.Search(`//h1[text()="Thank you"]`)))
+	browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#warning button.primary`)), chromedp.WaitVisible(chromedp.Search(`//h1[text()="Thank you"]`)))
 	var bodies []string
 	e.db.Gorm.Table("comments").Pluck("body", &bodies)
 	if len(bodies) != 1 || bodies[0] != "Ask Jane Smith, "+survey.EmailPlaceholder {
@@ -197,24 +173,24 @@ func TestRespondPageAccessibility(t *testing.T) {
 			t.Errorf("%s: %s", state, v)
 		}
 	}
-	run(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
+	browserDo(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
 	check("initial")
-	run(t, ctx, chromedp.Click(chromedp.CSS(`#send`)), chromedp.WaitVisible(chromedp.CSS(`#summary`)))
+	browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#send`)), chromedp.WaitVisible(chromedp.CSS(`#summary`)))
 	check("error")
-	run(t, ctx,
+	browserDo(t, ctx,
 		chromedp.Click(chromedp.CSS(`#q-belonging_1 input[value="3"]`)),
 		chromedp.SendKeys(chromedp.CSS(`#c-general`), "Call me on 0151 496 0000"),
 		chromedp.Click(chromedp.CSS(`#send`)),
 		chromedp.WaitVisible(chromedp.CSS(`#warning`)))
 	check("comment warning")
-	run(t, ctx, chromedp.Click(chromedp.CSS(`#warning button.primary`)), chromedp.WaitVisible(chromedp.Search(`//h1[text()="Thank you"]`)))
+	browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#warning button.primary`)), chromedp.WaitVisible(chromedp.Search(`//h1[text()="Thank you"]`)))
 	check("thank-you")
 	codes := e.invites(1, nil)
 	if rec := e.do("POST", "/api/v1/respond/"+codes[0], "application/json", submissionJSON(t, fullAnswers())); rec.Code != 201 {
 		t.Fatal(rec.Code)
 	}
 	for name, path := range map[string]string{"used": "/s/" + codes[0], "unknown": "/s/nosuchcode"} {
-		run(t, ctx, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+		browserDo(t, ctx, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS(`h1`)))
 		title := textOf(t, ctx, `h1`)
 		if !map[string]bool{"You have already answered": name == "used", "This link does not work": name == "unknown"}[title] {
 			t.Errorf("%s code page: %q", name, title)
@@ -222,7 +198,7 @@ func TestRespondPageAccessibility(t *testing.T) {
 		check(name)
 	}
 	e.setNow(e.wave.ClosesAt.Add(time.Hour))
-	run(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.Search(`//h1[text()="This survey is closed"]`)))
+	browserDo(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.Search(`//h1[text()="This survey is closed"]`)))
 	check("closed")
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
@@ -234,15 +210,15 @@ func TestRespondPageAccessibility(t *testing.T) {
 // least 44 px.
 func TestRespondPageAt320px(t *testing.T) {
 	e, base, ctx, _ := pageEnv(t)
-	run(t, ctx, chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile),
+	browserDo(t, ctx, chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile),
 		chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
-	if n := evalInt(t, ctx, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); n > 0 {
+	if n := browserEval[int](t, ctx, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); n > 0 {
 		t.Errorf("the page scrolls sideways by %d px at 320 px", n)
 	}
-	if n := evalInt(t, ctx, `[...document.querySelectorAll('label.opt, button, textarea')].filter(el => el.getBoundingClientRect().height < 44).length`); n > 0 {
+	if n := browserEval[int](t, ctx, `[...document.querySelectorAll('label.opt, button, textarea')].filter(el => el.getBoundingClientRect().height < 44).length`); n > 0 {
 		t.Errorf("%d tap targets are lower than 44 px", n)
 	}
-	if n := evalInt(t, ctx, `[...document.querySelectorAll('p, legend, label, span, h1, h2, button, textarea')].filter(el => parseFloat(getComputedStyle(el).fontSize) < 16).length`); n > 0 {
+	if n := browserEval[int](t, ctx, `[...document.querySelectorAll('p, legend, label, span, h1, h2, button, textarea')].filter(el => parseFloat(getComputedStyle(el).fontSize) < 16).length`); n > 0 {
 		t.Errorf("%d elements have text under 16 px", n)
 	}
 }
@@ -251,7 +227,7 @@ func TestRespondPageAt320px(t *testing.T) {
 // samples and compares it with survey.LooksIdentifying.
 func TestRespondPageWarnsLikeTheServer(t *testing.T) {
 	e, base, ctx, _ := pageEnv(t)
-	run(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
+	browserDo(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
 	samples := []string{
 		"Great team, thanks.", "Ask Jane Doe about it", "Dr. Patel helped", "mail me: x.y@corp.example.com",
 		"see https://wiki.example.org/page", "www.example.com", "linkedin.com/in/someone", "call +44 20 7946 0958",
@@ -268,5 +244,49 @@ func TestRespondPageWarnsLikeTheServer(t *testing.T) {
 		if want := survey.LooksIdentifying(s); got[i] != want {
 			t.Errorf("%q: page says %v, server says %v", s, got[i], want)
 		}
+	}
+}
+
+// TestDistributionInChromium issues a segmented invite batch from the survey
+// page, finds the codes shown once with a CSV download, answers with them,
+// and sees the batch's used count only once k codes are used.
+func TestDistributionInChromium(t *testing.T) {
+	e, base, ctx, consoleErrors := pageEnv(t)
+	if _, err := e.srv.accounts.CreateUser(context.Background(), account.NewUser{Email: "lead@example.org", Name: "Lead", Role: account.RoleLead, Password: harnessPassword}); err != nil {
+		t.Fatal(err)
+	}
+	browserDo(t, ctx, chromedp.EmulateViewport(1280, 900))
+	signInOnPage(t, ctx, base, "lead@example.org", harnessPassword)
+	browserDo(t, ctx, chromedp.WaitVisible(chromedp.CSS(`nav`)),
+		chromedp.Navigate(base+"/app/surveys/"+e.survey.ID),
+		chromedp.WaitVisible(chromedp.CSS(`#dist-count`)))
+	if link := browserEval[string](t, ctx, `document.querySelector('#dist-link') ? document.querySelector('#dist-link').value : ''`); !strings.HasSuffix(link, "/s/"+e.wave.Slug) {
+		t.Errorf("open link shown as %q", link)
+	}
+	setField(t, ctx, "dist-count", "6")
+	browserEval[bool](t, ctx, `(() => { const s = document.getElementById('dist-seg-department'); s.value = 'Sales'; return true; })()`)
+	browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#distribution form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#distribution a[download]`)))
+	codes := browserEval[[]string](t, ctx, `[...document.querySelectorAll('#distribution details tbody tr td:first-child')].map(td => td.textContent)`)
+	if len(codes) != 6 {
+		t.Fatalf("%d codes shown, want 6", len(codes))
+	}
+	for _, v := range testtools.RunAxe(t, ctx) {
+		t.Errorf("distribution: %s", v)
+	}
+	sub := fullAnswers()
+	for _, c := range codes[:5] {
+		body, _ := json.Marshal(map[string]any{"answers": sub})
+		if rec := e.do("POST", "/api/v1/respond/"+c, "application/json", string(body)); rec.Code != 201 {
+			t.Fatalf("answering with a shown code: %d %s", rec.Code, rec.Body)
+		}
+	}
+	browserDo(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#distribution table tbody tr`)))
+	row := textOf(t, ctx, `#distribution table tbody tr`)
+	if !strings.Contains(row, "department: Sales") || !strings.Contains(row, "at least 5") {
+		t.Errorf("batch row %q", row)
+	}
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
 	}
 }

@@ -94,7 +94,7 @@ func newRespondEnv(t testing.TB, cfg Config) *respondEnv {
 	if _, err := d.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	e := &respondEnv{t: t, db: d, store: survey.NewStore(d.Gorm), now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), logs: &lockedBuffer{}}
+	e := &respondEnv{t: t, db: d, store: survey.NewStore(d.Gorm), now: time.Now().UTC().Truncate(time.Second), logs: &lockedBuffer{}}
 	e.survey = survey.Survey{
 		ID: survey.NewID(), Title: "Inclusion pulse", Intro: "Ten minutes, anonymous.", Status: survey.StatusLaunched,
 		Design: respondDesign(), Anonymity: survey.DefaultAnonymity(),
