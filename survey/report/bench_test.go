@@ -8,6 +8,7 @@ import (
 
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/db"
+	"github.com/allypulse/allypulse/survey/framework"
 	"github.com/allypulse/allypulse/survey/report/internal/benchgen"
 )
 
@@ -109,6 +110,47 @@ func BenchmarkSnapshot100k(b *testing.B) {
 	b.Run("stored", func(b *testing.B) {
 		for b.Loop() {
 			overviewAndHeatmap(b, New(store, survey.SystemClock{}), id)
+		}
+	})
+}
+
+// BenchmarkAggregate100k times the aggregation alone on a decoded wave (no
+// database): the whole-wave plan, the plan with the 50-team margin, and the
+// population statistics (reliability, drivers) of the whole wave.
+func BenchmarkAggregate100k(b *testing.B) {
+	store, _, id := benchStore(b, false)
+	ctx := context.Background()
+	sv, err := store.GetSurvey(ctx, id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ws, err := store.Waves(ctx, id)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := New(store, survey.SystemClock{})
+	l := newLayout(sv, ws[0], framework.BuiltIn())
+	cw, err := e.load(ctx, &l, -1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	invited := invitations{}.fn(&l)
+	wave, team := newPlan(&l, nil, true), newPlan(&l, []int{0}, true)
+	b.Run("wave", func(b *testing.B) {
+		for b.Loop() {
+			compute(wave, &l, cw.data, invited, nil)
+		}
+	})
+	b.Run("team", func(b *testing.B) {
+		for b.Loop() {
+			compute(team, &l, cw.data, invited, nil)
+		}
+	})
+	b.Run("population", func(b *testing.B) {
+		c := compute(wave, &l, cw.data, invited, nil)
+		members := memberLists(wave, cw.data, []int{0})[0]
+		for b.Loop() {
+			populationStats(&l, cw.data, members, c.cells[0])
 		}
 	})
 }

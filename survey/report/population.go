@@ -3,6 +3,7 @@ package report
 import (
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/allypulse/allypulse/survey/stats"
 )
@@ -49,11 +50,41 @@ func populationStats(l *layout, d *waveData, members []int, cv cellValues) *popV
 	if cv.Count.Suppressed {
 		return &popValues{Drivers: Drivers{Reason: cv.Count.Reason}}
 	}
-	rel := make([]moments, len(l.comps))
-	enps := make([]pairSums, len(l.comps))
-	stay := make([]pairSums, len(l.comps))
+	parts := splitRows(len(members))
+	partial := make([]popSums, len(parts))
+	var wg sync.WaitGroup
+	for w, rng := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			partial[w] = sumPopulation(l, d, members[rng[0]:rng[1]])
+		}()
+	}
+	wg.Wait()
+	sums := partial[0]
+	for _, o := range partial[1:] {
+		sums.merge(o)
+	}
+	pv := &popValues{}
 	for ci, comp := range l.comps {
-		rel[ci] = newMoments(len(comp.items))
+		pv.Reliability = append(pv.Reliability, sums.rel[ci].reliability(comp))
+	}
+	pv.Drivers = drivers(l, len(members), cv, sums.enps, sums.stay)
+	return pv
+}
+
+// popSums are the running sums of a population, per competency.
+type popSums struct {
+	rel        []moments
+	enps, stay []pairSums
+}
+
+// sumPopulation accumulates the members' complete answer rows and their
+// (score, outcome) pairs.
+func sumPopulation(l *layout, d *waveData, members []int) popSums {
+	s := popSums{rel: make([]moments, len(l.comps)), enps: make([]pairSums, len(l.comps)), stay: make([]pairSums, len(l.comps))}
+	for ci, comp := range l.comps {
+		s.rel[ci] = newMoments(len(comp.items))
 	}
 	vals := make([]float64, 64)
 	for _, r := range members {
@@ -70,26 +101,37 @@ func populationStats(l *layout, d *waveData, members []int, cv cellValues) *popV
 				}
 			}
 			if valid == len(comp.items) {
-				rel[ci].add(vals[:valid])
+				s.rel[ci].add(vals[:valid])
 			}
 			if valid == 0 || 2*valid < len(comp.items) {
 				continue
 			}
 			score := sum / float64(valid)
 			if okE {
-				enps[ci].add(score, ye)
+				s.enps[ci].add(score, ye)
 			}
 			if okS {
-				stay[ci].add(score, ys)
+				s.stay[ci].add(score, ys)
 			}
 		}
 	}
-	pv := &popValues{}
-	for ci, comp := range l.comps {
-		pv.Reliability = append(pv.Reliability, rel[ci].reliability(comp))
+	return s
+}
+
+// merge adds o's sums into s.
+func (s *popSums) merge(o popSums) {
+	for ci := range s.rel {
+		m, om := &s.rel[ci], o.rel[ci]
+		m.n += om.n
+		for i := range m.sum {
+			m.sum[i] += om.sum[i]
+		}
+		for i := range m.cross {
+			m.cross[i] += om.cross[i]
+		}
+		s.enps[ci].merge(o.enps[ci])
+		s.stay[ci].merge(o.stay[ci])
 	}
-	pv.Drivers = drivers(l, len(members), cv, enps, stay)
-	return pv
 }
 
 // moments are the running sums of complete answer rows of a competency.
@@ -108,14 +150,17 @@ func (m *moments) add(row []float64) {
 	m.n++
 	for i, x := range row {
 		m.sum[i] += x
-		for j, y := range row {
-			m.cross[i*m.k+j] += x * y
+		for j := i; j < len(row); j++ {
+			m.cross[i*m.k+j] += x * row[j] // upper triangle; cov mirrors it
 		}
 	}
 }
 
 // cov is the sample covariance of items i and j.
 func (m *moments) cov(i, j int) float64 {
+	if j < i {
+		i, j = j, i
+	}
 	n := float64(m.n)
 	return (m.cross[i*m.k+j] - m.sum[i]*m.sum[j]/n) / (n - 1)
 }
@@ -163,6 +208,16 @@ func (m *moments) reliability(comp compInfo) ReliabilityRow {
 type pairSums struct {
 	n                int
 	x, y, xx, yy, xy float64
+}
+
+// merge adds o's sums into s.
+func (s *pairSums) merge(o pairSums) {
+	s.n += o.n
+	s.x += o.x
+	s.y += o.y
+	s.xx += o.xx
+	s.yy += o.yy
+	s.xy += o.xy
 }
 
 func (s *pairSums) add(x, y float64) {
