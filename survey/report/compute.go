@@ -33,31 +33,23 @@ func tally(p *plan, d *waveData) *counts {
 			direct = append(direct, &p.tables[i])
 		}
 	}
-	parts := splitRows(d.n)
-	partial := make([]*counts, len(parts))
-	var wg sync.WaitGroup
-	for w, rng := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			k := newCounts()
-			for r := rng[0]; r < rng[1]; r++ {
-				demo, ans := d.row(r)
-				for _, t := range direct {
-					c := p.cellOf(t, demo)
-					k.resp[c]++
-					base := k.val[c*d.items*maxValues : (c+1)*d.items*maxValues]
-					for j, b := range ans {
-						if b != 0 && int(b) <= maxValues {
-							base[j*maxValues+int(b)-1]++
-						}
+	partial := inRanges(d.n, func(lo, hi int) *counts {
+		k := newCounts()
+		for r := lo; r < hi; r++ {
+			demo, ans := d.row(r)
+			for _, t := range direct {
+				c := p.cellOf(t, demo)
+				k.resp[c]++
+				base := k.val[c*d.items*maxValues : (c+1)*d.items*maxValues]
+				for j, b := range ans {
+					if b != 0 && int(b) <= maxValues {
+						base[j*maxValues+int(b)-1]++
 					}
 				}
 			}
-			partial[w] = k
-		}()
-	}
-	wg.Wait()
+		}
+		return k
+	})
 	k := partial[0]
 	for _, o := range partial[1:] {
 		for i, x := range o.resp {
@@ -105,6 +97,23 @@ func tally(p *plan, d *waveData) *counts {
 
 // minParallelRows is the wave size from which passes are split across CPUs.
 const minParallelRows = 20000
+
+// inRanges runs f over the ranges splitRows makes of n rows, in parallel,
+// and returns the partial results in range order.
+func inRanges[T any](n int, f func(lo, hi int) T) []T {
+	parts := splitRows(n)
+	out := make([]T, len(parts))
+	var wg sync.WaitGroup
+	for w, rng := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[w] = f(rng[0], rng[1])
+		}()
+	}
+	wg.Wait()
+	return out
+}
 
 // parallelParts is the fixed number of ranges a large wave is split into:
 // fixed, not the CPU count, so that floating-point sums are added in the
@@ -180,71 +189,63 @@ func scoreRespondents(p *plan, l *layout, d *waveData, masks []uint64, resp []in
 		return scores{n: make([]int32, p.cells()*nc), sum: make([]float64, p.cells()*nc), all: make([]int32, p.cells()*nc)}
 	}
 	comps := scoringComps(p, l, masks, resp)
-	parts := splitRows(d.n)
-	partial := make([]scores, len(parts))
-	var wg sync.WaitGroup
-	for w, rng := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s := newScores()
-			cells := make([]int, len(p.tables))
-			vals := make([]float64, 64)
-			okv := make([]bool, 64)
-			for r := rng[0]; r < rng[1]; r++ {
-				demo, ans := d.row(r)
-				for i := range p.tables {
-					cells[i] = p.cellOf(&p.tables[i], demo)
+	partial := inRanges(d.n, func(lo, hi int) scores {
+		s := newScores()
+		cells := make([]int, len(p.tables))
+		vals := make([]float64, 64)
+		okv := make([]bool, 64)
+		for r := lo; r < hi; r++ {
+			demo, ans := d.row(r)
+			for i := range p.tables {
+				cells[i] = p.cellOf(&p.tables[i], demo)
+			}
+			for ci := range l.comps {
+				cc := &comps[ci]
+				valid, sum := 0, 0
+				for b, j := range cc.items {
+					v := cc.recode[b][ans[j]]
+					if !cc.allFull {
+						vals[b], okv[b] = float64(v)-1, v != 0
+					}
+					if v != 0 {
+						valid++
+						sum += int(v) - 1
+					}
 				}
-				for ci := range l.comps {
-					cc := &comps[ci]
-					valid, sum := 0, 0
-					for b, j := range cc.items {
-						v := cc.recode[b][ans[j]]
-						if !cc.allFull {
-							vals[b], okv[b] = float64(v)-1, v != 0
-						}
-						if v != 0 {
-							valid++
-							sum += int(v) - 1
-						}
-					}
-					fullOK := valid > 0 && 2*valid >= len(cc.items)
-					fullScore := 0.0
+				fullOK := valid > 0 && 2*valid >= len(cc.items)
+				fullScore := 0.0
+				if fullOK {
+					fullScore = float64(sum) / float64(valid)
+				}
+				if cc.allFull {
 					if fullOK {
-						fullScore = float64(sum) / float64(valid)
+						for _, c := range cells {
+							i := c*nc + ci
+							s.all[i]++
+							s.n[i]++
+							s.sum[i] += fullScore
+						}
 					}
-					if cc.allFull {
-						if fullOK {
-							for _, c := range cells {
-								i := c*nc + ci
-								s.all[i]++
-								s.n[i]++
-								s.sum[i] += fullScore
-							}
-						}
-						continue
+					continue
+				}
+				lastMask, lastScore, lastOK := cc.full, fullScore, fullOK
+				for _, c := range cells {
+					if fullOK {
+						s.all[c*nc+ci]++
 					}
-					lastMask, lastScore, lastOK := cc.full, fullScore, fullOK
-					for _, c := range cells {
-						if fullOK {
-							s.all[c*nc+ci]++
-						}
-						if mask := masks[c*nc+ci]; mask != lastMask {
-							lastMask = mask
-							lastScore, lastOK = maskedScore(vals, okv, len(cc.items), mask)
-						}
-						if lastOK {
-							s.n[c*nc+ci]++
-							s.sum[c*nc+ci] += lastScore
-						}
+					if mask := masks[c*nc+ci]; mask != lastMask {
+						lastMask = mask
+						lastScore, lastOK = maskedScore(vals, okv, len(cc.items), mask)
+					}
+					if lastOK {
+						s.n[c*nc+ci]++
+						s.sum[c*nc+ci] += lastScore
 					}
 				}
 			}
-			partial[w] = s
-		}()
-	}
-	wg.Wait()
+		}
+		return s
+	})
 	s := partial[0]
 	for _, o := range partial[1:] {
 		for i := range o.n {

@@ -3,7 +3,6 @@ package report
 import (
 	"math"
 	"sort"
-	"sync"
 
 	"github.com/allypulse/allypulse/survey/stats"
 )
@@ -50,17 +49,9 @@ func populationStats(l *layout, d *waveData, members []int, cv cellValues) *popV
 	if cv.Count.Suppressed {
 		return &popValues{Drivers: Drivers{Reason: cv.Count.Reason}}
 	}
-	parts := splitRows(len(members))
-	partial := make([]popSums, len(parts))
-	var wg sync.WaitGroup
-	for w, rng := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			partial[w] = sumPopulation(l, d, members[rng[0]:rng[1]])
-		}()
-	}
-	wg.Wait()
+	partial := inRanges(len(members), func(lo, hi int) popSums {
+		return sumPopulation(l, d, members[lo:hi])
+	})
 	sums := partial[0]
 	for _, o := range partial[1:] {
 		sums.merge(o)
