@@ -1,0 +1,168 @@
+// Command screenshots signs in to a running Allypulse (started with
+// `allypulse serve --demo`) in headless Chromium and saves PNGs of the main
+// pages for the README:
+//
+//	go run ./internal/screenshots -url http://127.0.0.1:8080 -out docs/screenshots
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+func main() {
+	base := flag.String("url", "http://127.0.0.1:8080", "base URL of a running demo server")
+	out := flag.String("out", "docs/screenshots", "folder for the PNG files")
+	email := flag.String("email", "lead@northwind.example", "demo account")
+	password := flag.String("password", "allypulse-demo", "demo password")
+	chromium := flag.String("chromium", "/usr/bin/chromium", "Chromium binary")
+	flag.Parse()
+	if err := run(*base, *out, *email, *password, *chromium); err != nil {
+		fmt.Fprintln(os.Stderr, "screenshots:", err)
+		os.Exit(1)
+	}
+}
+
+func run(base, out, email, password, chromium string) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	surveyID, slug, err := demoSurvey(base, email, password)
+	if err != nil {
+		return err
+	}
+	profile, err := os.MkdirTemp("", "shots-profile")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(profile)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium), chromedp.UserDataDir(profile), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true))
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(alloc)
+	defer cancel()
+	// Start the browser on the long-lived context: a first action under a
+	// timeout would tie the browser's life to that timeout.
+	if err := chromedp.Do(ctx); err != nil {
+		return fmt.Errorf("start chromium: %w", err)
+	}
+
+	step := func(actions ...chromedp.Action[chromedp.Void]) error {
+		c, done := context.WithTimeout(ctx, 60*time.Second)
+		defer done()
+		return chromedp.Do(c, actions...)
+	}
+	shot := func(name string, full bool) error {
+		c, done := context.WithTimeout(ctx, 60*time.Second)
+		defer done()
+		time.Sleep(400 * time.Millisecond) // let transitions and fonts settle
+		capture := chromedp.CaptureScreenshot()
+		if full {
+			capture = chromedp.FullScreenshot(100)
+		}
+		png, err := chromedp.Run(c, capture)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(out, name+".png"), png, 0o644)
+	}
+
+	// The employee page on a phone-sized screen.
+	if err := step(chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/s/"+slug),
+		chromedp.WaitVisible(chromedp.CSS(`form`))); err != nil {
+		return fmt.Errorf("employee page: %w", err)
+	}
+	if err := shot("employee-page", false); err != nil {
+		return err
+	}
+
+	if err := step(chromedp.EmulateViewport(1280, 860), chromedp.Navigate(base+"/app/surveys"),
+		chromedp.WaitVisible(chromedp.CSS(`#login-form`))); err != nil {
+		return err
+	}
+	if err := shot("sign-in", false); err != nil {
+		return err
+	}
+	if err := step(chromedp.SendKeys(chromedp.CSS(`#email`), email), chromedp.SendKeys(chromedp.CSS(`#password`), password),
+		chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`nav[aria-label=Main]`))); err != nil {
+		return fmt.Errorf("sign in: %w", err)
+	}
+	pages := []struct{ name, path, ready string }{
+		{"surveys", "/app/surveys", "main table"},
+		{"builder", "/app/surveys/new", "main form"},
+		{"results-overview", "/app/results/" + surveyID + "/overview?wave=3", `#results-body[data-ready=true]`},
+		{"results-heatmap", "/app/results/" + surveyID + "/heatmap?wave=3&by=department", `#results-body[data-ready=true]`},
+		{"results-gaps", "/app/results/" + surveyID + "/gaps?wave=3&by=gender", `#results-body[data-ready=true]`},
+		{"results-behaviours", "/app/results/" + surveyID + "/behaviours?wave=3", `#results-body[data-ready=true]`},
+		{"results-trend", "/app/results/" + surveyID + "/trend", `#results-body[data-ready=true]`},
+		{"reports", "/app/reports", "main"},
+	}
+	for _, p := range pages {
+		if err := step(chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready))); err != nil {
+			return fmt.Errorf("%s: %w", p.name, err)
+		}
+		if err := shot(p.name, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// demoSurvey signs in over the API and returns the demo survey id and the
+// open link code of its current wave.
+func demoSurvey(base, email, password string) (string, string, error) {
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	body := fmt.Sprintf(`{"email":%q,"password":%q}`, email, password)
+	res, err := client.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(body))
+	if err != nil {
+		return "", "", err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return "", "", fmt.Errorf("sign in: status %d", res.StatusCode)
+	}
+	var list struct {
+		Surveys []struct {
+			ID string `json:"id"`
+		} `json:"surveys"`
+	}
+	if err := getJSON(client, base+"/api/v1/surveys", &list); err != nil {
+		return "", "", err
+	}
+	if len(list.Surveys) == 0 {
+		return "", "", fmt.Errorf("no survey: start the server with --demo")
+	}
+	id := list.Surveys[0].ID
+	var link struct {
+		URL string `json:"url"`
+	}
+	if err := getJSON(client, base+"/api/v1/surveys/"+id+"/link", &link); err != nil {
+		return "", "", err
+	}
+	return id, link.URL[strings.LastIndex(link.URL, "/")+1:], nil
+}
+
+func getJSON(c *http.Client, url string, dst any) error {
+	res, err := c.Get(url)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: status %d", url, res.StatusCode)
+	}
+	return json.NewDecoder(res.Body).Decode(dst)
+}
