@@ -89,6 +89,10 @@ func httpProblem(he *echo.HTTPError) Problem {
 	switch he.Code {
 	case http.StatusBadRequest:
 		p.Type, p.Title = "/problems/bad-request", "Malformed request"
+	case http.StatusUnauthorized:
+		p.Type = "/problems/unauthorized"
+	case http.StatusForbidden:
+		p.Type = "/problems/forbidden"
 	case http.StatusNotFound:
 		p.Type = "/problems/not-found"
 	case http.StatusMethodNotAllowed:
