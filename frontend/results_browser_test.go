@@ -141,6 +141,21 @@ func TestDashboardOnDemoData(t *testing.T) {
 	if len(legal) > 0 {
 		t.Errorf("Legal cells not rendered as suppressed: %v", legal)
 	}
+	// Keyboard users reach a suppressed cell and read its rule on focus.
+	tip := eval[string](t, ctx, `(() => {
+		const td = document.querySelector('#heatmap td.heat-suppressed');
+		if (td.tabIndex !== 0) return 'not focusable';
+		td.focus();
+		const tip = document.getElementById(td.getAttribute('aria-describedby'));
+		return tip && tip.offsetParent !== null ? tip.textContent : 'rule not shown on focus';
+	})()`)
+	if !strings.Contains(tip, "respondents") && !strings.Contains(tip, "protect another group") {
+		t.Errorf("a focused suppressed cell does not show its rule: %q", tip)
+	}
+	// A wide table scrolls in its own box; the page itself does not.
+	if over := eval[bool](t, ctx, `document.documentElement.scrollWidth > document.documentElement.clientWidth`); over {
+		t.Error("the heatmap page is wider than the window")
+	}
 	if n := eval[int](t, ctx, `document.querySelectorAll('#heatmap td.cell[class*="heat-above"], #heatmap td.cell[class*="heat-below"]').length`); n == 0 {
 		t.Error("the heatmap colours no cell above or below the organisation")
 	}

@@ -26,10 +26,13 @@ const LEGEND = [
   ['heat-empty', 'no data'],
 ];
 
-function cell(c, org, k, label) {
+function cell(c, org, k, label, tipId) {
   if (c.suppressed) {
+    // Focusable, so keyboard users reach the rule too: it shows on focus
+    // (results.css) and is the cell's description for screen readers.
     const rule = ruleText(c, k);
-    return h('td', { class: 'cell heat-suppressed', title: rule, 'data-suppressed': 'true', 'aria-label': `${label}: ${shortReason(c, k)}. ${rule}` }, shortReason(c, k));
+    return h('td', { class: 'cell heat-suppressed', title: rule, tabindex: '0', 'data-suppressed': 'true', 'aria-describedby': tipId },
+      shortReason(c, k), h('span', { class: 'rule-tip', id: tipId, role: 'tooltip' }, `${label}: ${rule}`));
   }
   if (isEmpty(c) || !has(c.score)) return h('td', { class: 'cell heat-empty', 'data-empty': 'true' }, 'no data');
   const cls = has(org) ? bucket(c.score - org) : 'heat-near';
@@ -50,7 +53,7 @@ export async function render(root, st) {
     const org = r.overall && r.overall.score;
     return h('tr', { 'data-row': r.key }, h('th', { scope: 'row' }, r.name),
       h('td', { class: 'cell heat-org', title: `Organisation: n = ${r.overall.n}` }, has(org) ? score(org) : '—'),
-      r.groups.map((c, i) => cell(c, org, k, `${r.name}, ${groups[i].option}`)));
+      r.groups.map((c, i) => cell(c, org, k, `${r.name}, ${groups[i].option}`, `rule-${r.key}-${i}`)));
   });
   root.append(panel(`Scores by ${dimName}`,
     how('Each number is a 0–100 score. Blue cells are above the organisation\'s value on that row, orange below, grey near it. Hatched cells are withheld; hover or focus the cell for the rule.'),
