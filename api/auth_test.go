@@ -385,6 +385,11 @@ func TestProblemsNeverLeakInternals(t *testing.T) {
 		})
 	}
 
+	// A body of unknown length (chunked) over the limit is a 413 too.
+	chunked := func(r *http.Request) { r.ContentLength = -1 }
+	rec := h.do("POST", "/api/v1/auth/login", `{"email":"`+strings.Repeat("a", 2<<20)+`"}`, chunked)
+	wantProblem(t, rec, http.StatusRequestEntityTooLarge)
+
 	// A failing database is a bare 500: no SQL, driver or file names.
 	b := h.signIn("ada@example.org")
 	if err := h.db.Close(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -88,6 +89,35 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		s.log.LogAttrs(req.Context(), slog.LevelInfo, "http", attrs...)
 		return nil
 	}
+}
+
+// checkText refuses path parameters and query values that are not valid
+// UTF-8 or hold a NUL character: no identifier or option looks like that,
+// and PostgreSQL cannot even compare such text. The 422 names the parameter.
+func (s *Server) checkText(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		const msg = "must be valid UTF-8 text without NUL characters"
+		for i, name := range c.ParamNames() {
+			if i < len(c.ParamValues()) && !cleanText(c.ParamValues()[i]) {
+				return survey.Invalid(name, msg)
+			}
+		}
+		for name, values := range c.QueryParams() {
+			if !cleanText(name) {
+				return survey.Invalid("query", msg)
+			}
+			for _, v := range values {
+				if !cleanText(v) {
+					return survey.Invalid(name, msg)
+				}
+			}
+		}
+		return next(c)
+	}
+}
+
+func cleanText(v string) bool {
+	return utf8.ValidString(v) && !strings.ContainsRune(v, 0)
 }
 
 // limitBody refuses bodies above the configured limit with 413.

@@ -9,7 +9,7 @@ import (
 // routes registers every route in one readable list.
 func (s *Server) routes() {
 	e := s.e
-	e.Use(s.recoverPanics, s.requestID, s.securityHeaders, s.accessLog, s.countRequests, s.limitBody)
+	e.Use(s.recoverPanics, s.requestID, s.securityHeaders, s.accessLog, s.countRequests, s.limitBody, s.checkText)
 
 	staff := []string{account.RoleAdmin, account.RoleLead, account.RoleExecutive}
 	designers := []string{account.RoleAdmin, account.RoleLead}

@@ -102,10 +102,12 @@ func TestCreateSurveyValidation(t *testing.T) {
 	}
 
 	for body, field := range map[string]string{
-		`{"title":"x","items":["belonging.1"],"anonymity":{"min_group_size":"five"}}`: "anonymity.min_group_size",
-		`{"title":"x","items":["belonging.1"],"colour":"red"}`:                        "colour",
-		`{"title":"x","items":["belonging.1"],"schedule":{"opens_at":"tomorrow"}}`:    "schedule.opens_at",
-		`{"title":"x","items":["belonging.1"],"rotation":{"items":3}}`:                "rotation.items",
+		`{"title":"x","items":["belonging.1"],"anonymity":{"min_group_size":"five"}}`:          "anonymity.min_group_size",
+		`{"title":"x","items":["belonging.1"],"colour":"red"}`:                                 "colour",
+		`{"title":"x","items":["belonging.1"],"schedule":{"opens_at":"tomorrow"}}`:             "schedule.opens_at",
+		`{"title":"x","items":["belonging.1"],"rotation":{"items":3}}`:                         "rotation.items",
+		`{"title":"x","items":["belonging.1"],"expected_headcount":2147483648}`:                "expected_headcount",
+		`{"title":"x","items":["belonging.1"],"schedule":{"opens_at":"9999-12-31T23:59:59Z"}}`: "schedule.opens_at",
 	} {
 		rec := h.do("POST", "/api/v1/surveys", body, h.lead.as())
 		wantStatus(t, rec, http.StatusUnprocessableEntity)
@@ -231,6 +233,35 @@ func TestSurveyUnknownIDs(t *testing.T) {
 			t.Errorf("%s %s: %d %s", r.method, r.path, rec.Code, rec.Body)
 		}
 	}
+}
+
+// TestHostileTextIsRefused checks that text PostgreSQL cannot store (NUL,
+// invalid UTF-8) is refused with a 422 naming the field, in bodies, path
+// parameters and query strings alike, on every database.
+func TestHostileTextIsRefused(t *testing.T) {
+	h := newDesignHarness(t)
+	for _, r := range []struct{ method, path, body, field string }{
+		{"POST", "/api/v1/surveys", `{"title":"a\u0000b","items":["belonging.1"]}`, "title"},
+		{"POST", "/api/v1/surveys", `{"title":"t","items":["belonging.1"],"demographics":[{"key":"team","label":"Team","options":["A","B\u0000"]}]}`, "demographics[0].options[1]"},
+		{"POST", "/api/v1/respond/nosuch", `{"answers":{"belonging.1":3},"comments":{"general":"hi\u0000"}}`, "comments.general"},
+		{"POST", "/api/v1/auth/login", `{"email":"\u0000","password":"x"}`, "email"},
+		{"GET", "/api/v1/surveys/%00", "", "id"},
+		{"DELETE", "/api/v1/surveys/%00", "", "id"},
+		{"GET", "/api/v1/surveys?cursor=%00", "", "cursor"},
+		{"GET", "/api/v1/surveys?cursor=%ff", "", "cursor"},
+		{"GET", "/api/v1/respond/%00", "", "code"},
+	} {
+		rec := h.do(r.method, r.path, r.body, h.lead.as())
+		if rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("%s %s %s: %d %s", r.method, r.path, r.body, rec.Code, rec.Body)
+			continue
+		}
+		if got := problemFields(t, rec); !slices.Contains(got, r.field) {
+			t.Errorf("%s %s %s: fields %q, want %s", r.method, r.path, r.body, got, r.field)
+		}
+	}
+	// An escaped backslash before "u0000" is ordinary text.
+	wantStatus(t, h.do("POST", "/api/v1/surveys", `{"title":"a\\u0000b","items":["belonging.1"]}`, h.lead.as()), http.StatusCreated)
 }
 
 func TestSurveyRoles(t *testing.T) {

@@ -23,6 +23,11 @@ const (
 	MaxWaveDays          = 90
 	MaxCoverEvery        = 12
 	MaxPracticalGap      = 50
+	// MaxExpectedHeadcount is far above any employer and fits every
+	// database's integer column.
+	MaxExpectedHeadcount = 10_000_000
+	// MaxScheduleAhead is how far in the future a survey may first open.
+	MaxScheduleAhead = 5 * 365 * 24 * time.Hour
 	// ScheduleSlack is how far in the past opens_at may be when a draft is
 	// saved, so that "now" typed in a form is not refused a second later.
 	ScheduleSlack = 5 * time.Minute
@@ -129,8 +134,8 @@ func ValidateDraft(d Draft, fw framework.Framework, now time.Time) (Draft, error
 	if d.PracticalGapPoints < 0 || d.PracticalGapPoints > MaxPracticalGap {
 		ve.Add("practical_gap_points", fmt.Sprintf("must be between 0 and %d points", MaxPracticalGap))
 	}
-	if d.ExpectedHeadcount < 0 {
-		ve.Add("expected_headcount", "must not be negative")
+	if d.ExpectedHeadcount < 0 || d.ExpectedHeadcount > MaxExpectedHeadcount {
+		ve.Add("expected_headcount", fmt.Sprintf("must be from 0 to %d", MaxExpectedHeadcount))
 	}
 	if err := ve.Err(); err != nil {
 		return d, err
@@ -365,6 +370,9 @@ func validateSchedule(ve *ValidationError, sc Schedule, now time.Time) Schedule 
 		sc.OpensAt = sc.OpensAt.UTC().Truncate(time.Second)
 		if sc.OpensAt.Before(now.Add(-ScheduleSlack)) {
 			ve.Add("schedule.opens_at", "is in the past; choose a later time, or leave it empty to open at launch")
+		}
+		if sc.OpensAt.After(now.Add(MaxScheduleAhead)) {
+			ve.Add("schedule.opens_at", "is more than 5 years away; choose an earlier time")
 		}
 	}
 	return sc
