@@ -82,7 +82,11 @@ func TestSignInInChromium(t *testing.T) {
 	// People: create an API token; its secret is shown once.
 	browserDo(t, ctx,
 		chromedp.Click(chromedp.CSS(`a[data-nav=people]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#users tr[data-user="eve@example.org"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#users tr[data-user="eve@example.org"]`)))
+	if text := browserEval[string](t, ctx, `document.querySelector('main').innerText`); strings.Contains(text, "null") {
+		t.Errorf("the people page prints a null:\n%s", text)
+	}
+	browserDo(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`#new-token-name`), "BI export"),
 		chromedp.Click(chromedp.CSS(`#new-token button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#new-token-secret`)))

@@ -180,13 +180,14 @@ function secretNotice(created) {
 export async function render(main, ctx) {
   const draw = async (message, created) => {
     const [users, tokens] = await Promise.all([get('/api/v1/users'), get('/api/v1/tokens')]);
-    clear(main).append(
+    // Element.append would print a null as "null", so leave absent parts out.
+    clear(main).append(...[
       h('h1', {}, 'People'),
       message ? h('p', { role: 'status', class: 'ok', id: 'people-message' }, message) : null,
       created ? secretNotice(created) : null,
       usersSection(ctx.user, users.users, draw),
       createUserForm(draw),
-      tokensSection(ctx.user, tokens.tokens, draw));
+      tokensSection(ctx.user, tokens.tokens, draw)].filter(Boolean));
     if (created) main.querySelector('#new-token-secret').focus();
   };
   await draw();
