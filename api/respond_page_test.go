@@ -176,6 +176,9 @@ func TestRespondPageAccessibility(t *testing.T) {
 	browserDo(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
 	check("initial")
 	browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#send`)), chromedp.WaitVisible(chromedp.CSS(`#summary`)))
+	if got := textOf(t, ctx, `#summary li`); got != "Answer at least one question." {
+		t.Errorf("empty-form summary says %q", got)
+	}
 	check("error")
 	browserDo(t, ctx,
 		chromedp.Click(chromedp.CSS(`#q-belonging_1 input[value="3"]`)),

@@ -176,6 +176,16 @@ func TestDashboardOnDemoData(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll('#gaps td[data-flagged]').length`); n == 0 {
 		t.Error("no flagged gap by ethnicity; the demo's built-in gaps should show")
 	}
+	// Changing a picker loads the new view in place: the page is titled after
+	// the survey and the keyboard focus stays on the picker.
+	if title := eval[string](t, ctx, `document.title`); !strings.HasSuffix(title, " · Allypulse") || title == " · Allypulse" {
+		t.Errorf("dashboard page title %q", title)
+	}
+	eval[bool](t, ctx, `(() => { const s = document.getElementById('by-picker'); s.focus(); s.value = s.options[0].value; s.dispatchEvent(new Event('change')); return true; })()`)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#results-body[data-ready=true]`)))
+	if got := eval[string](t, ctx, `location.search + ' ' + document.activeElement.id`); !strings.Contains(got, "by="+demo.DimDepartment) || !strings.HasSuffix(got, " by-picker") {
+		t.Errorf("after choosing a breakdown: %q; want the department view with the focus on the picker", got)
+	}
 	openTab(t, ctx, views+"behaviours")
 	checkAxe(t, ctx, "behaviours")
 	openTab(t, ctx, views+"barriers?by="+demo.DimGender)

@@ -5,8 +5,8 @@ import { h, clear } from './dom.js';
 
 // Each route maps a path pattern to a page module exporting render(root, ctx).
 const routes = [
-  { pattern: /^\/app\/surveys\/new$/, module: './pages/builder.js', nav: 'surveys' },
-  { pattern: /^\/app\/surveys\/([^/]+)\/edit$/, module: './pages/builder.js', nav: 'surveys' },
+  { pattern: /^\/app\/surveys\/new$/, module: './pages/builder.js', nav: 'surveys', roles: ['admin', 'lead'] },
+  { pattern: /^\/app\/surveys\/([^/]+)\/edit$/, module: './pages/builder.js', nav: 'surveys', roles: ['admin', 'lead'] },
   { pattern: /^\/app\/surveys\/([^/]+)$/, module: './pages/survey.js', nav: 'surveys' },
   { pattern: /^\/app\/surveys\/?$/, module: './pages/surveys.js', nav: 'surveys' },
   { pattern: /^\/app\/results\/([^/]+)(?:\/([a-z]+))?$/, module: './pages/results.js', nav: 'results' },
@@ -28,7 +28,23 @@ const state = { user: null };
 
 export function navigate(path) {
   history.pushState(null, '', path);
-  render();
+  render({ focus: true });
+}
+
+// settle names the document after the page's heading and, after an in-app
+// navigation, puts the keyboard focus back on the control that caused it
+// (a picker keeps its focus) or else on the start of the new page.
+function settle(main, focus, focusId) {
+  const h1 = main.querySelector('h1');
+  document.title = h1 && h1.textContent ? `${h1.textContent} · Allypulse` : 'Allypulse';
+  if (!focus) return;
+  const el = focusId && document.getElementById(focusId);
+  if (el && main.contains(el)) {
+    el.focus();
+  } else {
+    window.scrollTo(0, 0);
+    main.focus({ preventScroll: true });
+  }
 }
 
 function signInPage(root, message) {
@@ -55,6 +71,7 @@ function signInPage(root, message) {
     }
   });
   clear(root).append(h('main', { id: 'main', class: 'signin' }, form));
+  document.title = 'Sign in · Allypulse';
   form.email.focus();
 }
 
@@ -115,8 +132,9 @@ function shell(root, active) {
   return main;
 }
 
-async function render() {
+async function render({ focus = false } = {}) {
   const root = document.getElementById('app');
+  const focusId = focus && document.activeElement ? document.activeElement.id : '';
   if (location.pathname === '/app/setup' && !state.user) {
     setupPage(root);
     return;
@@ -137,8 +155,16 @@ async function render() {
   }
   const route = routes.find((r) => r.pattern.test(path));
   const main = shell(root, route ? route.nav : '');
-  if (!route || (route.roles && !route.roles.includes(state.user.role))) {
+  if (!route) {
     main.append(h('h1', {}, 'Page not found'), h('p', {}, h('a', { href: '/app/surveys' }, 'Back to surveys')));
+    settle(main, focus);
+    return;
+  }
+  if (route.roles && !route.roles.includes(state.user.role)) {
+    main.append(h('h1', {}, 'Not available to your role'),
+      h('p', {}, `You are signed in as ${state.user.role}; this page is for ${route.roles.join(' and ')} accounts.`),
+      h('p', {}, h('a', { href: '/app/surveys' }, 'Back to surveys')));
+    settle(main, focus);
     return;
   }
   const params = path.match(route.pattern).slice(1);
@@ -149,6 +175,7 @@ async function render() {
     if (e instanceof ApiError && e.status === 401) { state.user = null; signInPage(root, 'Your session ended. Sign in again.'); return; }
     main.append(h('p', { class: 'error', role: 'alert' }, `Could not load this page: ${e.message}`));
   }
+  settle(main, focus, focusId);
 }
 
 // Links inside the app navigate without a full reload.
@@ -160,5 +187,5 @@ document.addEventListener('click', (ev) => {
   ev.preventDefault();
   navigate(url.pathname + url.search);
 });
-window.addEventListener('popstate', render);
+window.addEventListener('popstate', () => render({ focus: true }));
 render();

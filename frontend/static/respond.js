@@ -200,8 +200,10 @@ function showErrors(errors, title = 'Please check your answers') {
       const msg = h('p', { class: 'err', id: `${id}-err` }, `This ${el.tagName === 'TEXTAREA' ? 'comment' : 'answer'} ${e.message}.`);
       if (el.tagName === 'TEXTAREA') el.after(msg); else el.append(msg);
     }
-    const label = el ? (el.querySelector('legend') || document.querySelector(`label[for="${el.id}"]`)) : null;
-    const text = `${label ? label.textContent : 'Your answers'}: ${e.message}`;
+    // A message about one question names it; one about the whole form
+    // ("answer at least one question") reads as a sentence of its own.
+    const label = el && e.field.includes('.') ? (el.querySelector('legend') || document.querySelector(`label[for="${el.id}"]`)) : null;
+    const text = label ? `${label.textContent}: ${e.message}` : `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.`;
     items.push(h('li', {}, el ? h('a', { href: `#${el.id}` }, text) : text));
   }
   clear(summary).append(h('h2', {}, title), h('ul', {}, items));

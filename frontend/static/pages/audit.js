@@ -17,6 +17,16 @@ const ACTIONS = {
   'user.delete': 'Deleted an account',
   'token.create': 'Created an API token',
   'token.revoke': 'Revoked an API token',
+  'survey.create': 'Created a survey',
+  'survey.update': 'Changed a draft survey',
+  'survey.delete': 'Deleted a draft survey',
+  'survey.launch': 'Launched a survey',
+  'survey.close': 'Closed a survey',
+  'survey.archive': 'Archived a survey',
+  'invites.create': 'Created invite codes',
+  'item.create': 'Added a question to the bank',
+  'report.download': 'Downloaded the Excel report',
+  'results.download': 'Downloaded the results CSV',
 };
 const describe = (a) => ACTIONS[a] || a;
 
