@@ -93,13 +93,14 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 
 // checkText refuses path parameters and query values that are not valid
 // UTF-8 or hold a NUL character: no identifier or option looks like that,
-// and PostgreSQL cannot even compare such text. The 422 names the parameter.
+// and PostgreSQL cannot even compare such text. Such an id names nothing
+// (404); such a query value is a 422 naming the parameter.
 func (s *Server) checkText(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		const msg = "must be valid UTF-8 text without NUL characters"
-		for i, name := range c.ParamNames() {
-			if i < len(c.ParamValues()) && !cleanText(c.ParamValues()[i]) {
-				return survey.Invalid(name, msg)
+		for _, v := range c.ParamValues() {
+			if !cleanText(v) {
+				return survey.ErrNotFound
 			}
 		}
 		for name, values := range c.QueryParams() {

@@ -4,9 +4,11 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
 )
 
@@ -44,7 +46,12 @@ func (s *Server) resultsQuery(c echo.Context, accept ...string) (report.Query, e
 	if err != nil {
 		return report.Query{}, err
 	}
-	return report.ParseQuery(sv.Design, resultsParams(c.QueryParams(), accept...))
+	p := resultsParams(c.QueryParams(), accept...)
+	if len(p.Other) > 0 {
+		return report.Query{}, &survey.QueryError{Field: p.Other[0],
+			Message: "is not a parameter of this view (allowed: " + strings.Join(accept, ", ") + ")"}
+	}
+	return report.ParseQuery(sv.Design, p)
 }
 
 // handleResults: GET /api/v1/surveys/{id}/results?wave=N&by=DIM&filter=DIM:OPTION.

@@ -98,25 +98,27 @@ func (h *resultsHarness) get(path string) *httptest.ResponseRecorder {
 func TestResultsRefuseOutsideLattice(t *testing.T) {
 	h := newResultsHarness(t)
 	base := "/api/v1/surveys/" + h.sv.ID
-	for _, c := range []struct{ path, field string }{
-		{"/results?by=nope", "by"},
-		{"/results?by=dept&by=gender", "by"},
-		{"/results?filter=dept", "filter"},
-		{"/results?filter=dept:Nope", "filter"},
-		{"/results?filter=nope:Sales", "filter"},
-		{"/results?filter=dept:Sales&filter=gender:Woman", "filter"},
-		{"/results?filter=gender:Woman&by=ethnicity", "by"},
-		{"/results?filter=dept:Sales&by=dept", "by"},
-		{"/results?wave=abc", "wave"},
-		{"/results?wave=0", "wave"},
-		{"/results?from=2026-01-01", "from"},
-		{"/results?filter=dept:Sales%7Cdept:Engineering", "filter"},
-		{"/heatmap?by=dept,gender", "by"},
-		{"/gaps?by=nope", "by"},
-		{"/behaviours?by=dept", "by"},
-		{"/trend?wave=1", "wave"},
-		{"/comments?filter=gender:Woman", "filter"},
-		{"/comments?by=dept", "by"},
+	// A parameter a view does not take is refused with the list of the ones
+	// it does take (suffix), not the list of another view.
+	for _, c := range []struct{ path, field, suffix string }{
+		{"/results?by=nope", "by", ""},
+		{"/results?by=dept&by=gender", "by", ""},
+		{"/results?filter=dept", "filter", ""},
+		{"/results?filter=dept:Nope", "filter", ""},
+		{"/results?filter=nope:Sales", "filter", ""},
+		{"/results?filter=dept:Sales&filter=gender:Woman", "filter", ""},
+		{"/results?filter=gender:Woman&by=ethnicity", "by", ""},
+		{"/results?filter=dept:Sales&by=dept", "by", ""},
+		{"/results?wave=abc", "wave", ""},
+		{"/results?wave=0", "wave", ""},
+		{"/results?from=2026-01-01", "from", "(allowed: wave, by, filter)"},
+		{"/results?filter=dept:Sales%7Cdept:Engineering", "filter", ""},
+		{"/heatmap?by=dept,gender", "by", ""},
+		{"/gaps?by=nope", "by", ""},
+		{"/behaviours?by=dept", "by", "(allowed: wave, filter)"},
+		{"/trend?wave=1", "wave", "(allowed: by, filter)"},
+		{"/comments?filter=gender:Woman", "filter", ""},
+		{"/comments?by=dept", "by", "(allowed: wave, filter)"},
 	} {
 		rec := h.get(base + c.path)
 		if rec.Code != http.StatusBadRequest {
@@ -124,8 +126,9 @@ func TestResultsRefuseOutsideLattice(t *testing.T) {
 			continue
 		}
 		var p Problem
-		if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || len(p.Errors) != 1 || p.Errors[0].Field != c.field {
-			t.Errorf("%s: problem %s, want field %q", c.path, rec.Body, c.field)
+		if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || len(p.Errors) != 1 || p.Errors[0].Field != c.field ||
+			!strings.HasSuffix(p.Errors[0].Message, c.suffix) {
+			t.Errorf("%s: problem %s, want field %q, message ending %q", c.path, rec.Body, c.field, c.suffix)
 		}
 		if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
 			t.Errorf("%s: content type %q", c.path, ct)

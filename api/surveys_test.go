@@ -245,11 +245,9 @@ func TestHostileTextIsRefused(t *testing.T) {
 		{"POST", "/api/v1/surveys", `{"title":"t","items":["belonging.1"],"demographics":[{"key":"team","label":"Team","options":["A","B\u0000"]}]}`, "demographics[0].options[1]"},
 		{"POST", "/api/v1/respond/nosuch", `{"answers":{"belonging.1":3},"comments":{"general":"hi\u0000"}}`, "comments.general"},
 		{"POST", "/api/v1/auth/login", `{"email":"\u0000","password":"x"}`, "email"},
-		{"GET", "/api/v1/surveys/%00", "", "id"},
-		{"DELETE", "/api/v1/surveys/%00", "", "id"},
 		{"GET", "/api/v1/surveys?cursor=%00", "", "cursor"},
 		{"GET", "/api/v1/surveys?cursor=%ff", "", "cursor"},
-		{"GET", "/api/v1/respond/%00", "", "code"},
+		{"GET", "/api/v1/surveys/x/results?wave=%00", "", "wave"},
 	} {
 		rec := h.do(r.method, r.path, r.body, h.lead.as())
 		if rec.Code != http.StatusUnprocessableEntity {
@@ -259,6 +257,10 @@ func TestHostileTextIsRefused(t *testing.T) {
 		if got := problemFields(t, rec); !slices.Contains(got, r.field) {
 			t.Errorf("%s %s %s: fields %q, want %s", r.method, r.path, r.body, got, r.field)
 		}
+	}
+	// An id that is not text names nothing.
+	for _, path := range []string{"/api/v1/surveys/%00", "/api/v1/surveys/%00/waves", "/api/v1/respond/%00", "/api/v1/users/%00"} {
+		wantStatus(t, h.do("GET", path, "", h.lead.as()), http.StatusNotFound)
 	}
 	// An escaped backslash before "u0000" is ordinary text.
 	wantStatus(t, h.do("POST", "/api/v1/surveys", `{"title":"a\\u0000b","items":["belonging.1"]}`, h.lead.as()), http.StatusCreated)
