@@ -95,6 +95,10 @@ func TestBuilderInChromium(t *testing.T) {
 	if summary := browserEval[string](t, ctx, `document.querySelector('#errors').textContent`); !strings.Contains(summary, "anonymity.min_group_size") {
 		t.Errorf("error summary %q", summary)
 	}
+	// The message is the field's description, so a screen reader reads it.
+	if desc := browserEval[string](t, ctx, `(() => { const el = document.getElementById('f-anonymity-min_group_size'); return (el.getAttribute('aria-describedby') || '').split(' ').map(id => document.getElementById(id).textContent).join(' | '); })()`); !strings.Contains(desc, "anonymity.min_group_size:") {
+		t.Errorf("k field described as %q; want its error message", desc)
+	}
 	for _, v := range testtools.RunAxe(t, ctx) {
 		t.Errorf("builder page: %s", v)
 	}
@@ -103,6 +107,9 @@ func TestBuilderInChromium(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#save-draft`)),
 		chromedp.WaitVisible(chromedp.CSS(`#save-status.saved`)))
 	id := browserEval[string](t, ctx, `location.pathname.split('/')[3]`)
+	if head := browserEval[string](t, ctx, `document.querySelector('main h1').textContent + ' | ' + document.querySelector('#builder-back').getAttribute('href')`); head != "Edit survey | /app/surveys/"+browserEval[string](t, ctx, `location.pathname.split('/')[3]`) {
+		t.Errorf("after the first save the page reads %q; want it to edit the saved draft", head)
+	}
 	sv, err := h.srv.surveys.GetSurvey(context.Background(), id)
 	if err != nil {
 		t.Fatalf("saved survey %q: %v", id, err)

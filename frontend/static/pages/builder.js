@@ -323,15 +323,24 @@ export async function render(main, ctx) {
   // Saving and launching.
   const showErrors = (fields) => {
     for (const el of document.querySelectorAll('.field-error')) el.remove();
-    for (const el of document.querySelectorAll('.invalid-field')) { el.classList.remove('invalid-field'); el.removeAttribute('aria-invalid'); }
+    for (const el of document.querySelectorAll('.invalid-field')) {
+      el.classList.remove('invalid-field');
+      el.removeAttribute('aria-invalid');
+      const desc = (el.getAttribute('aria-describedby') || '').split(' ').filter((d) => d && !d.endsWith('-error'));
+      if (desc.length) el.setAttribute('aria-describedby', desc.join(' ')); else el.removeAttribute('aria-describedby');
+    }
     clear(errors);
     if (!fields.length) { errors.className = ''; return; }
     const list = fields.map((f) => {
       const el = fieldFor(f.field);
       if (el) {
         el.classList.add('invalid-field');
-        if (/^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName)) el.setAttribute('aria-invalid', 'true');
-        const msg = h('p', { class: 'field-error', dataset: { field: f.field } }, `${f.field}: ${f.message}`);
+        const msg = h('p', { class: 'field-error', id: `${el.id}-error`, dataset: { field: f.field } }, `${f.field}: ${f.message}`);
+        if (/^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName)) {
+          // The message is read with the field, not only seen next to it.
+          el.setAttribute('aria-invalid', 'true');
+          el.setAttribute('aria-describedby', `${el.getAttribute('aria-describedby') || ''} ${msg.id}`.trim());
+        }
         if (/^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName)) el.after(msg); else el.prepend(msg);
       }
       return h('li', {}, el ? h('a', { href: `#${el.id}` }, `${f.field}: ${f.message}`) : `${f.field}: ${f.message}`);
@@ -348,6 +357,11 @@ export async function render(main, ctx) {
       if (!id) {
         id = sv.id;
         history.replaceState(null, '', `/app/surveys/${id}/edit`);
+        // The page now edits a saved draft: say so, and let "Back" lead to it.
+        heading.textContent = 'Edit survey';
+        document.title = 'Edit survey · Allypulse';
+        back.href = `/app/surveys/${id}`;
+        back.textContent = 'Back to the survey';
       }
       showErrors([]);
       status.textContent = 'Draft saved.';
@@ -366,6 +380,8 @@ export async function render(main, ctx) {
     }
   };
 
+  const heading = h('h1', {}, id ? 'Edit survey' : 'New survey');
+  const back = h('a', { href: id ? `/app/surveys/${id}` : '/app/surveys', id: 'builder-back' }, id ? 'Back to the survey' : 'Cancel');
   const saveBtn = h('button', { type: 'button', id: 'save-draft' }, 'Save draft');
   saveBtn.addEventListener('click', save);
   const launchBtn = h('button', { type: 'button', class: 'primary', id: 'launch' }, 'Launch…');
@@ -383,8 +399,7 @@ export async function render(main, ctx) {
   });
 
   main.append(
-    h('div', { class: 'page-head' }, h('h1', {}, id ? 'Edit survey' : 'New survey'),
-      h('a', { href: id ? `/app/surveys/${id}` : '/app/surveys' }, 'Cancel')),
+    h('div', { class: 'page-head' }, heading, back),
     errors,
     h('div', { class: 'builder' },
       h('form', { class: 'builder-form', novalidate: true, onsubmit: (ev) => { ev.preventDefault(); save(); } },
