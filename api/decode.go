@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -106,7 +107,7 @@ func jsonError(err error) error {
 		if field == "" {
 			field = "body"
 		}
-		return survey.Invalid(field, fmt.Sprintf("must be %s, not %s", jsonTypeName(typ.Type.Kind().String()), typ.Value))
+		return survey.Invalid(field, typeMessage(typ))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		if name == "" {
@@ -116,6 +117,22 @@ func jsonError(err error) error {
 	default:
 		return echo.NewHTTPError(http.StatusBadRequest, "The request body is not valid JSON.")
 	}
+}
+
+// typeMessage explains a value of the wrong JSON type; a number that does
+// not fit a whole-number field is either not whole or out of range.
+func typeMessage(typ *json.UnmarshalTypeError) string {
+	want := jsonTypeName(typ.Type.Kind().String())
+	got, isNumber := strings.CutPrefix(typ.Value, "number ")
+	switch typ.Type.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		want = "a whole number"
+		if isNumber && !strings.ContainsAny(got, ".eE") {
+			return "is out of range"
+		}
+	}
+	return fmt.Sprintf("must be %s, not %s", want, got)
 }
 
 func jsonTypeName(kind string) string {

@@ -150,6 +150,10 @@ func prefixField(prefix string, err error) error {
 	}
 	out := &survey.ValidationError{}
 	for _, f := range ve.Fields {
+		if f.Field == "body" { // the nested value itself
+			out.Add(prefix, f.Message)
+			continue
+		}
 		out.Add(prefix+"."+f.Field, f.Message)
 	}
 	return out

@@ -235,6 +235,28 @@ func TestSurveyUnknownIDs(t *testing.T) {
 	}
 }
 
+// TestNumberFieldMessages checks that a number of the wrong kind is
+// explained in words a person understands.
+func TestNumberFieldMessages(t *testing.T) {
+	h := newDesignHarness(t)
+	for body, want := range map[string]survey.FieldError{
+		`{"title":"x","items":["belonging.1"],"anonymity":{"min_group_size":2.5}}`:                             {Field: "anonymity.min_group_size", Message: "must be a whole number, not 2.5"},
+		`{"title":"x","items":["belonging.1"],"anonymity":{"min_group_size":1e3}}`:                             {Field: "anonymity.min_group_size", Message: "must be a whole number, not 1e3"},
+		`{"title":"x","items":["belonging.1"],"expected_headcount":99999999999999999999}`:                      {Field: "expected_headcount", Message: "is out of range"},
+		`{"title":"x","items":["belonging.1"],"anonymity":{"min_group_size":"five"}}`:                          {Field: "anonymity.min_group_size", Message: "must be a whole number, not string"},
+		`{"title":"x","items":["belonging.1"],"practical_gap_points":"5"}`:                                     {Field: "practical_gap_points", Message: "must be a number, not string"},
+		`{"title":"x","items":["belonging.1"],"schedule":{"cadence":"weekly"},"rotation":5}`:                   {Field: "rotation", Message: "must be an object, not number"},
+		`{"title":"x","items":["belonging.1"],"schedule":{"cadence":"weekly"},"rotation":{"cover_every":"2"}}`: {Field: "rotation.cover_every", Message: "must be a whole number, not string"},
+	} {
+		rec := h.do("POST", "/api/v1/surveys", body, h.lead.as())
+		wantStatus(t, rec, http.StatusUnprocessableEntity)
+		var p Problem
+		if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || len(p.Errors) != 1 || p.Errors[0] != want {
+			t.Errorf("%s: %s, want %+v", body, rec.Body, want)
+		}
+	}
+}
+
 // TestHostileTextIsRefused checks that text PostgreSQL cannot store (NUL,
 // invalid UTF-8) is refused with a 422 naming the field, in bodies, path
 // parameters and query strings alike, on every database.
