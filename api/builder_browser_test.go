@@ -102,6 +102,11 @@ func TestBuilderInChromium(t *testing.T) {
 	for _, v := range testtools.RunAxe(t, ctx) {
 		t.Errorf("builder page: %s", v)
 	}
+	// The summary's link moves to the field and keeps the unsaved draft.
+	browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#errors a[href="#f-anonymity-min_group_size"]`)))
+	if got := browserEval[string](t, ctx, `document.activeElement.id + ' | ' + document.getElementById('f-title').value`); got != "f-anonymity-min_group_size | Autumn inclusion pulse" {
+		t.Errorf("after following the error link: %q", got)
+	}
 	setField(t, ctx, "f-anonymity-min_group_size", "6")
 	browserDo(t, ctx,
 		chromedp.Click(chromedp.CSS(`#save-draft`)),

@@ -26,6 +26,11 @@ const navItems = [
 
 const state = { user: null };
 
+// shown is the path and query of the page on screen. Back and forward draw
+// the page they lead to; a change of the #fragment alone keeps the page as
+// it is, with its unsaved input.
+let shown = '';
+
 export function navigate(path) {
   history.pushState(null, '', path);
   render({ focus: true });
@@ -153,6 +158,7 @@ async function render({ focus = false } = {}) {
     path = '/app/surveys';
     history.replaceState(null, '', path);
   }
+  shown = path + location.search;
   const route = routes.find((r) => r.pattern.test(path));
   const main = shell(root, route ? route.nav : '');
   if (!route) {
@@ -182,10 +188,26 @@ async function render({ focus = false } = {}) {
 document.addEventListener('click', (ev) => {
   const a = ev.target.closest('a');
   if (!a || a.target || a.hasAttribute('download') || ev.metaKey || ev.ctrlKey) return;
+  // In-page links (the skip link, error summaries) move the focus within
+  // the page, without a history entry that would redraw it.
+  const href = a.getAttribute('href') || '';
+  if (href.startsWith('#')) {
+    const target = href.length > 1 && document.getElementById(decodeURIComponent(href.slice(1)));
+    if (!target) return;
+    ev.preventDefault();
+    if (!target.matches('a[href], button, input, select, textarea, [tabindex]')) target.setAttribute('tabindex', '-1');
+    target.focus();
+    return;
+  }
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || !url.pathname.startsWith('/app/')) return;
   ev.preventDefault();
   navigate(url.pathname + url.search);
 });
-window.addEventListener('popstate', () => render({ focus: true }));
+window.addEventListener('popstate', () => {
+  const now = location.pathname + location.search;
+  if (now === shown) return;
+  shown = now;
+  render({ focus: true });
+});
 render();
