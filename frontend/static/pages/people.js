@@ -183,12 +183,14 @@ export async function render(main, ctx) {
     // Element.append would print a null as "null", so leave absent parts out.
     clear(main).append(...[
       h('h1', {}, 'People'),
-      message ? h('p', { role: 'status', class: 'ok', id: 'people-message' }, message) : null,
+      message ? h('p', { role: 'status', class: 'ok', id: 'people-message', tabindex: '-1' }, message) : null,
       created ? secretNotice(created) : null,
       usersSection(ctx.user, users.users, draw),
       createUserForm(draw),
       tokensSection(ctx.user, tokens.tokens, draw)].filter(Boolean));
+    // The page is redrawn, so put the focus on what the action produced.
     if (created) main.querySelector('#new-token-secret').focus();
+    else if (message) main.querySelector('#people-message').focus();
   };
   await draw();
 }
