@@ -97,3 +97,22 @@ func TestOpenAPIListsExactlyTheRoutes(t *testing.T) {
 			len(extra), strings.Join(extra, "\n  "))
 	}
 }
+
+// TestOpenAPIBodyErrorsDocumented checks that every operation taking a JSON
+// body documents the problems bindJSON answers with: malformed (400), too
+// large (413), not JSON (415) and invalid fields (422).
+func TestOpenAPIBodyErrorsDocumented(t *testing.T) {
+	doc := loadServedOpenAPI(t)
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			if op.RequestBody == nil {
+				continue
+			}
+			for _, code := range []int{400, 413, 415, 422} {
+				if op.Responses.Status(code) == nil {
+					t.Errorf("%s %s does not document %d", strings.ToUpper(method), path, code)
+				}
+			}
+		}
+	}
+}
