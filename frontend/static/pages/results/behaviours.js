@@ -41,6 +41,10 @@ export async function render(root, st) {
         fam.map((r) => [r.self_text, shareCell(r.self, k), nCell(r.self, k), shareCell(r.experienced, k), nCell(r.experienced, k), gapText(r.gap, k)])))));
   }
   const access = b.access || [];
+  if (!rows.length && !access.length) {
+    root.append(h('p', { class: 'note', id: 'no-behaviours' }, 'This survey asks no ally, advocate or development-access questions.'));
+    return;
+  }
   if (access.length) {
     root.append(panel('Development access',
       how('Each bar is the share who agree; the thin line is its 95% interval.'),

@@ -35,7 +35,7 @@ export async function render(root, st) {
   const t = st.by || st.filter ? await st.api('trend', { by: st.by }) : st.trend;
   const th = t.thresholds || {};
   const waves = t.waves || [];
-  root.append(h('p', { class: 'results-meta' }, `${waves.length} waves · published values only · groups smaller than ${th.k} (${th.k_s} on sensitive questions) are withheld`));
+  root.append(h('p', { class: 'results-meta' }, `${waves.length} wave${waves.length === 1 ? '' : 's'} · published values only · groups smaller than ${th.k} (${th.k_s} on sensitive questions) are withheld`));
   if (waves.length < 2) root.append(h('p', { class: 'note' }, 'A trend needs at least two waves; only one has opened so far.'));
   const scoreHow = `Scores from 0 to 100 for each wave. A ringed point is a flagged change from the wave before: its interval excludes zero and it is at least ${th.practical_gap_points} points of the favourable share (⚑ in the table). Other movements may be chance.`;
   const overall = (t.series || []).filter((s) => !s.group);
