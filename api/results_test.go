@@ -15,6 +15,7 @@ import (
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/account"
 	"github.com/allypulse/allypulse/survey/db"
+	"github.com/allypulse/allypulse/survey/report"
 )
 
 // resultsHarness is a Server over a fresh SQLite file with one launched
@@ -274,4 +275,18 @@ func conform(schemas map[string]any, schema map[string]any, v any, at string) []
 		}
 	}
 	return out
+}
+
+// A survey with no wave to show yet (a draft) still reports its own
+// anonymity thresholds in the trend, never zeros.
+func TestTrendOfDraftKeepsThresholds(t *testing.T) {
+	h := newDesignHarness(t)
+	sv := h.create(minimalSurvey)
+	rec := h.do("GET", "/api/v1/surveys/"+sv.ID+"/trend", "", h.lead.as())
+	wantStatus(t, rec, http.StatusOK)
+	tr := decodeBody[report.Trend](t, rec.Body.Bytes())
+	a := survey.DefaultAnonymity()
+	if tr.Thresholds.K != a.MinGroupSize || tr.Thresholds.KS != a.MinSensitiveGroupSize || tr.Thresholds.KC != a.MinCommentGroupSize {
+		t.Errorf("thresholds %+v, want the survey's %+v", tr.Thresholds, a)
+	}
 }

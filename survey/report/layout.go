@@ -52,12 +52,18 @@ type layout struct {
 	compItems []bool // item belongs to some competency
 }
 
+// thresholdsOf is the anonymity thresholds of sv, as every view applies them.
+func thresholdsOf(sv survey.Survey) Thresholds {
+	th := Thresholds{K: sv.Anonymity.MinGroupSize, KS: sv.Anonymity.MinSensitiveGroupSize,
+		KD: sv.Anonymity.MinDistributionSize, KC: sv.Anonymity.MinCommentGroupSize, PracticalGapPoints: sv.PracticalGapPoints}
+	fixThresholds(&th)
+	return th
+}
+
 // newLayout builds the layout of wave w of sv.
 func newLayout(sv survey.Survey, w survey.Wave, fw framework.Framework) layout {
 	l := layout{sv: sv, wave: w, enps: -1, stay: -1}
-	l.th = Thresholds{K: sv.Anonymity.MinGroupSize, KS: sv.Anonymity.MinSensitiveGroupSize,
-		KD: sv.Anonymity.MinDistributionSize, KC: sv.Anonymity.MinCommentGroupSize, PracticalGapPoints: sv.PracticalGapPoints}
-	fixThresholds(&l.th)
+	l.th = thresholdsOf(sv)
 	asked := map[string]bool{}
 	for _, k := range w.Items {
 		asked[k] = true

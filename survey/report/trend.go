@@ -26,7 +26,7 @@ func (e *Engine) Trend(ctx context.Context, surveyID string, q Query) (*Trend, e
 		return nil, err
 	}
 	now := e.clock.Now()
-	t := &Trend{SurveyID: sv.ID, Title: sv.Title, Query: q, Waves: []TrendWave{}, Series: []TrendSeries{}}
+	t := &Trend{SurveyID: sv.ID, Title: sv.Title, Query: q, Thresholds: thresholdsOf(sv), Waves: []TrendWave{}, Series: []TrendSeries{}}
 	var rels []*Release
 	for _, w := range ws {
 		if w.Status(now) == survey.WaveScheduled {
