@@ -289,6 +289,17 @@ func TestDistributionInChromium(t *testing.T) {
 	if !strings.Contains(row, "department: Sales") || !strings.Contains(row, "at least 5") {
 		t.Errorf("batch row %q", row)
 	}
+
+	// Once the wave has closed, the page offers no link and no new codes.
+	// (The jump in time ends the session, so sign in again.)
+	e.setNow(e.wave.ClosesAt.Add(time.Hour))
+	signInOnPage(t, ctx, base, "lead@example.org", harnessPassword)
+	browserDo(t, ctx, chromedp.WaitVisible(chromedp.CSS(`nav`)),
+		chromedp.Navigate(base+"/app/surveys/"+e.survey.ID),
+		chromedp.WaitVisible(chromedp.CSS(`#dist-closed`)))
+	if n := browserEval[int](t, ctx, `document.querySelectorAll('#dist-link, #distribution form:not([hidden])').length`); n != 0 {
+		t.Error("a closed wave still offers its link or new invite codes")
+	}
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)
 	}

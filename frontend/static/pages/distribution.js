@@ -96,9 +96,19 @@ export function renderDistribution(container, survey, waves) {
         res.codes.length > 200 ? h('p', { class: 'muted' }, 'Only the first 200 are listed; the CSV holds all of them.') : null)));
   }
 
+  const closedNote = h('p', { class: 'muted', id: 'dist-closed', hidden: true });
   async function refresh() {
     clear(linkBox);
     clear(batchesBox);
+    // A closed wave takes no more answers: no link to hand out, no new codes.
+    const closed = ((waves || []).find((w) => w.number === wave) || {}).status === 'closed';
+    form.hidden = closed;
+    closedNote.hidden = !closed;
+    closedNote.textContent = closed ? `Wave ${wave} is closed and takes no more answers, so it has no open link and no new invite codes.` : '';
+    if (closed) {
+      refreshBatches();
+      return;
+    }
     try {
       const link = await get(`/api/v1/surveys/${encodeURIComponent(survey.id)}/link?wave=${wave}`);
       const url = link.url || link.link || '';
@@ -111,6 +121,10 @@ export function renderDistribution(container, survey, waves) {
         linkBox.append(h('div', { class: 'field' }, h('label', { for: 'dist-link' }, 'Open link: anyone who has it can answer'), input, copy));
       }
     } catch { /* the link is optional here: the invite part still works */ }
+    refreshBatches();
+  }
+
+  async function refreshBatches() {
     try {
       const { batches } = await get(`/api/v1/surveys/${encodeURIComponent(survey.id)}/waves/${wave}/invites`);
       if (!batches.length) {
@@ -129,7 +143,7 @@ export function renderDistribution(container, survey, waves) {
     }
   }
 
-  container.append(h('div', { class: 'field' }, h('label', { for: 'dist-wave' }, 'Wave'), select), linkBox, form, created,
+  container.append(h('div', { class: 'field' }, h('label', { for: 'dist-wave' }, 'Wave'), select), closedNote, linkBox, form, created,
     h('h3', {}, 'Batches'), batchesBox);
   refresh();
 }
