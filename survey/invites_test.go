@@ -3,9 +3,26 @@ package survey
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 	"time"
 )
+
+// TestWaveByNumberOutOfRange checks that a wave number no wave can have
+// (the API passes what the address holds) is not found on every database,
+// never an error PostgreSQL raises encoding it into its integer column.
+func TestWaveByNumberOutOfRange(t *testing.T) {
+	for _, pg := range backends(t) {
+		t.Run(backendName(pg), func(t *testing.T) {
+			f := newIntakeFixture(t, pg)
+			for _, n := range []int{0, -1, math.MaxInt32 + 1, math.MaxInt64, math.MinInt64} {
+				if _, err := f.store.WaveByNumber(context.Background(), f.survey.ID, n); !errors.Is(err, ErrNotFound) {
+					t.Errorf("wave %d: %v, want ErrNotFound", n, err)
+				}
+			}
+		})
+	}
+}
 
 func TestCreateInviteBatchRules(t *testing.T) {
 	f := newIntakeFixture(t, false)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"gorm.io/gorm"
@@ -214,6 +215,9 @@ func (s *Store) oneWave(ctx context.Context, where string, args ...any) (Wave, e
 
 // WaveByNumber loads wave n of a survey.
 func (s *Store) WaveByNumber(ctx context.Context, surveyID string, n int) (Wave, error) {
+	if n < 1 || n > math.MaxInt32 { // no wave has it; PostgreSQL's integer column cannot even hold it
+		return Wave{}, ErrNotFound
+	}
 	return s.oneWave(ctx, "survey_id = ? AND number = ?", surveyID, n)
 }
 
