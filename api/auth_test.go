@@ -266,6 +266,35 @@ func TestBearerTokens(t *testing.T) {
 	wantProblem(t, h.do("POST", "/api/v1/tokens", `{"name":""}`, b.as()), http.StatusUnprocessableEntity)
 }
 
+// TestNameLimitsCountCharacters checks that the name limits count
+// characters, as their messages say, so a name in any script fits.
+func TestNameLimitsCountCharacters(t *testing.T) {
+	h := newAuthHarness(t, Config{})
+	h.user("ada@example.org", account.RoleAdmin)
+	b := h.signIn("ada@example.org")
+	wide := func(n int) string { return strings.Repeat("é", n) } // two bytes each
+	for _, c := range []struct {
+		method, path, body string
+		status             int
+	}{
+		{"POST", "/api/v1/users", `{"email":"li@example.org","name":"` + wide(150) + `","role":"lead","password":"0123456789"}`, http.StatusCreated},
+		{"POST", "/api/v1/users", `{"email":"lu@example.org","name":"` + wide(201) + `","role":"lead","password":"0123456789"}`, http.StatusUnprocessableEntity},
+		{"POST", "/api/v1/tokens", `{"name":"` + wide(80) + `","role":"lead"}`, http.StatusCreated},
+		{"POST", "/api/v1/tokens", `{"name":"` + wide(101) + `","role":"lead"}`, http.StatusUnprocessableEntity},
+	} {
+		if rec := h.do(c.method, c.path, c.body, b.as()); rec.Code != c.status {
+			t.Errorf("%s %s with %d bytes: %d, want %d: %s", c.method, c.path, len(c.body), rec.Code, c.status, rec.Body)
+		}
+	}
+	users := decodeBody[usersResponse](t, h.do("GET", "/api/v1/users", "", b.as()).Body.Bytes()).Users
+	for _, u := range users {
+		if u.Email == "li@example.org" {
+			rec := h.do("PATCH", "/api/v1/users/"+u.ID, `{"name":"`+wide(180)+`"}`, b.as())
+			wantStatus(t, rec, http.StatusOK)
+		}
+	}
+}
+
 func TestUsersAdmin(t *testing.T) {
 	h := newAuthHarness(t, Config{})
 	admin := h.user("ada@example.org", account.RoleAdmin)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -62,7 +63,7 @@ func (s *Store) CreateToken(ctx context.Context, creator User, name, role string
 		role = creator.Role
 	}
 	var ve survey.ValidationError
-	if name == "" || len(name) > 100 {
+	if name == "" || utf8.RuneCountInString(name) > 100 {
 		ve.Add("name", "must be 1 to 100 characters")
 	}
 	if !ValidRole(role) {

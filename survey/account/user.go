@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -79,7 +80,7 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 	if !validEmail(nu.Email) {
 		ve.Add("email", "must be an e-mail address")
 	}
-	if len(nu.Name) > 200 {
+	if utf8.RuneCountInString(nu.Name) > 200 {
 		ve.Add("name", "must be at most 200 characters")
 	}
 	if !ValidRole(nu.Role) {
@@ -160,7 +161,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, ch UserChange) (User,
 	if ch.Name != nil {
 		n := strings.TrimSpace(*ch.Name)
 		ch.Name = &n
-		if len(n) > 200 {
+		if utf8.RuneCountInString(n) > 200 {
 			ve.Add("name", "must be at most 200 characters")
 		}
 	}
