@@ -109,6 +109,12 @@ func TestSignInInChromium(t *testing.T) {
 	if got := strings.Join(actions, ","); got != "token.create,auth.login,auth.login_failed" {
 		t.Errorf("audit rows %q", got)
 	}
+	// On a phone the table scrolls in its own box, not the whole page.
+	browserDo(t, ctx, chromedp.EmulateViewport(390, 844))
+	if over := browserEval[bool](t, ctx, `document.documentElement.scrollWidth > document.documentElement.clientWidth`); over {
+		t.Error("the audit page is wider than a phone's screen")
+	}
+	browserDo(t, ctx, chromedp.EmulateViewport(1280, 900))
 
 	// Sign out: back to the sign-in form, and the session is gone.
 	browserDo(t, ctx,

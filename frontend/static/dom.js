@@ -34,3 +34,9 @@ export function clear(el) { while (el.firstChild) el.removeChild(el.firstChild);
 // Number formats of ux.md: percentages as integers, scores to one decimal.
 export const pct = (p) => (p === null || p === undefined ? '—' : `${Math.round(p * 100)}%`);
 export const score = (x) => (x === null || x === undefined ? '—' : x.toFixed(1));
+
+// wide lets a table scroll sideways in its own box on a narrow screen, so
+// the page itself never does; the box is focusable for keyboard scrolling.
+export function wide(label, table) {
+  return h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': label }, table);
+}

@@ -1,7 +1,7 @@
 // pages/audit.js: the audit log of staff actions, newest first, a page at a
 // time (admin only).
 import { get } from '../api.js';
-import { h } from '../dom.js';
+import { h, wide } from '../dom.js';
 
 const PAGE = 50;
 
@@ -62,9 +62,9 @@ export async function render(main) {
   main.append(
     h('h1', {}, 'Audit log'),
     h('p', { class: 'muted' }, 'Who did what, and when: sign-ins, accounts, tokens, surveys and downloads.'),
-    h('table', { id: 'audit' },
+    wide('Audit log table', h('table', { id: 'audit' },
       h('thead', {}, h('tr', {}, ['When', 'Who', 'Action', 'Target', 'Detail'].map((c) => h('th', { scope: 'col' }, c)))),
-      body),
+      body)),
     status, more);
   await load();
 }

@@ -2,7 +2,7 @@
 // Users can be created, given another role, disabled or deleted; tokens are
 // created (their secret shown once, here) and revoked.
 import { get, post, patch, del, ApiError } from '../api.js';
-import { h, clear } from '../dom.js';
+import { h, clear, wide } from '../dom.js';
 
 const ROLES = [
   { value: 'admin', label: 'Admin: everything, including people and tokens' },
@@ -86,9 +86,9 @@ function usersSection(me, users, refresh) {
   });
   return h('section', { 'aria-labelledby': 'users-title' },
     h('h2', { id: 'users-title' }, 'Staff accounts'),
-    h('table', { id: 'users' },
+    wide('Staff accounts table', h('table', { id: 'users' },
       h('thead', {}, h('tr', {}, ['E-mail', 'Name', 'Role', 'Status', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, rows)),
+      h('tbody', {}, rows))),
     status);
 }
 

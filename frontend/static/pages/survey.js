@@ -1,7 +1,7 @@
 // pages/survey.js: one survey: status, design summary, waves with released
 // counts, the open link, lifecycle buttons (edit, launch, close, archive,
 // delete) and the distribution section (pages/distribution.js).
-import { h, clear } from '../dom.js';
+import { h, clear, wide } from '../dom.js';
 import { get, post, del } from '../api.js';
 import { useSurveyCss, renderPreview } from './preview.js';
 import { confirmDialog, confirmLaunch } from './dialog.js';
@@ -72,12 +72,12 @@ export async function render(main, ctx) {
 
   const wavesSection = h('section', { 'aria-labelledby': 'waves-title' }, h('h2', { id: 'waves-title' }, 'Waves'),
     waves.length
-      ? h('table', { id: 'waves-table' },
+      ? wide('Waves table', h('table', { id: 'waves-table' },
         h('caption', { class: 'muted' }, `Responses are shown only from ${a.min_group_size} respondents on, and while a wave is open they move in steps, so nobody can tell who has answered.`),
         h('thead', {}, h('tr', {}, ['Wave', 'Status', 'Opens', 'Closes', 'Questions', 'Responses'].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', {}, waves.map((w) => h('tr', {},
           h('td', {}, String(w.number)), h('td', {}, h('span', { class: `badge ${w.status}` }, w.status)),
-          h('td', {}, fmt(w.opens_at)), h('td', {}, fmt(w.closes_at)), h('td', {}, String(w.items)), h('td', {}, countText(w.responses))))))
+          h('td', {}, fmt(w.opens_at)), h('td', {}, fmt(w.closes_at)), h('td', {}, String(w.items)), h('td', {}, countText(w.responses)))))))
       : h('p', { class: 'muted' }, 'Waves are created when the survey is launched.'));
 
   const distribution = h('section', { id: 'distribution', 'aria-labelledby': 'distribution-title' });

@@ -1,6 +1,6 @@
 // pages/surveys.js: the survey list with status and current wave, newest
 // first, paginated with "Show more".
-import { h } from '../dom.js';
+import { h, wide } from '../dom.js';
 import { get } from '../api.js';
 import { useSurveyCss } from './preview.js';
 
@@ -40,10 +40,10 @@ export async function render(main, ctx) {
   main.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Surveys'),
       canDesign ? h('a', { href: '/app/surveys/new', class: 'button', id: 'new-survey' }, 'New survey') : null),
-    h('table', { id: 'survey-table' },
+    wide('Survey list', h('table', { id: 'survey-table' },
       h('caption', { class: 'muted' }, 'Every survey with its status and its current wave.'),
       h('thead', {}, h('tr', {}, ['Title', 'Status', 'Current wave', 'Cadence', 'Created'].map((c) => h('th', { scope: 'col' }, c)))),
-      tbody),
+      tbody)),
     empty, more);
   await load();
 }
