@@ -2,12 +2,10 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/account"
 )
 
@@ -29,15 +27,11 @@ type auditResponse struct {
 }
 
 func (s *Server) handleAudit(c echo.Context) error {
-	limit := account.DefaultAuditLimit
-	if v := c.QueryParam("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > account.MaxAuditLimit {
-			return survey.Invalid("limit", "must be a whole number from 1 to "+strconv.Itoa(account.MaxAuditLimit))
-		}
-		limit = n
+	limit, cursor, err := pageQuery(c, account.DefaultAuditLimit, account.MaxAuditLimit)
+	if err != nil {
+		return err
 	}
-	events, next, err := s.accounts.Events(c.Request().Context(), limit, c.QueryParam("cursor"))
+	events, next, err := s.accounts.Events(c.Request().Context(), limit, cursor)
 	if err != nil {
 		return err
 	}

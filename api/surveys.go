@@ -366,16 +366,12 @@ func (s *Server) handleCreateItem(c echo.Context) error {
 }
 
 func (s *Server) handleListSurveys(c echo.Context) error {
-	limit := defaultSurveyLimit
-	if v := c.QueryParam("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxSurveyLimit {
-			return survey.Invalid("limit", fmt.Sprintf("must be a whole number from 1 to %d", maxSurveyLimit))
-		}
-		limit = n
+	limit, cursor, err := pageQuery(c, defaultSurveyLimit, maxSurveyLimit)
+	if err != nil {
+		return err
 	}
 	ctx := c.Request().Context()
-	list, err := s.surveys.ListSurveys(ctx, c.QueryParam("cursor"), limit+1)
+	list, err := s.surveys.ListSurveys(ctx, cursor, limit+1)
 	if errors.Is(err, survey.ErrNotFound) {
 		return survey.Invalid("cursor", "is not a cursor from a previous page")
 	}
@@ -583,7 +579,11 @@ func (s *Server) handleSurveyLink(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if v := c.QueryParam("wave"); v != "" {
+	v, err := queryOnce(c, "wave")
+	if err != nil {
+		return err
+	}
+	if v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
 			return survey.Invalid("wave", "must be a wave number")

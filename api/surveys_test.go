@@ -280,6 +280,22 @@ func TestHostileTextIsRefused(t *testing.T) {
 			t.Errorf("%s %s %s: fields %q, want %s", r.method, r.path, r.body, got, r.field)
 		}
 	}
+	// A parameter given twice is refused rather than half read.
+	admin := h.user("root@example.test", account.RoleAdmin)
+	root := h.signIn(admin.Email)
+	sv := h.create(minimalSurvey)
+	for path, field := range map[string]string{
+		"/api/v1/surveys?limit=1&limit=2":                  "limit",
+		"/api/v1/surveys?cursor=a&cursor=":                 "cursor",
+		"/api/v1/audit?limit=5&limit=6":                    "limit",
+		"/api/v1/surveys/" + sv.ID + "/link?wave=1&wave=2": "wave",
+	} {
+		rec := h.do("GET", path, "", root.as())
+		wantStatus(t, rec, http.StatusUnprocessableEntity)
+		if got := problemFields(t, rec); !slices.Contains(got, field) {
+			t.Errorf("%s: fields %q, want %s", path, got, field)
+		}
+	}
 	// An id that is not text names nothing.
 	for _, path := range []string{"/api/v1/surveys/%00", "/api/v1/surveys/%00/waves", "/api/v1/respond/%00", "/api/v1/users/%00"} {
 		wantStatus(t, h.do("GET", path, "", h.lead.as()), http.StatusNotFound)
