@@ -268,6 +268,20 @@ func TestResultsCSVMatchesAPI(t *testing.T) {
 		if c.N > 0 && r[col["n"]] != strconv.Itoa(c.N) {
 			t.Errorf("%s/%s/%s n = %q, want %d", section, key, group, r[col["n"]], c.N)
 		}
+		// Low/High bound the favourable share (also of eNPS, whose Value has
+		// no interval), or the Value of a gap.
+		lo, hi, other := "favourable_low", "favourable_high", "value_low"
+		if c.Favourable == nil && c.Value != nil {
+			lo, hi, other = "value_low", "value_high", "favourable_low"
+		}
+		for name, v := range map[string]*float64{lo: c.Low, hi: c.High} {
+			if v != nil && r[col[name]] != strconv.FormatFloat(*v, 'f', -1, 64) {
+				t.Errorf("%s/%s/%s %s = %q, want %g", section, key, group, name, r[col[name]], *v)
+			}
+		}
+		if c.Low != nil && r[col[other]] != "" {
+			t.Errorf("%s/%s/%s %s = %q, want empty", section, key, group, other, r[col[other]])
+		}
 	}
 	k, kg := rel.Thresholds.K, rel.Thresholds.K
 	check("respondents", "respondents", csvexport.AllRespondents, rel.Respondents, k)

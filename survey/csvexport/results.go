@@ -18,7 +18,9 @@ import (
 // Header is the first line of results.csv. Shares and their intervals are
 // proportions 0..1, scores 0..100, eNPS −100..100, gaps points; value holds
 // a metric's headline number when it is not a score (eNPS, participation,
-// gap, perception gap) and value_low/value_high its interval.
+// gap, perception gap) and value_low/value_high its interval where it has
+// one (gaps); favourable_low/favourable_high bound the favourable share
+// (for eNPS the promoters' share).
 var Header = []string{
 	"survey", "wave", "population", "section", "key", "metric", "dimension", "group", "status",
 	"n", "score", "favourable", "favourable_low", "favourable_high", "neutral", "unfavourable", "mean",
@@ -126,7 +128,7 @@ func (t *table) row(section, key, name, dimension, group string, c report.Cell, 
 		n = strconv.Itoa(c.N)
 	}
 	flagged := ""
-	if c.Value != nil && c.Low != nil {
+	if isGap(c) {
 		flagged = strconv.FormatBool(c.Flagged)
 	}
 	rec = append(rec, StatusShown, n, num(c.Score), num(c.Favourable), num(favLow(c)), num(favHigh(c)),
@@ -134,31 +136,37 @@ func (t *table) row(section, key, name, dimension, group string, c report.Cell, 
 	t.err = t.cw.Write(rec)
 }
 
-// A cell's Low/High bound its Favourable share, or its Value when it is a
-// gap or change (report.Cell); the CSV names the two apart.
+// isGap reports whether c is a gap or change: its Low/High bound its Value
+// (report.Cell). Any other cell's Low/High bound its Favourable share, also
+// when it has a Value, as eNPS has (its interval is the promoters' share).
+func isGap(c report.Cell) bool {
+	return c.Favourable == nil && c.Value != nil && c.Low != nil
+}
+
+// The CSV names the two kinds of interval apart.
 func favLow(c report.Cell) *float64 {
-	if c.Value == nil {
-		return c.Low
+	if isGap(c) {
+		return nil
 	}
-	return nil
+	return c.Low
 }
 
 func favHigh(c report.Cell) *float64 {
-	if c.Value == nil {
-		return c.High
+	if isGap(c) {
+		return nil
 	}
-	return nil
+	return c.High
 }
 
 func valueLow(c report.Cell) *float64 {
-	if c.Value != nil {
+	if isGap(c) {
 		return c.Low
 	}
 	return nil
 }
 
 func valueHigh(c report.Cell) *float64 {
-	if c.Value != nil {
+	if isGap(c) {
 		return c.High
 	}
 	return nil
