@@ -220,11 +220,14 @@ func (s *pairSums) add(x, y float64) {
 	s.xy += x * y
 }
 
-// pearson returns r, or nil when a variable has no variance.
+// pearson returns r, or nil when fewer than minDriversN respondents have
+// both a score and the outcome (a correlation of a few people is noise and
+// would relate answers of people the outcome's own cell hides) or when a
+// variable has no variance.
 func (s pairSums) pearson() *Correlation {
 	n := float64(s.n)
 	vx, vy := n*s.xx-s.x*s.x, n*s.yy-s.y*s.y
-	if s.n < 2 || vx <= 0 || vy <= 0 {
+	if s.n < minDriversN || vx <= 0 || vy <= 0 {
 		return nil
 	}
 	r := (n*s.xy - s.x*s.y) / math.Sqrt(vx*vy)
@@ -263,7 +266,8 @@ func outcome(l *layout, j int, ans []byte) (float64, bool) {
 	return float64(v), ok
 }
 
-// impact is a driver's mean correlation with the outcomes it has.
+// impact is a driver's mean correlation with the outcomes it has, −Inf
+// when it has none.
 func impact(r DriverRow) float64 {
 	sum, n := 0.0, 0
 	for _, c := range []*Correlation{r.ENPS, r.Stay} {
@@ -278,22 +282,25 @@ func impact(r DriverRow) float64 {
 	return sum / float64(n)
 }
 
-// rankDrivers orders drivers: high impact (at or above the median impact)
-// and low score (below the index) first, then high impact and high score,
-// then the rest; within a group by impact, strongest first.
+// rankDrivers orders drivers: high impact (at or above the median of the
+// defined impacts) and low score (below the index) first, then high impact
+// and high score, then the rest; within a group by impact, strongest first.
+// A driver without any correlation is never high impact.
 func rankDrivers(rows []DriverRow) {
-	imps := make([]float64, len(rows))
-	for i, r := range rows {
-		imps[i] = impact(r)
+	var sorted []float64
+	for _, r := range rows {
+		if imp := impact(r); !math.IsInf(imp, -1) {
+			sorted = append(sorted, imp)
+		}
 	}
-	sorted := append([]float64(nil), imps...)
 	sort.Float64s(sorted)
 	median := 0.0
 	if len(sorted) > 0 {
 		median = sorted[len(sorted)/2]
 	}
 	quad := func(r DriverRow) int {
-		high, low := impact(r) >= median, r.BelowIndex > 0
+		imp := impact(r)
+		high, low := !math.IsInf(imp, -1) && imp >= median, r.BelowIndex > 0
 		switch {
 		case high && low:
 			return 0
