@@ -130,7 +130,9 @@ func newLayout(sv survey.Survey, w survey.Wave, fw framework.Framework) layout {
 }
 
 // fixThresholds applies the floors of anonymity.md to stored settings, so a
-// survey saved with zero values still gets the defaults.
+// survey saved with zero thresholds still gets the defaults. A practical
+// gap minimum of 0 is a lead's choice (flag every gap whose interval
+// excludes 0) and is kept; only a negative one is replaced.
 func fixThresholds(th *Thresholds) {
 	if th.K < survey.FloorK {
 		th.K = survey.DefaultK
@@ -144,7 +146,7 @@ func fixThresholds(th *Thresholds) {
 	if th.KC < th.K {
 		th.KC = max(th.K, survey.DefaultKC)
 	}
-	if th.PracticalGapPoints <= 0 {
+	if th.PracticalGapPoints < 0 {
 		th.PracticalGapPoints = survey.DefaultPracticalGapPoints
 	}
 }
