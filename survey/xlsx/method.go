@@ -46,7 +46,7 @@ var methodText = []struct {
 		"No score, share or count is shown for fewer people than the minimum group size k (k_s for sensitive groups); answer distributions need k_d answers, comments k_c people.",
 		"When one group is withheld, the next-smallest groups are withheld too, so that no group can be worked out by subtraction from the total. A group of 0 and a small group look the same.",
 		"While a wave is open, results are published as snapshots: a number changes only after at least k more people answered. Trends compare published values only.",
-		"This workbook holds only these released numbers: no individual answers, no formulas, no hidden sheets, no pivot tables. Comments that begin with = + - @ are prefixed with an apostrophe so that no spreadsheet runs them.",
+		"This workbook holds only these released numbers: no individual answers, no formulas, no hidden sheets, no pivot tables. Text that begins with = + - @ (also in their fullwidth forms or after spaces), a tab or a line break is prefixed with an apostrophe so that no spreadsheet runs it as a formula.",
 	}},
 }
 

@@ -16,7 +16,9 @@ import (
 )
 
 // HostileComments are comments written to attack whoever opens an export:
-// formulas, a DDE command, and values that start with a tab or CR.
+// formulas, a DDE command, values that start with a tab or CR, the
+// fullwidth forms of the signs, and signs behind white space or an
+// invisible character.
 var HostileComments = []string{
 	`=HYPERLINK("http://x","y")`,
 	`+cmd|' /C calc'!A0`,
@@ -24,6 +26,13 @@ var HostileComments = []string{
 	`-2+3`,
 	"\t=1+1",
 	"\r=1+1",
+	"＝1+1",
+	"＋cmd|' /C calc'!A0",
+	"－2+3",
+	"＠SUM(1+1)",
+	" =1+1",
+	"\u3000=1+1",
+	"\u200b=1+1",
 }
 
 // Spec describes a synthetic survey for export tests and benchmarks.
