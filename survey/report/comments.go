@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 
 	"github.com/allypulse/allypulse/survey"
 )
@@ -46,50 +47,23 @@ func inCell(p *plan, c int, seg map[string]string) bool {
 	return true
 }
 
-// commentCells are the cells comments can be shown for: the wave and the
-// margin cells of non-sensitive dimensions.
-func commentCells(p *plan) []int {
-	var out []int
-	for _, c := range popCells(p) {
-		def := p.defs[c]
-		if len(def.dims) == 0 || !p.l.dims[def.dims[0]].sensitive {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// attachComments stores in a new snapshot the comment ids each comment cell
-// publishes; a held cell keeps the ids of its last publication.
-func (e *Engine) attachComments(ctx context.Context, l *layout, p *plan, cells []cellValues, last *published) error {
-	rows, err := e.waveComments(ctx, l.wave.ID)
-	if err != nil {
-		return err
-	}
-	segs := make([]map[string]string, len(rows))
-	for i, r := range rows {
-		if err := json.Unmarshal([]byte(r.Segment), &segs[i]); err != nil {
-			return fmt.Errorf("comment segment: %w", err)
-		}
-	}
-	for _, c := range commentCells(p) {
-		if cells[c].AsOf != nil && last != nil {
-			continue // held: keeps the ids it was published with
-		}
-		cells[c].Comments = nil
-		for i, r := range rows {
-			if inCell(p, c, segs[i]) {
-				cells[c].Comments = append(cells[c].Comments, r.ID)
-			}
-		}
-	}
-	return nil
-}
+// Reasons a set of comments is not shown.
+const (
+	// ReasonCommentsOpen: comments are exact texts, so two publications of
+	// one group at different times would set apart the comments of the
+	// people who answered in between.
+	ReasonCommentsOpen = "comments are released when the wave closes, so that no one can tell them apart by when they arrived"
+	// ReasonCommentsTooFew: the population has fewer than k_c respondents.
+	ReasonCommentsTooFew = "fewer than the minimum group size for comments"
+	// ReasonCommentsOverlap: shown, the population's comments compared with
+	// another population's would narrow some down to fewer than k_c people.
+	ReasonCommentsOverlap = "comparing them with another group's comments would narrow some down to fewer people than the minimum for comments"
+)
 
 // Comments returns the comments of a view population under the comment
-// rules (anonymity.md §6): only for at least k_c respondents, filtered by
-// non-sensitive dimensions only, never broken down, without dates, in a
-// stable shuffled order.
+// rules (anonymity.md §6): once the wave has closed, only for populations
+// that commentPopulations publishes, filtered by non-sensitive dimensions
+// only, never broken down, without dates, in a stable shuffled order.
 func (e *Engine) Comments(ctx context.Context, surveyID string, q Query) (*Comments, error) {
 	if q.By != "" {
 		return nil, &survey.QueryError{Field: "by", Message: "comments are not broken down by group"}
@@ -111,21 +85,17 @@ func (e *Engine) Comments(ctx context.Context, surveyID string, q Query) (*Comme
 	for _, pr := range sv.Design.Comments {
 		out.Prompts = append(out.Prompts, Prompt{Key: pr.Key, Prompt: pr.Prompt})
 	}
-	pop := v.cells[v.pop]
-	if pop == nil || pop.Count.Suppressed || pop.Count.N < v.l.th.KC {
-		out.Suppressed, out.Reason = true, "fewer than the minimum group size for comments"
+	if v.l.wave.Status(e.clock.Now()) != survey.WaveClosed {
+		out.Suppressed, out.Reason = true, ReasonCommentsOpen
 		return out, nil
 	}
-	rows, err := e.waveComments(ctx, v.l.wave.ID)
+	count, err := e.store.CountResponses(ctx, v.l.wave.ID)
 	if err != nil {
 		return nil, err
 	}
-	var allowed map[string]bool
-	if v.snapshot > 0 {
-		allowed = make(map[string]bool, len(pop.Comments))
-		for _, id := range pop.Comments {
-			allowed[id] = true
-		}
+	cw, err := e.load(ctx, v.l, count)
+	if err != nil {
+		return nil, err
 	}
 	p := newPlan(v.l, allDims(v.l), false)
 	popCell := 0
@@ -134,10 +104,15 @@ func (e *Engine) Comments(ctx context.Context, surveyID string, q Query) (*Comme
 			popCell = c
 		}
 	}
+	if reason := commentPopulations(p, cw.data)[popCell]; reason != "" {
+		out.Suppressed, out.Reason = true, reason
+		return out, nil
+	}
+	rows, err := e.waveComments(ctx, v.l.wave.ID)
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range rows {
-		if allowed != nil && !allowed[r.ID] {
-			continue
-		}
 		var seg map[string]string
 		if err := json.Unmarshal([]byte(r.Segment), &seg); err != nil {
 			return nil, fmt.Errorf("comment segment: %w", err)
@@ -148,4 +123,89 @@ func (e *Engine) Comments(ctx context.Context, surveyID string, q Query) (*Comme
 	}
 	e.ledger.Record(ctx, ledgerComments(v, len(out.Items)))
 	return out, nil
+}
+
+// commentPopulations decides, from the closed wave's responses alone (so
+// every query gets the same answer), which populations publish their
+// comments: the wave, and margin cells of non-sensitive dimensions. It
+// returns the reason each other population is not published ("" for the
+// published ones; cells of the plan not listed are not comment
+// populations).
+//
+// Comments are exact texts, so an attacker can intersect and subtract the
+// published sets: what pins a comment down is the set of published
+// populations it is in. The people who share that pattern are all the
+// attacker can narrow its author down to, so every such class of
+// respondents must hold at least k_c people. Populations are tried the wave
+// first, then dimension by dimension in design order, largest group first,
+// and one is published only when it keeps every class at k_c or more.
+func commentPopulations(p *plan, d *waveData) map[int]string {
+	kc := p.l.th.KC
+	out := map[int]string{0: ReasonCommentsTooFew}
+	if d.n < kc {
+		return out
+	}
+	out[0] = ""
+	class := make([]int, d.n) // everyone starts in one class
+	next := make([]int, d.n)
+	for dim, ti := range p.margin {
+		if ti < 0 || p.l.dims[dim].sensitive {
+			continue
+		}
+		t := p.tables[ti]
+		groups := make([]int, d.n)
+		size := make([]int, t.size)
+		for r := 0; r < d.n; r++ {
+			demo, _ := d.row(r)
+			groups[r] = p.l.groupOf(demo, dim)
+			size[groups[r]]++
+		}
+		order := make([]int, len(p.l.dims[dim].options)) // "not answered" cannot be filtered by
+		for g := range order {
+			order[g] = g
+		}
+		sort.SliceStable(order, func(i, j int) bool { return size[order[i]] > size[order[j]] })
+		for _, g := range order {
+			c := t.base + g
+			if size[g] < kc {
+				out[c] = ReasonCommentsTooFew
+				continue
+			}
+			if !splitClasses(class, next, kc, func(r int) bool { return groups[r] == g }) {
+				out[c] = ReasonCommentsOverlap
+				continue
+			}
+			class, next = next, class
+			out[c] = ""
+		}
+	}
+	return out
+}
+
+// splitClasses splits every class of respondents by membership in a new
+// population into next (renumbered from 0) and reports whether each part
+// holds at least kc respondents. next is left undefined when it does not.
+func splitClasses(class, next []int, kc int, in func(r int) bool) bool {
+	ids := map[[2]int]int{}
+	var sizes []int
+	for r, c := range class {
+		key := [2]int{c, 0}
+		if in(r) {
+			key[1] = 1
+		}
+		id, ok := ids[key]
+		if !ok {
+			id = len(sizes)
+			ids[key] = id
+			sizes = append(sizes, 0)
+		}
+		next[r] = id
+		sizes[id]++
+	}
+	for _, n := range sizes {
+		if n < kc {
+			return false
+		}
+	}
+	return true
 }

@@ -100,11 +100,7 @@ func (e *Engine) snapshot(ctx context.Context, l *layout, count int, inv invitat
 	if last != nil {
 		number = last.number + 1
 	}
-	cells := hold(p, fresh, last)
-	if err := e.attachComments(ctx, l, p, cells, last); err != nil {
-		return nil, err
-	}
-	body, err := encodeCells(cells)
+	body, err := encodeCells(hold(p, fresh, last))
 	if err != nil {
 		return nil, err
 	}

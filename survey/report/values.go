@@ -24,9 +24,6 @@ type cellValues struct {
 	Gaps map[string][]Cell `json:"gaps,omitempty"`
 	Pop  *popValues        `json:"pop,omitempty"`
 	AsOf *AsOf             `json:"as_of,omitempty"`
-	// Comments are the ids of the comments published for this population
-	// (snapshots only; ids are random and not linked to responses).
-	Comments []string `json:"comments,omitempty"`
 }
 
 // popValues are the statistics of a whole view population.
