@@ -25,7 +25,8 @@ type itemInfo struct {
 	recoded [256]uint8
 }
 
-// compInfo is a competency with the indices of its asked items.
+// compInfo is a competency with the indices of its asked items on a 1–5
+// scale (see scoredScale).
 type compInfo struct {
 	key, name string
 	items     []int
@@ -106,7 +107,7 @@ func newLayout(sv survey.Survey, w survey.Wave, fw framework.Framework) layout {
 		case "outcome.stay":
 			l.stay = j
 		}
-		if c.Kind == framework.KindCompetency && info.asked && info.ordinal {
+		if c.Kind == framework.KindCompetency && info.asked && scoredScale(sc) {
 			ci, ok := compIdx[c.Key]
 			if !ok {
 				ci = len(l.comps)
@@ -127,6 +128,13 @@ func newLayout(sv survey.Survey, w survey.Wave, fw framework.Framework) layout {
 			options: dm.Options, groups: len(dm.Options) + 1})
 	}
 	return l
+}
+
+// scoredScale reports whether items on sc count towards a competency score:
+// the score (mean − 1) / 4 × 100 is defined on the 1–5 scales only. A custom
+// competency item on another scale (nps11) is reported as an item alone.
+func scoredScale(sc framework.Scale) bool {
+	return sc.Ordinal() && sc.Min == 1 && sc.Max == 5
 }
 
 // fixThresholds applies the floors of anonymity.md to stored settings, so a
