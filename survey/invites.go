@@ -144,7 +144,6 @@ func (s *Store) InviteBatches(ctx context.Context, sv Survey, w Wave, now time.T
 		usedBy[u.BatchID] = u.N
 	}
 	closed := w.Status(now) == WaveClosed
-	k := sv.Anonymity.MinGroupSize
 	out := make([]BatchUsage, 0, len(rows))
 	for _, r := range rows {
 		var seg map[string]string
@@ -152,7 +151,9 @@ func (s *Store) InviteBatches(ctx context.Context, sv Survey, w Wave, now time.T
 			return nil, fmt.Errorf("invite batch %s segment: %w", r.ID, err)
 		}
 		u := BatchUsage{InviteBatch: InviteBatch{ID: r.ID, WaveID: r.WaveID, Segment: seg, Count: r.Count, CreatedAt: r.CreatedAt.UTC()}}
-		u.Used, u.AtLeast, u.Suppressed, u.Reason = shownUsage(usedBy[r.ID], r.Count, k, closed)
+		// The used codes of a batch are respondents of its segment: k_s
+		// when the segment is sensitive, as for the cell in the results.
+		u.Used, u.AtLeast, u.Suppressed, u.Reason = shownUsage(usedBy[r.ID], r.Count, minSegmentSize(sv, seg), closed)
 		out = append(out, u)
 	}
 	return out, nil

@@ -85,6 +85,32 @@ func TestCreateInviteBatchRules(t *testing.T) {
 	}
 }
 
+// A batch for a sensitive segment counts respondents of a sensitive group:
+// its used codes follow k_s, not k, or the list would show a count that the
+// results withhold (7 Non-binary respondents with k_s = 10).
+func TestSensitiveBatchUsageNeedsKs(t *testing.T) {
+	f := newIntakeFixture(t, false)
+	ctx := context.Background()
+	_, codes, err := f.store.CreateInviteBatch(ctx, f.survey, f.wave, 12, map[string]string{"gender": "Woman"}, f.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range codes[:7] {
+		if err := f.intake.Submit(ctx, c, Submission{Answers: map[string]AnswerValue{"belonging.1": ScaleAnswer(3)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, now := range []time.Time{f.now, f.wave.ClosesAt.Add(time.Second)} {
+		list, err := f.store.InviteBatches(ctx, f.survey, f.wave, now)
+		if err != nil || len(list) != 1 {
+			t.Fatalf("%v %v", list, err)
+		}
+		if u := list[0]; !u.Suppressed || u.Used != 0 || u.Reason != "fewer than 10 codes used" {
+			t.Errorf("at %v: 7 used codes of a sensitive batch shown: %+v", now, u)
+		}
+	}
+}
+
 func TestShownUsage(t *testing.T) {
 	cases := []struct {
 		used, issued int
