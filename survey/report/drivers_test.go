@@ -124,3 +124,54 @@ func TestZeroVarianceStatistics(t *testing.T) {
 		}
 	}
 }
+
+// Respondents whose competency totals are all equal (here 13: a, 5 and
+// 8 − a, with the reverse-keyed item answered 1) have no total variance:
+// α is undefined, the two varying items correlate exactly −1, and the
+// constant score 13/3, whose running sums do not cancel exactly in
+// floating point, correlates with nothing.
+func TestConstantTotalsAndScores(t *testing.T) {
+	f := newFixture(t, "sqlite", refDesign())
+	var pop []person
+	for i := 0; i < 35; i++ {
+		a := 3 + i%3
+		pop = append(pop, person{demo: map[string]string{"dept": "Sales"}, answers: map[string]int{
+			"belonging.1": a, "belonging.2": 1, "belonging.3": 8 - a,
+			"voice.1": 1 + i%5, "voice.2": 1 + (i*3)%5, "outcome.enps": i % 11, "outcome.stay": 1 + (i*7)%5}})
+	}
+	f.add(f.wave, pop...)
+	f.closeWave(f.wave)
+	r := f.release(Query{})
+	for _, rel := range r.Reliability {
+		if rel.Key != "belonging" {
+			continue
+		}
+		if rel.Alpha != nil || rel.N != 35 {
+			t.Errorf("alpha of constant totals: %+v", rel)
+		}
+		near(t, "belonging mean r", rel.MeanR, -1, 0)
+	}
+	for _, d := range r.Drivers.Rows {
+		if d.Key == "belonging" && (d.ENPS != nil || d.Stay != nil) {
+			t.Errorf("constant score 13/3 correlated: %+v %+v", d.ENPS, d.Stay)
+		}
+		if d.Key == "voice" && (d.ENPS == nil || d.Stay == nil) {
+			t.Errorf("voice varies but has no correlation: %+v", d)
+		}
+	}
+}
+
+// The same on the running sums with the rows in a fixed order, in which
+// rounding (Σxᵢxⱼ − ΣxᵢΣxⱼ/n) used to leave a total variance of 1.3e−15,
+// so α was reported as −4.5e15.
+func TestMomentsConstantTotalsExact(t *testing.T) {
+	m := newMoments(3)
+	for _, a := range []float64{5, 5, 2, 3, 5, 4, 5, 1, 5, 1, 4, 3, 5, 2, 2, 4, 5, 5, 4, 4, 2, 2, 2, 5, 4} {
+		m.add([]float64{a, 6 - a, 4})
+	}
+	row := m.reliability(compInfo{key: "belonging"})
+	if row.Alpha != nil {
+		t.Errorf("alpha = %g, want undefined", *row.Alpha)
+	}
+	near(t, "mean r", row.MeanR, -1, 0)
+}

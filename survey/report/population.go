@@ -147,17 +147,20 @@ func (m *moments) add(row []float64) {
 	}
 }
 
-// cov is the sample covariance of items i and j.
+// cov is n(n−1) times the sample covariance of items i and j:
+// n·Σxᵢxⱼ − Σxᵢ·Σxⱼ. Answers are small whole numbers, so every term is a
+// whole number that float64 holds exactly and the difference is exact: a
+// variance that is 0 comes out as exactly 0, never as rounding noise.
 func (m *moments) cov(i, j int) float64 {
 	if j < i {
 		i, j = j, i
 	}
-	n := float64(m.n)
-	return (m.cross[i*m.k+j] - m.sum[i]*m.sum[j]/n) / (n - 1)
+	return float64(m.n)*m.cross[i*m.k+j] - m.sum[i]*m.sum[j]
 }
 
 // reliability is Cronbach's α = k/(k−1) · (1 − Σ sᵢ² / s²_total), with
-// s²_total the sum of all covariances, and the mean inter-item correlation.
+// s²_total the sum of all covariances, and the mean inter-item correlation
+// (both ratios, so the common factor n(n−1) of cov cancels).
 func (m *moments) reliability(comp compInfo) ReliabilityRow {
 	row := ReliabilityRow{Key: comp.key, Name: comp.name, Items: m.k}
 	switch {
@@ -195,29 +198,46 @@ func (m *moments) reliability(comp compInfo) ReliabilityRow {
 	return row
 }
 
-// pairSums are the running sums of a Pearson correlation.
+// pairSums are the running sums of a Pearson correlation. The extremes
+// tell a constant variable apart from rounding noise in n·Σx² − (Σx)²,
+// which is not exact for fractional scores such as 10/3.
 type pairSums struct {
-	n                int
-	x, y, xx, yy, xy float64
+	n                      int
+	x, y, xx, yy, xy       float64
+	minX, maxX, minY, maxY float64
 }
 
 // merge adds o's sums into s.
 func (s *pairSums) merge(o pairSums) {
+	switch {
+	case o.n == 0:
+		return
+	case s.n == 0:
+		*s = o
+		return
+	}
 	s.n += o.n
 	s.x += o.x
 	s.y += o.y
 	s.xx += o.xx
 	s.yy += o.yy
 	s.xy += o.xy
+	s.minX, s.maxX = min(s.minX, o.minX), max(s.maxX, o.maxX)
+	s.minY, s.maxY = min(s.minY, o.minY), max(s.maxY, o.maxY)
 }
 
 func (s *pairSums) add(x, y float64) {
+	if s.n == 0 {
+		s.minX, s.maxX, s.minY, s.maxY = x, x, y, y
+	}
 	s.n++
 	s.x += x
 	s.y += y
 	s.xx += x * x
 	s.yy += y * y
 	s.xy += x * y
+	s.minX, s.maxX = min(s.minX, x), max(s.maxX, x)
+	s.minY, s.maxY = min(s.minY, y), max(s.maxY, y)
 }
 
 // pearson returns r, or nil when fewer than minDriversN respondents have
@@ -227,7 +247,7 @@ func (s *pairSums) add(x, y float64) {
 func (s pairSums) pearson() *Correlation {
 	n := float64(s.n)
 	vx, vy := n*s.xx-s.x*s.x, n*s.yy-s.y*s.y
-	if s.n < minDriversN || vx <= 0 || vy <= 0 {
+	if s.n < minDriversN || s.minX == s.maxX || s.minY == s.maxY || vx <= 0 || vy <= 0 {
 		return nil
 	}
 	r := (n*s.xy - s.x*s.y) / math.Sqrt(vx*vy)
