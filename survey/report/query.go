@@ -44,7 +44,8 @@ func ParseQuery(d survey.Design, p QueryParams) (Query, error) {
 	if len(p.Filter) > 1 {
 		return q, &survey.QueryError{Field: "filter", Message: "give at most one filter (DIM:OPTION)"}
 	}
-	if len(p.Filter) == 1 {
+	// An empty filter is the whole wave, as an empty by is no breakdown.
+	if len(p.Filter) == 1 && p.Filter[0] != "" {
 		dim, option, ok := strings.Cut(p.Filter[0], ":")
 		if !ok {
 			return q, &survey.QueryError{Field: "filter", Message: "must be DIM:OPTION"}

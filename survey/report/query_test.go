@@ -99,4 +99,9 @@ func TestParseQueryRefusals(t *testing.T) {
 	if q.String() != "wave=2&by=gender&filter=dept:Prefer not to say" {
 		t.Errorf("String() = %q", q.String())
 	}
+	// Empty parameters mean their default, the filter like the others.
+	q, err = ParseQuery(d, QueryParams{Wave: []string{""}, By: []string{""}, Filter: []string{""}})
+	if err != nil || q != (Query{}) {
+		t.Errorf("empty parameters: %+v %v, want the whole latest wave", q, err)
+	}
 }
