@@ -7,8 +7,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
@@ -23,11 +26,10 @@ func setField(t *testing.T, ctx context.Context, id, value string) {
 	  el.value = a.value; el.dispatchEvent(new Event('input', {bubbles: true})); return true; })()`)
 }
 
-// TestBuilderInChromium builds a survey through the pages: picks items,
-// adds a demographic, meets a validation error, saves, compares the live
-// preview with the server's respondent form, and launches after the
-// confirmation.
-func TestBuilderInChromium(t *testing.T) {
+// openBuilder signs a lead in on a page of the given size and opens a new
+// survey in the builder.
+func openBuilder(t *testing.T, width, height int64) (*authHarness, *httptest.Server, context.Context, func() []string) {
+	t.Helper()
 	h := newAuthHarness(t, Config{})
 	h.user("lead@example.org", account.RoleLead)
 	ts := httptest.NewServer(h.srv)
@@ -35,12 +37,21 @@ func TestBuilderInChromium(t *testing.T) {
 
 	ctx := testtools.NewBrowser(t)
 	consoleErrors := testtools.ConsoleErrors(t, ctx)
-	browserDo(t, ctx, chromedp.EmulateViewport(1280, 900))
+	browserDo(t, ctx, chromedp.EmulateViewport(width, height))
 	signInOnPage(t, ctx, ts.URL, "lead@example.org", harnessPassword)
 	browserDo(t, ctx,
 		chromedp.WaitVisible(chromedp.CSS(`#new-survey`)),
 		chromedp.Click(chromedp.CSS(`#new-survey`)),
 		chromedp.WaitVisible(chromedp.CSS(`#f-title`)))
+	return h, ts, ctx, consoleErrors
+}
+
+// TestBuilderInChromium builds a survey through the pages: picks items,
+// adds a demographic, meets a validation error, saves, compares the live
+// preview with the server's respondent form, and launches after the
+// confirmation.
+func TestBuilderInChromium(t *testing.T) {
+	h, _, ctx, consoleErrors := openBuilder(t, 1280, 900)
 
 	// Sources are shown with the constructs.
 	if src := browserEval[string](t, ctx, `document.querySelector('#construct-voice .source').textContent`); !strings.Contains(src, "Edmondson") {
@@ -92,11 +103,12 @@ func TestBuilderInChromium(t *testing.T) {
 	browserDo(t, ctx,
 		chromedp.Click(chromedp.CSS(`#save-draft`)),
 		chromedp.WaitVisible(chromedp.CSS(`.field-error[data-field="anonymity.min_group_size"]`)))
-	if summary := browserEval[string](t, ctx, `document.querySelector('#errors').textContent`); !strings.Contains(summary, "anonymity.min_group_size") {
+	// The summary names the field by its label, not by its API path.
+	if summary := browserEval[string](t, ctx, `document.querySelector('#errors').textContent`); !strings.Contains(summary, "Minimum group size (k): must be at least 3") || strings.Contains(summary, "anonymity.") {
 		t.Errorf("error summary %q", summary)
 	}
 	// The message is the field's description, so a screen reader reads it.
-	if desc := browserEval[string](t, ctx, `(() => { const el = document.getElementById('f-anonymity-min_group_size'); return (el.getAttribute('aria-describedby') || '').split(' ').map(id => document.getElementById(id).textContent).join(' | '); })()`); !strings.Contains(desc, "anonymity.min_group_size:") {
+	if desc := browserEval[string](t, ctx, `(() => { const el = document.getElementById('f-anonymity-min_group_size'); return (el.getAttribute('aria-describedby') || '').split(' ').map(id => document.getElementById(id).textContent).join(' | '); })()`); !strings.Contains(desc, "Must be at least 3.") {
 		t.Errorf("k field described as %q; want its error message", desc)
 	}
 	for _, v := range testtools.RunAxe(t, ctx) {
@@ -186,6 +198,181 @@ func TestBuilderInChromium(t *testing.T) {
 	}
 	for _, v := range testtools.RunAxe(t, ctx) {
 		t.Errorf("survey list: %s", v)
+	}
+	for _, e := range consoleErrors() {
+		t.Errorf("console: %s", e)
+	}
+}
+
+// TestBuilderErrorsNameFields checks that the builder's error summary names
+// each field by what the page calls it (with its demographic question) in
+// page order, never by the API's JSON path.
+func TestBuilderErrorsNameFields(t *testing.T) {
+	_, _, ctx, consoleErrors := openBuilder(t, 375, 800)
+	browserDo(t, ctx,
+		chromedp.Click(chromedp.CSS(`#add-demographic`)),
+		chromedp.Click(chromedp.CSS(`#add-demographic`)))
+	setField(t, ctx, "f-demographics-1-label", "Gender")
+	setField(t, ctx, "f-schedule-wave_days", "200")
+	browserDo(t, ctx,
+		chromedp.Click(chromedp.CSS(`#save-draft`)),
+		chromedp.WaitVisible(chromedp.CSS(`#errors li`)))
+	got := browserEval[[]string](t, ctx, `[...document.querySelectorAll('#errors li')].map(li => li.textContent)`)
+	want := []string{
+		"Title: is required",
+		"Questions: choose at least one item",
+		"Demographic question 1, question: is required",
+		"Demographic question 1, key (used in reports and filters): ",
+		"Demographic question 1, options, one per line: add at least one option",
+		"Demographic question 2 (“Gender”), options, one per line: add at least one option",
+		"Days each wave stays open: must be between 1 and 90",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("error summary %q; want %d lines like %q", got, len(want), want)
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("summary line %d is %q; want it to start %q", i+1, got[i], want[i])
+		}
+		if strings.ContainsAny(got[i], "[]") || strings.Contains(got[i], "demographics") || strings.Contains(got[i], "schedule.") {
+			t.Errorf("summary line %q shows an API field name", got[i])
+		}
+	}
+	for _, v := range testtools.RunAxe(t, ctx) {
+		t.Errorf("builder with errors: %s", v)
+	}
+	for _, e := range consoleErrors() {
+		t.Errorf("console: %s", e)
+	}
+}
+
+// pickedOrder is the builder's list of chosen items, in order.
+const pickedOrder = `[...document.querySelectorAll('#picked-order li')].map(li => li.dataset.key).join(' ')`
+
+// TestBuilderReorderAndUnsavedChanges moves chosen questions with the
+// keyboard, checks that the saved survey and its preview keep that order,
+// and that leaving with unsaved changes asks first, by link, by Back and by
+// reload.
+func TestBuilderReorderAndUnsavedChanges(t *testing.T) {
+	h, ts, ctx, consoleErrors := openBuilder(t, 1280, 900)
+
+	// An untouched new survey can be left without a question.
+	browserDo(t, ctx,
+		chromedp.Click(chromedp.CSS(`a[data-nav=results]`)),
+		chromedp.WaitVisible(chromedp.CSS(`main p.note`)))
+	if p := browserEval[string](t, ctx, `location.pathname + (document.querySelector('dialog[open]') ? ' (asked)' : '')`); p != "/app/results" {
+		t.Fatalf("leaving an untouched builder: at %q", p)
+	}
+	browserDo(t, ctx,
+		chromedp.Click(chromedp.CSS(`a[data-nav=surveys]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#new-survey`)),
+		chromedp.Click(chromedp.CSS(`#new-survey`)),
+		chromedp.WaitVisible(chromedp.CSS(`#f-title`)))
+
+	setField(t, ctx, "f-title", "Order test")
+	// Picked in another order, they join in the framework's order.
+	for _, k := range []string{"voice.1", "belonging.2", "belonging.1"} {
+		browserDo(t, ctx, chromedp.Click(chromedp.CSS(`[id="item-`+k+`"]`)))
+	}
+	if got := browserEval[string](t, ctx, pickedOrder); got != "belonging.1 belonging.2 voice.1" {
+		t.Fatalf("picked order %q", got)
+	}
+	// voice.1 goes up twice with the keyboard; the focus stays on it.
+	browserDo(t, ctx, chromedp.Focus(chromedp.CSS(`#picked-order li[data-key="voice.1"] button[data-move=up]`)))
+	browserDo(t, ctx, chromedp.KeyEvent(kb.Enter))
+	browserDo(t, ctx, chromedp.KeyEvent(" "))
+	if got := browserEval[string](t, ctx, pickedOrder); got != "voice.1 belonging.1 belonging.2" {
+		t.Errorf("after moving voice.1 up twice: %q", got)
+	}
+	// At the top its up button is disabled, so the focus is on its down button.
+	if f := browserEval[string](t, ctx, `document.activeElement.closest('li').dataset.key + ' ' + document.activeElement.dataset.move`); f != "voice.1 down" {
+		t.Errorf("focus after the move on %q", f)
+	}
+	if st := browserEval[string](t, ctx, `document.getElementById('picked-order-status').textContent`); !strings.Contains(st, "is now question 1 of 3") {
+		t.Errorf("move announced as %q", st)
+	}
+	// The live preview follows (after its short delay).
+	browserDo(t, ctx, chromedp.Poll[chromedp.Void](`document.querySelector('#preview').dataset.items === 'voice.1 belonging.1 belonging.2'`))
+	for _, v := range testtools.RunAxe(t, ctx) {
+		t.Errorf("builder with chosen questions: %s", v)
+	}
+
+	// Leaving by a link asks; staying keeps the page and its input.
+	browserDo(t, ctx,
+		chromedp.Click(chromedp.CSS(`a[data-nav=results]`)),
+		chromedp.WaitVisible(chromedp.CSS(`dialog[open] #dialog-cancel`)))
+	for _, v := range testtools.RunAxe(t, ctx) {
+		t.Errorf("leave dialog: %s", v)
+	}
+	browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#dialog-cancel`)))
+	if got := browserEval[string](t, ctx, `location.pathname + ' | ' + document.getElementById('f-title').value`); got != "/app/surveys/new | Order test" {
+		t.Errorf("after staying: %q", got)
+	}
+	// Back asks too, and staying keeps the address.
+	browserEval[bool](t, ctx, `history.back(), true`)
+	browserDo(t, ctx, chromedp.WaitVisible(chromedp.CSS(`dialog[open] #dialog-cancel`)))
+	browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#dialog-cancel`)))
+	if got := browserEval[string](t, ctx, `location.pathname + ' | ' + document.getElementById('f-title').value`); got != "/app/surveys/new | Order test" {
+		t.Errorf("after Back and staying: %q", got)
+	}
+	// A reload asks the browser's own question.
+	asked := make(chan string, 1)
+	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for ev, err := range dialogs {
+			if err != nil {
+				return
+			}
+			select {
+			case asked <- string(ev.Type):
+			default:
+			}
+			// Stay on the page.
+			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+		}
+	}()
+	browserEval[bool](t, ctx, `location.reload(), true`)
+	select {
+	case typ := <-asked:
+		if typ != "beforeunload" {
+			t.Errorf("reload asked a %q dialog", typ)
+		}
+	case <-time.After(30 * time.Second):
+		t.Errorf("reload with unsaved changes did not ask")
+	}
+
+	// Saved, the order is kept by the server and the page leaves freely.
+	browserDo(t, ctx,
+		chromedp.Click(chromedp.CSS(`#save-draft`)),
+		chromedp.WaitVisible(chromedp.CSS(`#save-status.saved`)))
+	id := browserEval[string](t, ctx, `location.pathname.split('/')[3]`)
+	sv, err := h.srv.surveys.GetSurvey(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(sv.Design.Items, " "); got != "voice.1 belonging.1 belonging.2" {
+		t.Errorf("saved items %q", got)
+	}
+	browserDo(t, ctx,
+		chromedp.Click(chromedp.CSS(`#builder-back`)),
+		chromedp.WaitVisible(chromedp.CSS(`#survey-status`)))
+	// Editing again shows the saved order; leaving after a change asks, and
+	// agreeing leaves.
+	browserDo(t, ctx,
+		chromedp.Navigate(ts.URL+"/app/surveys/"+id+"/edit"),
+		chromedp.WaitVisible(chromedp.CSS(`#picked-order li`)))
+	if got := browserEval[string](t, ctx, pickedOrder); got != "voice.1 belonging.1 belonging.2" {
+		t.Errorf("reopened draft order %q", got)
+	}
+	browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#picked-order li[data-key="belonging.2"] button[data-move=up]`)))
+	browserDo(t, ctx,
+		chromedp.Click(chromedp.CSS(`#builder-back`)),
+		chromedp.WaitVisible(chromedp.CSS(`dialog[open] #dialog-confirm`)),
+		chromedp.Click(chromedp.CSS(`#dialog-confirm`)),
+		chromedp.WaitVisible(chromedp.CSS(`#survey-status`)))
+	sv, _ = h.srv.surveys.GetSurvey(context.Background(), id)
+	if got := strings.Join(sv.Design.Items, " "); got != "voice.1 belonging.1 belonging.2" {
+		t.Errorf("after leaving without saving, stored items %q", got)
 	}
 	for _, e := range consoleErrors() {
 		t.Errorf("console: %s", e)

@@ -2,6 +2,8 @@
 // navigation and routes /app/<page> paths to page modules in pages/.
 import { get, post, ApiError } from './api.js';
 import { h, clear } from './dom.js';
+import { confirmDialog } from './pages/dialog.js';
+import { labelOf, humanise, fieldMessage } from './fields.js';
 
 // Each route maps a path pattern to a page module exporting render(root, ctx).
 const routes = [
@@ -31,7 +33,31 @@ const state = { user: null };
 // it is, with its unsaved input.
 let shown = '';
 
-export function navigate(path) {
+// unsaved is set by a page with a form (the builder) to a function that
+// says whether leaving now would lose input; each new page starts without.
+let unsaved = null;
+
+// mayLeave asks before leaving a page with unsaved input.
+async function mayLeave() {
+  if (!unsaved || !unsaved()) return true;
+  const leave = await confirmDialog({
+    title: 'Leave without saving?',
+    body: h('p', {}, 'Your changes on this page have not been saved. If you leave, they are lost.'),
+    confirm: 'Leave and lose changes',
+    cancel: 'Stay on this page',
+    danger: true,
+  });
+  if (leave) unsaved = null;
+  return leave;
+}
+
+// A reload, a typed address or closing the tab asks the browser's own question.
+window.addEventListener('beforeunload', (ev) => {
+  if (unsaved && unsaved()) ev.preventDefault();
+});
+
+export async function navigate(path) {
+  if (!(await mayLeave())) return;
   history.pushState(null, '', path);
   render({ focus: true });
 }
@@ -106,7 +132,8 @@ function setupPage(root) {
       history.replaceState(null, '', '/app/surveys');
       render();
     } catch (e) {
-      err.textContent = e instanceof ApiError && e.fields.length ? e.fields.map((f) => `${f.field}: ${f.message}`).join('. ')
+      const named = (f) => fieldMessage(labelOf(form.querySelector(`[name="${CSS.escape(f.field)}"]`)) || humanise(f.field), f.message);
+      err.textContent = e instanceof ApiError && e.fields.length ? e.fields.map(named).join('. ')
         : e.message;
     }
   });
@@ -121,6 +148,7 @@ function shell(root, active) {
       h('li', {}, h('a', { href: n.href, 'aria-current': n.key === active ? 'page' : false, 'data-nav': n.key }, n.label)))));
   const logout = h('button', { type: 'button', class: 'link', id: 'logout' }, 'Sign out');
   logout.addEventListener('click', async () => {
+    if (!(await mayLeave())) return;
     try { await post('/api/v1/auth/logout'); } catch { /* session may already be gone */ }
     state.user = null;
     history.pushState(null, '', '/');
@@ -138,6 +166,7 @@ function shell(root, active) {
 }
 
 async function render({ focus = false } = {}) {
+  unsaved = null;
   const root = document.getElementById('app');
   const focusId = focus && document.activeElement ? document.activeElement.id : '';
   if (location.pathname === '/app/setup' && !state.user) {
@@ -176,7 +205,8 @@ async function render({ focus = false } = {}) {
   const params = path.match(route.pattern).slice(1);
   try {
     const mod = await import(route.module);
-    await mod.render(main, { user: state.user, params, query: new URLSearchParams(location.search), navigate });
+    const onLeave = (fn) => { unsaved = fn; };
+    await mod.render(main, { user: state.user, params, query: new URLSearchParams(location.search), navigate, onLeave });
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) { state.user = null; signInPage(root, 'Your session ended. Sign in again.'); return; }
     main.append(h('p', { class: 'error', role: 'alert' }, `Could not load this page: ${e.message}`));
@@ -204,9 +234,16 @@ document.addEventListener('click', (ev) => {
   ev.preventDefault();
   navigate(url.pathname + url.search);
 });
-window.addEventListener('popstate', () => {
+window.addEventListener('popstate', async () => {
   const now = location.pathname + location.search;
   if (now === shown) return;
+  if (unsaved && unsaved()) {
+    // Back or forward has already changed the address: put the page's own
+    // back while asking, and go on only when the person agrees.
+    history.pushState(null, '', shown);
+    if (!(await mayLeave())) return;
+    history.replaceState(null, '', now);
+  }
   shown = now;
   render({ focus: true });
 });

@@ -7,6 +7,7 @@ import { h, clear } from '../dom.js';
 import { get, post, patch, ApiError } from '../api.js';
 import { useSurveyCss, formFromDesign, renderPreview, SCREEN } from './preview.js';
 import { confirmLaunch } from './dialog.js';
+import { labelOf, humanise, sentence, fieldMessage } from '../fields.js';
 
 const families = [
   { kind: 'competency', title: 'Inclusion competencies', why: 'How people experience inclusion. Agreement scale; scored 0–100.' },
@@ -55,13 +56,31 @@ function localInput(iso) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-// body is the JSON the API takes; items go in framework order, grouped by
-// construct, so a custom item sits with its competency.
-function body(draft, fw) {
-  const chosen = new Set(draft.items);
+// frameworkOrder compares two item keys by the framework's order: by
+// construct, then by position, so a custom item sits with its competency.
+function frameworkOrder(fw) {
   const rank = new Map(fw.constructs.map((c, i) => [c.key, i]));
-  const items = fw.items.map((it, i) => ({ it, i })).filter(({ it }) => chosen.has(it.key))
-    .sort((a, b) => (rank.get(a.it.construct) - rank.get(b.it.construct)) || (a.i - b.i)).map(({ it }) => it.key);
+  const pos = new Map(fw.items.map((it, i) => [it.key, [rank.get(it.construct) ?? fw.constructs.length, i]]));
+  return (a, b) => {
+    const [ca, ia] = pos.get(a) || [Infinity, Infinity];
+    const [cb, ib] = pos.get(b) || [Infinity, Infinity];
+    return (ca - cb) || (ia - ib);
+  };
+}
+
+// addItem puts a newly picked item among the picked ones where the
+// framework would: before the first picked item that follows it there.
+function addItem(items, key, fw) {
+  if (items.includes(key)) return items;
+  const cmp = frameworkOrder(fw);
+  const at = items.findIndex((k) => cmp(key, k) < 0);
+  return at < 0 ? [...items, key] : [...items.slice(0, at), key, ...items.slice(at)];
+}
+
+// body is the JSON the API takes; items keep the order the lead gave them.
+function body(draft, fw) {
+  const known = new Set(fw.items.map((it) => it.key));
+  const items = draft.items.filter((k) => known.has(k));
   return {
     title: draft.title, intro: draft.intro, items,
     demographics: draft.demographics.map((d) => ({ key: d.key, label: d.label, options: d.options, sensitive: d.sensitive })),
@@ -118,7 +137,11 @@ function customItemForm(fw, added) {
     try {
       added(await post('/api/v1/items', req));
     } catch (e) {
-      const msgs = e instanceof ApiError && e.fields.length ? e.fields.map((f) => `${f.field}: ${f.message}`) : [e.message];
+      // The new competency's key is made from its name, so errors about
+      // either point at the name.
+      const ids = { text: text.id, scale: scale.id, construct: construct.id, 'new_construct.key': newName.id, 'new_construct.name': newName.id };
+      const msgs = e instanceof ApiError && e.fields.length
+        ? e.fields.map((f) => fieldMessage(labelOf(document.getElementById(ids[f.field])) || humanise(f.field), f.message)) : [e.message];
       errs.append(...msgs.map((m) => h('li', {}, m)));
     }
   });
@@ -136,8 +159,11 @@ export async function render(main, ctx) {
   let id = ctx.params[0] || null;
   const fw = await get('/api/v1/framework');
   let draft = defaults();
+  // saved is the body of the draft as last saved (or as the page opened),
+  // so leaving with anything else asks first.
+  let saved = null;
   if (carry) {
-    ({ draft, id } = carry);
+    ({ draft, id, saved } = carry);
     carry = null;
   } else if (id) {
     const sv = await get(`/api/v1/surveys/${encodeURIComponent(id)}`);
@@ -148,6 +174,8 @@ export async function render(main, ctx) {
     }
     draft = fromSurvey(sv);
   }
+  if (saved === null) saved = JSON.stringify(body(draft, fw));
+  ctx.onLeave(() => JSON.stringify(body(draft, fw)) !== saved);
 
   const errors = h('div', { id: 'errors', tabindex: '-1' });
   const status = h('p', { id: 'save-status', role: 'status' });
@@ -173,6 +201,9 @@ export async function render(main, ctx) {
 
   // Items, browsed by family and construct.
   const chosen = new Set(draft.items);
+  const pick = (key, on) => {
+    if (on) { chosen.add(key); draft.items = addItem(draft.items, key, fw); } else { chosen.delete(key); draft.items = draft.items.filter((k) => k !== key); }
+  };
   const itemsSection = h('section', { 'aria-labelledby': 'b-items', id: 'f-items', tabindex: '-1' },
     h('h2', { id: 'b-items' }, 'Questions'),
     h('p', { class: 'why' }, 'Pick the questions to ask. Each competency has several; two or more give a more reliable score.'),
@@ -187,8 +218,8 @@ export async function render(main, ctx) {
           const boxes = items.map((it) => {
             const cb = h('input', { type: 'checkbox', id: `item-${it.key}`, value: it.key, checked: chosen.has(it.key) });
             cb.addEventListener('change', () => {
-              if (cb.checked) chosen.add(it.key); else chosen.delete(it.key);
-              draft.items = [...chosen];
+              pick(it.key, cb.checked);
+              drawOrder();
               changed();
             });
             const meta = [it.key, it.scale, it.perspective ? `${it.perspective} perspective` : '', it.reverse ? 'reverse-keyed' : '', it.custom ? 'custom' : '']
@@ -197,9 +228,9 @@ export async function render(main, ctx) {
           });
           const all = h('button', { type: 'button', class: 'link', dataset: { construct: c.key } }, `Choose all ${items.length}`);
           all.addEventListener('click', () => {
-            for (const it of items) chosen.add(it.key);
+            for (const it of items) pick(it.key, true);
             for (const b of boxes) b.querySelector('input').checked = true;
-            draft.items = [...chosen];
+            drawOrder();
             changed();
           });
           return h('fieldset', { class: 'construct', id: `construct-${c.key}` },
@@ -210,10 +241,47 @@ export async function render(main, ctx) {
         }));
     }),
     customItemForm(fw, (it) => {
-      draft.items = [...chosen, it.key];
-      carry = { draft, id };
+      draft.items = addItem(draft.items, it.key, { ...fw, items: [...fw.items, it] });
+      carry = { draft, id, saved };
       render(clear(main), ctx);
     }));
+
+  // The picked items in the order respondents see them, with controls to
+  // move each one up or down.
+  const itemText = new Map(fw.items.map((it) => [it.key, it.text]));
+  const orderList = h('ol', { id: 'picked-order' });
+  const orderStatus = h('p', { class: 'why', id: 'picked-order-status', role: 'status' });
+  const move = (i, by, dir) => {
+    const items = [...draft.items];
+    [items[i], items[i + by]] = [items[i + by], items[i]];
+    draft.items = items;
+    drawOrder();
+    changed();
+    // Keep the focus on the moved question, on the button just used while
+    // it can still move that way.
+    const row = orderList.children[i + by];
+    const again = row.querySelector(`button[data-move="${dir}"]`);
+    (again.disabled ? row.querySelector('button:not([disabled])') : again).focus();
+    orderStatus.textContent = `“${itemText.get(items[i + by])}” is now question ${i + by + 1} of ${items.length}.`;
+  };
+  function drawOrder() {
+    orderStatus.textContent = '';
+    clear(orderList).append(...draft.items.map((k, i) => {
+      const text = itemText.get(k) || k;
+      const up = h('button', { type: 'button', class: 'move', dataset: { move: 'up' }, 'aria-label': `Move “${text}” up`, disabled: i === 0 }, '↑ Up');
+      const down = h('button', { type: 'button', class: 'move', dataset: { move: 'down' }, 'aria-label': `Move “${text}” down`, disabled: i === draft.items.length - 1 }, '↓ Down');
+      up.addEventListener('click', () => move(i, -1, 'up'));
+      down.addEventListener('click', () => move(i, 1, 'down'));
+      return h('li', { dataset: { key: k } }, h('span', { class: 'picked-text' }, text), h('span', { class: 'move-buttons' }, up, down));
+    }));
+    orderBox.hidden = !draft.items.length;
+  }
+  const orderBox = h('div', { class: 'picked', id: 'picked' },
+    h('h3', { id: 'b-order' }, 'Order of the chosen questions'),
+    h('p', { class: 'why' }, 'Respondents see the questions in this order; consecutive questions of one competency form a section. The “witnessed” screen question is placed before the first ally question for you.'),
+    orderList, orderStatus);
+  itemsSection.append(orderBox);
+  drawOrder();
 
   // Demographics.
   const demoList = h('div', { id: 'f-demographics', tabindex: '-1' });
@@ -320,6 +388,23 @@ export async function render(main, ctx) {
     input('f-practical_gap_points', 'Practical gap threshold (points)', draft.practical_gap_points, (v) => { draft.practical_gap_points = v; },
       { type: 'number', min: '0', max: '50', step: '0.5' }, 'A gap between groups is flagged only when it is statistically clear and at least this many points on the 0–100 scale, so noise is not mistaken for a problem.'));
 
+  // describe names an API field the way the page does: the label of its
+  // control, within its demographic question or comment prompt.
+  const describe = (field, el) => {
+    const own = el && /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName) ? labelOf(el) : '';
+    const row = field.match(/^(demographics|comments)\[(\d+)\]/);
+    if (row) {
+      const i = Number(row[2]);
+      if (row[1] === 'comments') return own || `Comment prompt ${i + 1}`;
+      const d = draft.demographics[i];
+      const which = `Demographic question ${i + 1}${d && d.label ? ` (“${d.label}”)` : ''}`;
+      return own ? `${which}, ${own.charAt(0).toLowerCase()}${own.slice(1)}` : which;
+    }
+    const item = field.match(/^items\[(\d+)\]/);
+    if (item) return `Question ${Number(item[1]) + 1}`;
+    return own || (el && labelOf(el)) || humanise(field);
+  };
+
   // Saving and launching.
   const showErrors = (fields) => {
     for (const el of document.querySelectorAll('.field-error')) el.remove();
@@ -331,11 +416,17 @@ export async function render(main, ctx) {
     }
     clear(errors);
     if (!fields.length) { errors.className = ''; return; }
-    const list = fields.map((f) => {
-      const el = fieldFor(f.field);
+    // The summary follows the page from top to bottom.
+    const found = fields.map((f) => ({ ...f, el: fieldFor(f.field) }));
+    const place = (el) => (el ? [...document.querySelectorAll('[id]')].indexOf(el) : Infinity);
+    found.sort((a, b) => place(a.el) - place(b.el));
+    const list = found.map((f) => {
+      const { el } = f;
+      const text = fieldMessage(describe(f.field, el), f.message);
       if (el) {
         el.classList.add('invalid-field');
-        const msg = h('p', { class: 'field-error', id: `${el.id}-error`, dataset: { field: f.field } }, `${f.field}: ${f.message}`);
+        const msg = h('p', { class: 'field-error', id: `${el.id}-error`, dataset: { field: f.field } },
+          /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName) ? sentence(f.message) : text);
         if (/^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName)) {
           // The message is read with the field, not only seen next to it.
           el.setAttribute('aria-invalid', 'true');
@@ -343,7 +434,7 @@ export async function render(main, ctx) {
         }
         if (/^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName)) el.after(msg); else el.prepend(msg);
       }
-      return h('li', {}, el ? h('a', { href: `#${el.id}` }, `${f.field}: ${f.message}`) : `${f.field}: ${f.message}`);
+      return h('li', {}, el ? h('a', { href: `#${el.id}` }, text) : text);
     });
     errors.className = 'error-summary';
     errors.append(h('h2', {}, 'The survey could not be saved'), h('ul', {}, list));
@@ -352,8 +443,10 @@ export async function render(main, ctx) {
 
   const save = async () => {
     try {
-      const sv = id ? await patch(`/api/v1/surveys/${encodeURIComponent(id)}`, body(draft, fw))
-        : await post('/api/v1/surveys', body(draft, fw));
+      const sent = body(draft, fw);
+      const sv = id ? await patch(`/api/v1/surveys/${encodeURIComponent(id)}`, sent)
+        : await post('/api/v1/surveys', sent);
+      saved = JSON.stringify(sent);
       if (!id) {
         id = sv.id;
         history.replaceState(null, '', `/app/surveys/${id}/edit`);

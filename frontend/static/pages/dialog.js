@@ -3,10 +3,10 @@
 import { h } from '../dom.js';
 
 // confirmDialog shows a modal and resolves true when the person confirms.
-export function confirmDialog({ title, body, confirm, danger = false }) {
+export function confirmDialog({ title, body, confirm, cancel: cancelText = 'Cancel', danger = false }) {
   return new Promise((resolve) => {
     const ok = h('button', { type: 'button', class: danger ? 'danger' : 'primary', id: 'dialog-confirm' }, confirm);
-    const cancel = h('button', { type: 'button', id: 'dialog-cancel' }, 'Cancel');
+    const cancel = h('button', { type: 'button', id: 'dialog-cancel' }, cancelText);
     const dlg = h('dialog', { 'aria-labelledby': 'dialog-title' },
       h('h2', { id: 'dialog-title' }, title), body, h('div', { class: 'actions' }, cancel, ok));
     const done = (v) => { dlg.close(); dlg.remove(); resolve(v); };

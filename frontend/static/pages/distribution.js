@@ -8,6 +8,7 @@
 // [{number, status}] in order.
 import { h, clear } from '../dom.js';
 import { get, post } from '../api.js';
+import { labelOf, humanise, fieldMessage } from '../fields.js';
 
 const fmtDate = (s) => (s ? new Date(s).toLocaleDateString(undefined, { dateStyle: 'medium' }) : '');
 
@@ -79,7 +80,11 @@ export function renderDistribution(container, survey, waves) {
       showCodes(res);
       refresh();
     } catch (err) {
-      const msgs = err.fields && err.fields.length ? err.fields.map((f) => `${f.field}: ${f.message}`) : [err.message];
+      const control = (field) => (field === 'count' ? count
+        : field === 'segment' ? form.querySelector('fieldset')
+          : field.startsWith('segment.') ? document.getElementById(`dist-seg-${field.slice('segment.'.length)}`) : null);
+      const msgs = err.fields && err.fields.length
+        ? err.fields.map((f) => fieldMessage(labelOf(control(f.field)) || humanise(f.field), f.message)) : [err.message];
       errorBox.append(h('ul', {}, msgs.map((m) => h('li', {}, m))));
     }
   });

@@ -3,6 +3,7 @@
 // created (their secret shown once, here) and revoked.
 import { get, post, patch, del, ApiError } from '../api.js';
 import { h, clear, wide } from '../dom.js';
+import { humanise, fieldMessage } from '../fields.js';
 
 const ROLES = [
   { value: 'admin', label: 'Admin: everything, including people and tokens' },
@@ -41,7 +42,7 @@ function showErrors(form, e) {
     if (box) {
       box.querySelector('.field-error').textContent = f.message;
       box.querySelector('input, select').setAttribute('aria-invalid', 'true');
-    } else rest += `${f.field} ${f.message}. `;
+    } else rest += `${fieldMessage(humanise(f.field), f.message)}. `;
   }
   return rest;
 }
@@ -177,9 +178,21 @@ function secretNotice(created) {
     h('div', { class: 'row' }, input, copy));
 }
 
+// getAll follows a paginated list's next_cursor and returns every item.
+async function getAll(path, key) {
+  const items = [];
+  let cursor = '';
+  do {
+    const page = await get(`${path}?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    items.push(...page[key]);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return { [key]: items };
+}
+
 export async function render(main, ctx) {
   const draw = async (message, created) => {
-    const [users, tokens] = await Promise.all([get('/api/v1/users'), get('/api/v1/tokens')]);
+    const [users, tokens] = await Promise.all([getAll('/api/v1/users', 'users'), getAll('/api/v1/tokens', 'tokens')]);
     // Element.append would print a null as "null", so leave absent parts out.
     clear(main).append(...[
       h('h1', {}, 'People'),

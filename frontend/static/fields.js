@@ -1,0 +1,37 @@
+// fields.js: names the field an API error is about in the words of the page.
+// The API names fields by their JSON path ("demographics[1].options"); a
+// person knows them by the label next to the control.
+
+const text = (node) => (node ? node.textContent.replace(/\s+/g, ' ').trim() : '');
+
+// labelOf returns the visible name of a form control or a labelled region:
+// its <label> (without the small print of a checkbox label), its fieldset's
+// legend, the element its aria-labelledby points at, or its aria-label.
+export function labelOf(el) {
+  if (!el) return '';
+  if (el.labels && el.labels.length) {
+    const label = el.labels[0].cloneNode(true);
+    for (const small of label.querySelectorAll('.item-meta')) small.remove();
+    return text(label);
+  }
+  if (el.tagName === 'FIELDSET') return text(el.querySelector('legend'));
+  const by = el.getAttribute('aria-labelledby');
+  if (by) return by.split(' ').map((id) => text(document.getElementById(id))).join(' ');
+  return el.getAttribute('aria-label') || '';
+}
+
+// humanise turns a JSON path into words, for a field no control shows:
+// "new_construct.key" reads "New construct key", "items[2]" "Items 3".
+export function humanise(field) {
+  const words = field.replace(/\[(\d+)\]/g, (_, i) => ` ${Number(i) + 1}`).replace(/[._]+/g, ' ').trim();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : 'This form';
+}
+
+// sentence makes an API message ("must be at least 3") read as a sentence.
+export const sentence = (message) => {
+  const m = String(message || '').trim();
+  return m ? `${m.charAt(0).toUpperCase()}${m.slice(1)}${/[.!?]$/.test(m) ? '' : '.'}` : '';
+};
+
+// fieldMessage is one line of an error summary: "Title: is required".
+export const fieldMessage = (label, message) => `${label}: ${message}`;
