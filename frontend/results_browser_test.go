@@ -23,6 +23,13 @@ import (
 // app on a real listener for Chromium.
 func dashboardEnv(t *testing.T) (base, surveyID string) {
 	t.Helper()
+	return dashboardEnvAt(t, time.Now())
+}
+
+// dashboardEnvAt is dashboardEnv with the demo laid out as if seeded at
+// seeded: its wave 3 is open then, and the server runs on the real clock.
+func dashboardEnvAt(t *testing.T, seeded time.Time) (base, surveyID string) {
+	t.Helper()
 	ctx := context.Background()
 	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "dashboard.db"), nil)
 	if err != nil {
@@ -32,7 +39,7 @@ func dashboardEnv(t *testing.T) (base, surveyID string) {
 	if _, err := d.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	res, err := demo.Seed(ctx, d, demo.Options{Now: time.Now()})
+	res, err := demo.Seed(ctx, d, demo.Options{Now: seeded})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,5 +224,40 @@ func TestDashboardOnDemoData(t *testing.T) {
 
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors:\n%s", strings.Join(errs, "\n"))
+	}
+}
+
+// TestDashboardOpensOnReleasedWave seeds the demo five weeks in the past, so
+// its wave 3 has closed with responses and wave 4 has just opened with none.
+// The dashboard and the reports page open on wave 3, not on the empty wave,
+// and wave 4 can still be chosen.
+func TestDashboardOpensOnReleasedWave(t *testing.T) {
+	base, id := dashboardEnvAt(t, time.Now().AddDate(0, 0, -35))
+	ctx := testtools.NewBrowser(t)
+	consoleErrors := testtools.ConsoleErrors(t, ctx)
+	signIn(t, ctx, base, demo.Credentials()[2].Email)
+
+	openTab(t, ctx, base+"/app/results/"+id+"/overview")
+	waves := eval[[]string](t, ctx, `[...document.querySelectorAll('#wave-picker option')].map(o => o.value + ' ' + o.textContent.split(' · ').pop())`)
+	if len(waves) != 4 || waves[3] != "4 open" {
+		t.Fatalf("wave picker offers %q; want waves 1 to 4 with wave 4 open", waves)
+	}
+	if got := eval[string](t, ctx, `document.getElementById('wave-picker').value`); got != "3" {
+		t.Errorf("the dashboard opens on wave %s; want 3, the newest with results", got)
+	}
+	// Choosing the open wave still shows it, by its number in the address.
+	eval[bool](t, ctx, `(() => { const s = document.getElementById('wave-picker'); s.value = '4'; s.dispatchEvent(new Event('change')); return true; })()`)
+	do(t, ctx, chromedp.Poll[chromedp.Void](`location.search.includes('wave=4') && !!document.querySelector('#results-body[data-ready=true]')`))
+	if got := eval[string](t, ctx, `new URLSearchParams(location.search).get('wave') + ' ' + document.getElementById('wave-picker').value`); got != "4 4" {
+		t.Errorf("after choosing wave 4: %q", got)
+	}
+	checkAxe(t, ctx, "overview of the empty wave")
+
+	do(t, ctx, chromedp.Navigate(base+"/app/reports"), chromedp.WaitVisible(chromedp.CSS(`select[name=wave]`)))
+	if got := eval[string](t, ctx, `document.querySelector('select[name=wave]').value + ' ' + document.querySelector('a[data-export=xlsx]').getAttribute('href')`); !strings.HasPrefix(got, "3 ") || !strings.Contains(got, "wave=3") {
+		t.Errorf("reports page offers %q; want wave 3", got)
+	}
+	for _, e := range consoleErrors() {
+		t.Errorf("console: %s", e)
 	}
 }

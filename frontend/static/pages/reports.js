@@ -37,7 +37,10 @@ function surveyCard(sv, waves) {
   }
   const waveSelect = h('select', { id: `report-${id}-wave`, name: 'wave' },
     opened.map((w) => h('option', { value: String(w.number) }, waveLabel(w))));
-  waveSelect.value = String(opened[opened.length - 1].number);
+  // The newest wave with responses to report, else the newest opened.
+  const answered = opened.filter((w) => w.responses && !w.responses.suppressed && w.responses.n > 0);
+  const offered = answered.length ? answered : opened;
+  waveSelect.value = String(offered[offered.length - 1].number);
 
   const dims = demographicsOf(sv);
   const boxes = dims.map((d) => h('input', { type: 'checkbox', id: `report-${id}-by-${d.key}`, name: 'by', value: d.key }));

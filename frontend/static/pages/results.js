@@ -45,6 +45,19 @@ async function picker(main) {
       h('span', { class: 'muted' }, `${s.status}${s.schedule && s.schedule.cadence && s.schedule.cadence !== 'once' ? ` · ${s.schedule.cadence} pulse` : ''}`))))));
 }
 
+// defaultWave is the wave the dashboard opens on: the newest one with
+// published results, so a pulse wave that has just opened (and shows
+// nothing yet) does not hide the last results. Without any, the newest wave.
+export function defaultWave(trend) {
+  const waves = trend.waves || [];
+  const shown = (i) => (trend.series || []).some((s) => {
+    const p = (s.points || [])[i];
+    return p && !p.suppressed && p.n > 0;
+  });
+  for (let i = waves.length - 1; i >= 0; i--) if (shown(i)) return waves[i].number;
+  return waves.length ? waves[waves.length - 1].number : 0;
+}
+
 // viewURL builds a dashboard address keeping the wave and breakdown.
 function viewURL(id, tab, params) {
   const q = new URLSearchParams();
@@ -67,8 +80,8 @@ export async function render(main, ctx) {
   ]);
   const dims = demographicsOf(sv);
   const waves = trend.waves || [];
-  const latest = waves.length ? waves[waves.length - 1].number : 0;
-  const wave = Number(ctx.query.get('wave')) || latest;
+  const startWave = defaultWave(trend);
+  const wave = Number(ctx.query.get('wave')) || startWave;
   let by = ctx.query.get('by') || '';
   const filter = ctx.query.get('filter') || '';
   if (BY_TABS.includes(tab) && !by && tab !== 'trend') {
@@ -77,7 +90,7 @@ export async function render(main, ctx) {
     const first = dims.find((d) => d !== fdim && !(fdim && fdim.sensitive && d.sensitive));
     if (first) by = first.key;
   }
-  const keep = { wave: wave !== latest ? wave : '', by, filter };
+  const keep = { wave: wave !== startWave ? wave : '', by, filter };
 
   const title = (sv && sv.title) || trend.title || 'Survey';
   const head = h('div', { class: 'results-head' });
@@ -85,7 +98,7 @@ export async function render(main, ctx) {
     const select = h('select', { id: 'wave-picker', name: 'wave' }, waves.map((w) =>
       h('option', { value: String(w.number) }, `Wave ${w.number} · ${fmtDate(w.opens_at)} · ${w.status}`)));
     select.value = String(wave);
-    select.addEventListener('change', () => ctx.navigate(viewURL(id, tab, { ...keep, wave: Number(select.value) !== latest ? select.value : '' })));
+    select.addEventListener('change', () => ctx.navigate(viewURL(id, tab, { ...keep, wave: Number(select.value) !== startWave ? select.value : '' })));
     head.append(h('div', { class: 'field' }, h('label', { for: 'wave-picker' }, 'Wave'), select));
   }
   if (BY_TABS.includes(tab) && dims.length) {
