@@ -31,4 +31,7 @@ func (s *Server) routeFrontend(e *echo.Echo) {
 	}
 	e.GET("/", index)
 	e.GET("/app/*", index)
+	// A survey link cut short in an e-mail gets the survey page, which says
+	// in words that the link does not work.
+	e.GET("/s/", s.handleRespondPage)
 }

@@ -102,10 +102,15 @@ func TestRespondPageKeyboardOnly(t *testing.T) {
 	if n := browserEval[int](t, ctx, `document.querySelectorAll('input[type=radio]:checked').length`); n != 15 {
 		t.Fatalf("%d answers kept after reload, want 15", n)
 	}
-	// Tab past the 15 answered questions (each group is one tab stop) and
-	// answer the rest: 16..30, the screen (question 20) with Yes.
-	browserDo(t, ctx, press(15, kb.Tab))
-	for i := 16; i <= 30; i++ {
+	// The page resumes where the person was: the focus is on question 16,
+	// the first one after the last answered, and it is in view.
+	if at := browserEval[string](t, ctx, `(() => { const qs = [...document.querySelectorAll('fieldset.q')]; const r = qs[15].getBoundingClientRect();
+	  return qs.indexOf(document.activeElement.closest('fieldset')) + 1 + (r.top >= 0 && r.bottom <= innerHeight ? ' in view' : ' out of view'); })()`); at != "16 in view" {
+		t.Errorf("after reload the focus is on question %s; want 16 in view", at)
+	}
+	// Answer the rest from there: 16..30, the screen (question 20) with Yes.
+	browserDo(t, ctx, chromedp.KeyEvent(" "))
+	for i := 17; i <= 30; i++ {
 		browserDo(t, ctx, chromedp.KeyEvent(kb.Tab), chromedp.KeyEvent(" "))
 	}
 	// Demographics: Space picks Sales; ArrowDown picks the second gender.
@@ -299,6 +304,22 @@ func TestDistributionInChromium(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#dist-closed`)))
 	if n := browserEval[int](t, ctx, `document.querySelectorAll('#dist-link, #distribution form:not([hidden])').length`); n != 0 {
 		t.Error("a closed wave still offers its link or new invite codes")
+	}
+	if errs := consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors: %v", errs)
+	}
+}
+
+// TestRespondPageBrokenLinks opens links cut short or mangled in an e-mail:
+// each shows the page that says the link does not work, without a script
+// error, rather than hanging on "Loading".
+func TestRespondPageBrokenLinks(t *testing.T) {
+	_, base, ctx, consoleErrors := pageEnv(t)
+	for _, path := range []string{"/s/%ff%fe", "/s/", "/s/not-a-code"} {
+		browserDo(t, ctx, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+		if got := browserEval[string](t, ctx, `document.title + ' | ' + document.querySelector('main h1').textContent`); got != "This link does not work | This link does not work" {
+			t.Errorf("%s shows %q", path, got)
+		}
 	}
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)

@@ -5,7 +5,10 @@ import { h, clear } from './dom.js';
 import { fieldId, promise, choices, itemLook, radioGroup, skipped as gatedOut } from './respond-form.js';
 
 const main = document.getElementById('main');
-const code = decodeURIComponent(location.pathname.replace(/^\/s\//, '').split('/')[0] || '');
+// A mangled link (a broken %-escape) is a link that does not work.
+const code = (() => {
+  try { return decodeURIComponent(location.pathname.replace(/^\/s\/?/, '').split('/')[0] || ''); } catch { return ''; }
+})();
 const api = `/api/v1/respond/${encodeURIComponent(code)}`;
 const storeKey = `allypulse.respond.${code}`;
 
@@ -70,6 +73,21 @@ async function start() {
   const saved = load();
   if (saved) state = { answers: saved.answers || {}, demographics: saved.demographics || {}, comments: saved.comments || {} };
   render();
+  if (saved) resume();
+}
+
+// resume brings a person who reloads (or comes back) to where they were:
+// the first question after the last one they answered, with the focus on
+// it, so the answers above stay as they were left.
+function resume() {
+  const asked = [...main.querySelectorAll('fieldset.q:not([hidden])')];
+  const answered = (fs) => fs.querySelector('input:checked');
+  let last = -1;
+  asked.forEach((fs, i) => { if (answered(fs)) last = i; });
+  const next = asked.slice(last + 1).find((fs) => !answered(fs));
+  if (last < 0 || !next) return;
+  next.scrollIntoView({ block: 'center' });
+  next.querySelector('input').focus({ preventScroll: true });
 }
 
 const allItems = () => form.sections.flatMap((s) => s.items);
