@@ -1,6 +1,9 @@
 package api
 
 import (
+	"net/http"
+	"slices"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/allypulse/allypulse/survey/account"
@@ -24,7 +27,11 @@ func (s *Server) routes() {
 	e.GET("/metrics", s.handleMetrics)
 	e.GET("/api/openapi.json", s.handleOpenAPI)
 
-	v1 := e.Group("/api/v1", s.authenticate, s.checkCSRF)
+	// Every /api/v1 route runs behind authenticate and checkCSRF. They are
+	// given per route, not as echo.Group middleware: a group with middleware
+	// registers a catch-all that answers a wrong method with 404 instead of
+	// 405 and its Allow header.
+	v1 := apiGroup{e: e, prefix: "/api/v1", mw: []echo.MiddlewareFunc{s.authenticate, s.checkCSRF}}
 
 	// Staff accounts.
 	v1.POST("/auth/login", s.handleLogin)
@@ -76,6 +83,34 @@ func (s *Server) routes() {
 	// Pages: the employee survey page and the staff app.
 	e.GET("/s/:code", s.handleRespondPage)
 	s.routeFrontend(e)
+}
+
+// apiGroup registers routes under prefix, each behind mw and then its own
+// middleware.
+type apiGroup struct {
+	e      *echo.Echo
+	prefix string
+	mw     []echo.MiddlewareFunc
+}
+
+func (g apiGroup) add(method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	g.e.Add(method, g.prefix+path, h, append(slices.Clone(g.mw), m...)...)
+}
+
+func (g apiGroup) GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	g.add(http.MethodGet, path, h, m...)
+}
+
+func (g apiGroup) POST(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	g.add(http.MethodPost, path, h, m...)
+}
+
+func (g apiGroup) PATCH(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	g.add(http.MethodPatch, path, h, m...)
+}
+
+func (g apiGroup) DELETE(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	g.add(http.MethodDelete, path, h, m...)
 }
 
 // notYet answers 501 for routes whose capability has not landed yet.

@@ -297,7 +297,7 @@ func TestHostileTextIsRefused(t *testing.T) {
 		}
 	}
 	// An id that is not text names nothing.
-	for _, path := range []string{"/api/v1/surveys/%00", "/api/v1/surveys/%00/waves", "/api/v1/respond/%00", "/api/v1/users/%00"} {
+	for _, path := range []string{"/api/v1/surveys/%00", "/api/v1/surveys/%00/waves", "/api/v1/respond/%00", "/api/v1/surveys/%00/preview"} {
 		wantStatus(t, h.do("GET", path, "", h.lead.as()), http.StatusNotFound)
 	}
 	// An escaped backslash before "u0000" is ordinary text.

@@ -27,6 +27,8 @@ func toTokenJSON(t account.Token) tokenJSON {
 
 type tokensResponse struct {
 	Tokens []tokenJSON `json:"tokens"`
+	// NextCursor fetches the next (older) page; empty on the last page.
+	NextCursor string `json:"next_cursor"`
 }
 
 type createTokenRequest struct {
@@ -41,11 +43,15 @@ type createTokenResponse struct {
 }
 
 func (s *Server) handleListTokens(c echo.Context) error {
-	list, err := s.accounts.Tokens(c.Request().Context())
+	limit, cursor, err := pageQuery(c, account.DefaultListLimit, account.MaxListLimit)
 	if err != nil {
 		return err
 	}
-	out := tokensResponse{Tokens: make([]tokenJSON, len(list))}
+	list, next, err := s.accounts.Tokens(c.Request().Context(), limit, cursor)
+	if err != nil {
+		return err
+	}
+	out := tokensResponse{Tokens: make([]tokenJSON, len(list)), NextCursor: next}
 	for i, t := range list {
 		out.Tokens[i] = toTokenJSON(t)
 	}

@@ -11,6 +11,8 @@ import (
 
 type usersResponse struct {
 	Users []userJSON `json:"users"`
+	// NextCursor fetches the next page; empty on the last page.
+	NextCursor string `json:"next_cursor"`
 }
 
 type createUserRequest struct {
@@ -28,11 +30,15 @@ type updateUserRequest struct {
 }
 
 func (s *Server) handleListUsers(c echo.Context) error {
-	users, err := s.accounts.Users(c.Request().Context())
+	limit, cursor, err := pageQuery(c, account.DefaultListLimit, account.MaxListLimit)
 	if err != nil {
 		return err
 	}
-	out := usersResponse{Users: make([]userJSON, len(users))}
+	users, next, err := s.accounts.Users(c.Request().Context(), limit, cursor)
+	if err != nil {
+		return err
+	}
+	out := usersResponse{Users: make([]userJSON, len(users)), NextCursor: next}
 	for i, u := range users {
 		out.Users[i] = toUserJSON(u)
 	}
@@ -57,7 +63,11 @@ func (s *Server) handleUpdateUser(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	u, err := s.accounts.UpdateUser(c.Request().Context(), c.Param("id"), account.UserChange(req))
+	ch := account.UserChange(req)
+	if actor, _ := actorOf(c); actor.ID == c.Param("id") && ch.TakesAdminAway() {
+		return account.ErrOwnAccount
+	}
+	u, err := s.accounts.UpdateUser(c.Request().Context(), c.Param("id"), ch)
 	if err != nil {
 		return err
 	}
@@ -93,6 +103,9 @@ func (s *Server) handleDeleteUser(c echo.Context) error {
 	u, err := s.accounts.User(ctx, c.Param("id"))
 	if err != nil {
 		return err
+	}
+	if actor, _ := actorOf(c); actor.ID == u.ID {
+		return account.ErrOwnAccount
 	}
 	if err := s.accounts.DeleteUser(ctx, u.ID); err != nil {
 		return err

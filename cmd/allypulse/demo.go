@@ -40,17 +40,11 @@ func seedDemo(ctx context.Context, cfg config, d *db.DB, clock survey.Clock, log
 
 // demoAccountsExist reports whether the demo's lead account is present.
 func demoAccountsExist(ctx context.Context, d *db.DB, clock survey.Clock) (bool, error) {
-	users, err := account.NewStore(d.Gorm, clock).Users(ctx)
-	if err != nil {
-		return false, err
+	_, err := account.NewStore(d.Gorm, clock).UserByEmail(ctx, demo.Credentials()[1].Email)
+	if errors.Is(err, survey.ErrNotFound) {
+		return false, nil
 	}
-	lead := demo.Credentials()[1].Email
-	for _, u := range users {
-		if u.Email == lead {
-			return true, nil
-		}
-	}
-	return false, nil
+	return err == nil, err
 }
 
 // demoCommand is `allypulse demo`: it fills the database and says how to

@@ -174,7 +174,7 @@ func TestBootstrapAdmin(t *testing.T) {
 			}
 		}
 		store := account.NewStore(d.Gorm, nil)
-		users, err := store.Users(ctx)
+		users, _, err := store.Users(ctx, 0, "")
 		if err != nil || len(users) != 1 || users[0].Role != account.RoleAdmin {
 			t.Errorf("users %+v, %v", users, err)
 		}

@@ -2,8 +2,6 @@ package account
 
 import (
 	"context"
-	"encoding/base64"
-	"strings"
 	"time"
 
 	"github.com/allypulse/allypulse/survey"
@@ -52,47 +50,17 @@ func (s *Store) Events(ctx context.Context, limit int, cursor string) ([]Event, 
 	if limit > MaxAuditLimit {
 		limit = MaxAuditLimit
 	}
-	q := s.db.WithContext(ctx).Order("at DESC, id DESC").Limit(limit + 1)
-	if cursor != "" {
-		at, id, err := decodeCursor(cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		q = q.Where("at < ? OR (at = ? AND id < ?)", at, at, id)
+	q, err := newestFirst(s.db.WithContext(ctx), "at", limit, cursor)
+	if err != nil {
+		return nil, "", err
 	}
 	var rows []Event
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[limit-1]
-		next = encodeCursor(last.At, last.ID)
-	}
+	rows, next := cutPage(rows, limit, func(e Event) string { return encodeCursor(e.At, e.ID) })
 	for i := range rows {
 		rows[i].At = rows[i].At.UTC()
 	}
 	return rows, next, nil
-}
-
-func encodeCursor(at time.Time, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(at.UTC().Format(time.RFC3339Nano) + "|" + id))
-}
-
-func decodeCursor(c string) (time.Time, string, error) {
-	bad := survey.Invalid("cursor", "is not a cursor this server gave out")
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return time.Time{}, "", bad
-	}
-	at, id, ok := strings.Cut(string(b), "|")
-	if !ok || id == "" {
-		return time.Time{}, "", bad
-	}
-	t, err := time.Parse(time.RFC3339Nano, at)
-	if err != nil {
-		return time.Time{}, "", bad
-	}
-	return t.UTC(), id, nil
 }

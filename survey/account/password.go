@@ -31,15 +31,18 @@ const (
 
 var b64 = base64.RawStdEncoding
 
-// checkPasswordPolicy returns a user-facing message, or "" when the password
-// is acceptable.
-func checkPasswordPolicy(pw string) string {
+// PasswordProblem returns a user-facing message about what is wrong with
+// pw, or "" when the password is acceptable. Spaces count towards the
+// length, as in a passphrase, but a password of nothing else is refused.
+func PasswordProblem(pw string) string {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case n < MinPasswordLength:
 		return fmt.Sprintf("must be at least %d characters", MinPasswordLength)
 	case len(pw) > maxPasswordLength:
 		return fmt.Sprintf("must be at most %d bytes", maxPasswordLength)
+	case strings.TrimSpace(pw) == "":
+		return "must not be only spaces"
 	}
 	return ""
 }

@@ -3,8 +3,11 @@ package account_test
 import (
 	"cmp"
 	"context"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -138,7 +141,7 @@ var suite = []storeCase{
 		_, err = s.CreateUser(ctx, account.NewUser{Email: "ADA@example.org", Role: account.RoleLead, Password: "0123456789"})
 		wantErr(t, err, survey.ErrConflict)
 		mustCreate(t, s, "bo@example.org", account.RoleExecutive)
-		list, err := s.Users(ctx)
+		list, _, err := s.Users(ctx, 0, "")
 		if err != nil || len(list) != 2 || list[0].Email != "ada@example.org" || list[1].Email != "bo@example.org" {
 			t.Errorf("Users = %+v, %v", list, err)
 		}
@@ -228,7 +231,7 @@ var suite = []storeCase{
 		if err := cmp.Or(e1, e2); !errors.Is(err, survey.ErrConflict) {
 			t.Errorf("the refused demotion failed with %v, want a conflict", err)
 		}
-		users, err := s.Users(ctx)
+		users, _, err := s.Users(ctx, 0, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -319,7 +322,7 @@ var suite = []storeCase{
 		_, _, err = s.CreateToken(ctx, admin, " ", "")
 		wantFields(t, err, "name")
 
-		list, err := s.Tokens(ctx)
+		list, _, err := s.Tokens(ctx, 0, "")
 		if err != nil || len(list) != 2 {
 			t.Fatalf("Tokens = %+v, %v", list, err)
 		}
@@ -427,5 +430,91 @@ var suite = []storeCase{
 		}
 		_, _, err := s.Events(ctx, 2, "garbage!")
 		wantFields(t, err, "cursor")
+	}},
+	{"users and tokens page without gaps or repeats", func(t *testing.T, s *account.Store, clock *testClock) {
+		var want []string
+		admin := mustCreate(t, s, "a0@example.org", account.RoleAdmin)
+		want = append(want, admin.Email)
+		for i := 1; i < 7; i++ {
+			want = append(want, mustCreate(t, s, fmt.Sprintf("a%d@example.org", i), account.RoleLead).Email)
+		}
+		var users []string
+		for cursor, page := "", 0; ; page++ {
+			if page > 7 {
+				t.Fatal("paging users does not end")
+			}
+			list, next, err := s.Users(ctx, 3, cursor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, u := range list {
+				users = append(users, u.Email)
+			}
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if fmt.Sprint(users) != fmt.Sprint(want) {
+			t.Errorf("users in page order %v, want %v", users, want)
+		}
+		// Tokens made at one instant in pairs: the id breaks the tie.
+		for i := range 7 {
+			if _, _, err := s.CreateToken(ctx, admin, fmt.Sprintf("t%d", i), ""); err != nil {
+				t.Fatal(err)
+			}
+			if i%2 == 1 {
+				clock.Advance(time.Millisecond)
+			}
+		}
+		seen := map[string]bool{}
+		for cursor, page := "", 0; ; page++ {
+			if page > 7 {
+				t.Fatal("paging tokens does not end")
+			}
+			list, next, err := s.Tokens(ctx, 2, cursor)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tok := range list {
+				if seen[tok.Name] || tok.UserEmail != admin.Email {
+					t.Errorf("token %+v repeated or without its creator's e-mail", tok)
+				}
+				seen[tok.Name] = true
+			}
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if len(seen) != 7 {
+			t.Errorf("paging saw %d of 7 tokens", len(seen))
+		}
+		// Cursors that decode to text PostgreSQL refuses are bad cursors, not errors of the database.
+		for _, bad := range []string{"garbage!", base64.RawURLEncoding.EncodeToString([]byte("a\x00b")),
+			base64.RawURLEncoding.EncodeToString([]byte("2026-03-02T09:00:00Z|\xff"))} {
+			_, _, err := s.Users(ctx, 2, bad)
+			wantFields(t, err, "cursor")
+			_, _, err = s.Tokens(ctx, 2, bad)
+			wantFields(t, err, "cursor")
+			_, _, err = s.Events(ctx, 2, bad)
+			wantFields(t, err, "cursor")
+		}
+	}},
+	{"a password of only spaces is refused", func(t *testing.T, s *account.Store, _ *testClock) {
+		for _, pw := range []string{"          ", " \t \u00a0        "} {
+			_, err := s.CreateUser(ctx, account.NewUser{Email: "sp@example.org", Role: account.RoleLead, Password: pw})
+			wantFields(t, err, "password")
+		}
+		u := mustCreate(t, s, "ok@example.org", account.RoleLead)
+		spaces := "            "
+		_, err := s.UpdateUser(ctx, u.ID, account.UserChange{Password: &spaces})
+		wantFields(t, err, "password")
+		if msg := account.PasswordProblem(spaces); !strings.Contains(msg, "spaces") {
+			t.Errorf("message %q does not say what is wrong", msg)
+		}
+		if msg := account.PasswordProblem("  a passphrase with spaces  "); msg != "" {
+			t.Errorf("a passphrase with spaces is refused: %s", msg)
+		}
 	}},
 }

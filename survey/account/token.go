@@ -83,16 +83,28 @@ func (s *Store) CreateToken(ctx context.Context, creator User, name, role string
 	return row.token(creator.Email), secret, nil
 }
 
-// Tokens lists every token, newest first, revoked ones included.
-func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
-	var rows []tokenRow
+// Tokens returns up to limit tokens, newest first, revoked ones included,
+// starting after cursor (empty for the first page), and the cursor of the
+// next page ("" at the end).
+func (s *Store) Tokens(ctx context.Context, limit int, cursor string) ([]Token, string, error) {
+	limit = listLimit(limit)
 	db := s.db.WithContext(ctx)
-	if err := db.Order("created_at DESC, id").Find(&rows).Error; err != nil {
-		return nil, err
+	q, err := newestFirst(db, "created_at", limit, cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	var rows []tokenRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, "", err
+	}
+	rows, next := cutPage(rows, limit, func(r tokenRow) string { return encodeCursor(r.CreatedAt, r.ID) })
+	userIDs := make([]string, len(rows))
+	for i, r := range rows {
+		userIDs[i] = r.UserID
 	}
 	var users []userRow
-	if err := db.Select("id", "email").Find(&users).Error; err != nil {
-		return nil, err
+	if err := db.Select("id", "email").Where("id IN ?", userIDs).Find(&users).Error; err != nil {
+		return nil, "", err
 	}
 	emails := make(map[string]string, len(users))
 	for _, u := range users {
@@ -102,7 +114,7 @@ func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
 	for i, r := range rows {
 		out[i] = r.token(emails[r.UserID])
 	}
-	return out, nil
+	return out, next, nil
 }
 
 // RevokeToken ends a token for good. Revoking it twice is no error.

@@ -42,6 +42,17 @@ type UserChange struct {
 	Password *string
 }
 
+// TakesAdminAway reports whether ch demotes or disables the user it is
+// applied to.
+func (ch UserChange) TakesAdminAway() bool {
+	return (ch.Role != nil && *ch.Role != RoleAdmin) || (ch.Disabled != nil && *ch.Disabled)
+}
+
+// ErrOwnAccount refuses an admin demoting, disabling or deleting their own
+// account: another admin must do it, so nobody locks themselves out by a
+// slip (and the last admin, who has no other admin, never can).
+var ErrOwnAccount = fmt.Errorf("you cannot demote, disable or delete your own account; another admin can: %w", survey.ErrConflict)
+
 type userRow struct {
 	ID           string `gorm:"primaryKey"`
 	Email        string
@@ -86,7 +97,7 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 	if !ValidRole(nu.Role) {
 		ve.Add("role", "must be admin, lead or executive")
 	}
-	if msg := checkPasswordPolicy(nu.Password); msg != "" {
+	if msg := PasswordProblem(nu.Password); msg != "" {
 		ve.Add("password", msg)
 	}
 	if err := ve.Err(); err != nil {
@@ -134,17 +145,39 @@ func (s *Store) userRow(tx *gorm.DB, id string) (userRow, error) {
 	return row, err
 }
 
-// Users lists every user, by e-mail.
-func (s *Store) Users(ctx context.Context) ([]User, error) {
-	var rows []userRow
-	if err := s.db.WithContext(ctx).Order("email").Find(&rows).Error; err != nil {
-		return nil, err
+// Users returns up to limit users by e-mail, starting after cursor (empty
+// for the first page), and the cursor of the next page ("" at the end).
+func (s *Store) Users(ctx context.Context, limit int, cursor string) ([]User, string, error) {
+	limit = listLimit(limit)
+	q := s.db.WithContext(ctx).Order("email").Limit(limit + 1)
+	if cursor != "" {
+		after, err := decodeKeyCursor(cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where("email > ?", after)
 	}
+	var rows []userRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, "", err
+	}
+	rows, next := cutPage(rows, limit, func(r userRow) string { return encodeKeyCursor(r.Email) })
 	out := make([]User, len(rows))
 	for i, r := range rows {
 		out[i] = r.user()
 	}
-	return out, nil
+	return out, next, nil
+}
+
+// UserByEmail returns the user with e-mail address email, or
+// survey.ErrNotFound.
+func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
+	var row userRow
+	err := s.db.WithContext(ctx).Where("email = ?", normalEmail(email)).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return User{}, survey.ErrNotFound
+	}
+	return row.user(), err
 }
 
 // CountUsers returns how many users exist, disabled ones included.
@@ -170,7 +203,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, ch UserChange) (User,
 	}
 	var hash string
 	if ch.Password != nil {
-		if msg := checkPasswordPolicy(*ch.Password); msg != "" {
+		if msg := PasswordProblem(*ch.Password); msg != "" {
 			ve.Add("password", msg)
 		}
 	}
