@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
+
+	"golang.org/x/term"
 
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/account"
@@ -16,7 +19,9 @@ import (
 
 const userUsage = `Usage: allypulse user add --email E --role admin|lead|executive [--name N]
 
-The password is read from standard input: one line, at least 10 characters.
+The password is asked for twice, not shown, when standard input is a
+terminal; otherwise it is the first line of standard input. At least 10
+characters.
   echo 'a long passphrase' | allypulse user add --email ada@example.org --role admin
 `
 
@@ -43,8 +48,7 @@ func userCommand(ctx context.Context, cfg config, args []string, log *slog.Logge
 		fmt.Fprint(stderr, userUsage)
 		return 2
 	}
-	fmt.Fprintln(stderr, "Password (one line on standard input):")
-	password, err := readLine(stdin)
+	password, err := readPassword(stdin, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "allypulse: user add: reading the password:", err)
 		return 1
@@ -67,6 +71,34 @@ func userCommand(ctx context.Context, cfg config, args []string, log *slog.Logge
 	}
 	fmt.Fprintf(stdout, "created %s user %s (id %s)\n", u.Role, u.Email, u.ID)
 	return 0
+}
+
+// readPassword reads the password. Typed at a terminal, it is asked for
+// twice with echo off, so it never shows on screen and a typo cannot lock
+// the new user out; from a pipe it is the first line.
+func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
+	f, ok := stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return readLine(stdin)
+	}
+	ask := func(prompt string) (string, error) {
+		fmt.Fprint(stderr, prompt)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		return string(b), err
+	}
+	pw, err := ask("Password (at least 10 characters, not shown): ")
+	if err != nil {
+		return "", err
+	}
+	again, err := ask("The same password again: ")
+	if err != nil {
+		return "", err
+	}
+	if pw != again {
+		return "", errors.New("the two passwords differ")
+	}
+	return pw, nil
 }
 
 // readLine reads one line without its line ending.
