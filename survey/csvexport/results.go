@@ -61,9 +61,16 @@ func Write(w io.Writer, sv survey.Survey, rel report.Release) error {
 	p := rel.Participation
 	t.row("participation", "participation", "Participation", "", AllRespondents, p.Overall, t.k(""))
 	for i, c := range p.Groups {
-		if i < len(rel.Groups) {
-			t.row("participation", "participation", "Participation", rel.Query.By, rel.Groups[i].Option, c, t.k(rel.Query.By))
+		if i >= len(rel.Groups) {
+			continue
 		}
+		if !c.Suppressed && c.Value == nil {
+			// No invited count for the group: say so rather than show an
+			// empty row as "shown".
+			t.status("participation", "participation", "Participation", rel.Query.By, rel.Groups[i].Option, xlsx.NoGroupInvitedCount)
+			continue
+		}
+		t.row("participation", "participation", "Participation", rel.Query.By, rel.Groups[i].Option, c, t.k(rel.Query.By))
 	}
 	t.cw.Flush()
 	if t.err != nil {
@@ -114,15 +121,11 @@ func (t *table) row(section, key, name, dimension, group string, c report.Cell, 
 	if t.err != nil {
 		return
 	}
-	text := xlsx.Neutralise
-	rec := []string{text(t.sv.Title), strconv.Itoa(t.rel.Wave), text(t.rel.Population), section, text(key), text(name),
-		text(dimension), text(group)}
 	if c.Suppressed {
-		rec = append(rec, xlsx.SuppressedText(c, k))
-		rec = append(rec, make([]string, len(Header)-len(rec))...)
-		t.err = t.cw.Write(rec)
+		t.status(section, key, name, dimension, group, xlsx.SuppressedText(c, k))
 		return
 	}
+	rec := t.lead(section, key, name, dimension, group)
 	n := ""
 	if c.N > 0 {
 		n = strconv.Itoa(c.N)
@@ -134,6 +137,22 @@ func (t *table) row(section, key, name, dimension, group string, c report.Cell, 
 	rec = append(rec, StatusShown, n, num(c.Score), num(c.Favourable), num(favLow(c)), num(favHigh(c)),
 		num(c.Neutral), num(c.Unfavourable), num(c.Mean), num(c.Value), num(valueLow(c)), num(valueHigh(c)), flagged)
 	t.err = t.cw.Write(rec)
+}
+
+// lead returns the columns of a row before its status.
+func (t *table) lead(section, key, name, dimension, group string) []string {
+	text := xlsx.Neutralise
+	return []string{text(t.sv.Title), strconv.Itoa(t.rel.Wave), text(t.rel.Population), section, text(key), text(name),
+		text(dimension), text(group)}
+}
+
+// status writes a row that carries no numbers, only its status.
+func (t *table) status(section, key, name, dimension, group, status string) {
+	if t.err != nil {
+		return
+	}
+	rec := append(t.lead(section, key, name, dimension, group), status)
+	t.err = t.cw.Write(append(rec, make([]string, len(Header)-len(rec))...))
 }
 
 // isGap reports whether c is a gap or change: its Low/High bound its Value

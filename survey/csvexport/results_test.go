@@ -36,8 +36,9 @@ func fixture() (survey.Survey, report.Release) {
 	return sv, rel
 }
 
-func TestWriteResultsCSV(t *testing.T) {
-	sv, rel := fixture()
+// records writes rel as CSV and reads it back.
+func records(t *testing.T, sv survey.Survey, rel report.Release) [][]string {
+	t.Helper()
 	var buf bytes.Buffer
 	if err := Write(&buf, sv, rel); err != nil {
 		t.Fatal(err)
@@ -46,6 +47,12 @@ func TestWriteResultsCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return recs
+}
+
+func TestWriteResultsCSV(t *testing.T) {
+	sv, rel := fixture()
+	recs := records(t, sv, rel)
 	if strings.Join(recs[0], ",") != strings.Join(Header, ",") {
 		t.Fatalf("header %v", recs[0])
 	}
@@ -93,5 +100,44 @@ func TestWriteResultsCSV(t *testing.T) {
 	}
 	if it[col["survey"]] != "'@Pulse" {
 		t.Errorf("survey title %q not neutralised", it[col["survey"]])
+	}
+}
+
+// TestWriteResultsCSVParticipationAndHostileText: a group without an
+// invited count says so instead of being an empty "shown" row, and outside
+// text is neutralised also behind white space or in fullwidth form.
+func TestWriteResultsCSVParticipationAndHostileText(t *testing.T) {
+	sv, rel := fixture()
+	sv.Title = " ＝HYPERLINK(\"http://x\")"
+	rel.Participation = report.Participation{Invited: 60, Source: "invites", Overall: report.Cell{N: 40, Value: f(40.0 / 60)},
+		Groups: []report.Cell{{}, {N: 17, Value: f(0.85)}, {Suppressed: true, Reason: report.ReasonTooFew}}}
+	recs := records(t, sv, rel)
+	byGroup := map[string][]string{}
+	for _, r := range recs[1:] {
+		if r[0] != "'"+sv.Title {
+			t.Fatalf("survey title %q not neutralised", r[0])
+		}
+		if r[3] == "participation" {
+			byGroup[r[7]] = r
+		}
+	}
+	want := map[string]string{
+		"'" + rel.Groups[0].Option: "no invited count for this group",
+		"'-2+3":                    StatusShown,
+		survey.PreferNotToSay:      "fewer than 5",
+		AllRespondents:             StatusShown,
+	}
+	for group, status := range want {
+		r, ok := byGroup[group]
+		if !ok {
+			t.Errorf("no participation row for %q", group)
+			continue
+		}
+		if r[8] != status {
+			t.Errorf("participation row of %q has status %q, want %q", group, r[8], status)
+		}
+	}
+	if r := byGroup["'-2+3"]; r[17] != "0.85" {
+		t.Errorf("participation of '-2+3: %q", r)
 	}
 }

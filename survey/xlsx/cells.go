@@ -50,7 +50,7 @@ type view struct {
 // such value.
 func (vw view) value(c report.Cell, v *float64, style int) cell {
 	if c.Suppressed {
-		return cell{v: SuppressedText(c, vw.k), style: vw.st.suppressed}
+		return cell{v: SuppressedText(c, vw.k), style: vw.st.suppressed, fold: true}
 	}
 	if v == nil {
 		return cell{}
@@ -61,7 +61,7 @@ func (vw view) value(c report.Cell, v *float64, style int) cell {
 // n returns the count of a released cell, or its suppression text.
 func (vw view) n(c report.Cell) cell {
 	if c.Suppressed {
-		return cell{v: SuppressedText(c, vw.k), style: vw.st.suppressed}
+		return cell{v: SuppressedText(c, vw.k), style: vw.st.suppressed, fold: true}
 	}
 	return cell{v: c.N, style: vw.st.count}
 }

@@ -1,6 +1,10 @@
 package xlsx
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/allypulse/allypulse/survey/report"
+)
 
 // commentWidth is the width of the comment column; long comments wrap.
 const commentWidth = 100
@@ -15,8 +19,11 @@ func (b builder) comments() *sheet {
 		return s
 	}
 	if c.Suppressed {
-		s.add(b.note(fmt.Sprintf("Comments are not shown for this population: %s (at least %d people are needed).",
-			c.Reason, b.thresholds().KC)))
+		why := c.Reason
+		if why == report.ReasonCommentsTooFew {
+			why = fmt.Sprintf("at least %d people are needed", b.thresholds().KC)
+		}
+		s.add(b.note("Comments are not shown for this population: " + why + "."))
 		return s
 	}
 	prompts := map[string]string{}

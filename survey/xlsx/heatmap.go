@@ -36,11 +36,11 @@ func (b builder) heatmapBlock(s *sheet, rel report.Release) {
 	vw := b.viewFor(rel.Query.By)
 	all := b.overallView()
 	s.add(b.subtitle("By " + Neutralise(b.dimensionLabel(rel.Query.By))))
-	head := []cell{{v: "Metric", style: b.st.header}, {v: "All respondents", style: b.st.header}}
+	names := []string{"Metric", "All respondents"}
 	for _, g := range rel.Groups {
-		head = append(head, cell{v: Neutralise(g.Option), style: b.st.header})
+		names = append(names, Neutralise(g.Option))
 	}
-	s.add(head...)
+	s.add(b.header(names...)...)
 	counts := []cell{{v: "Respondents (n)", style: b.st.label}, all.n(rel.Respondents)}
 	for _, g := range rel.Groups {
 		counts = append(counts, vw.n(g.Count))

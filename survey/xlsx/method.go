@@ -50,6 +50,10 @@ var methodText = []struct {
 	}},
 }
 
+// methodWidth is the width of the Method sheet's one column: a comfortable
+// line that prints on a page without scaling.
+const methodWidth = 90
+
 func (b builder) method() *sheet {
 	s := newSheet(SheetMethod)
 	b.title(s, "Method: how the numbers are made", "Plain-word definitions of every number in this workbook.")
@@ -60,6 +64,6 @@ func (b builder) method() *sheet {
 		}
 		s.blank()
 	}
-	s.fixed[1] = 110
+	s.fixed[1] = methodWidth
 	return s
 }

@@ -1,5 +1,10 @@
 package xlsx
 
+// NoGroupInvitedCount stands in a group's participation rate when the
+// release has no invited count for the group (invite codes without that
+// segment, or an open link).
+const NoGroupInvitedCount = "no invited count for this group"
+
 func (b builder) participation() *sheet {
 	s := newSheet(SheetParticipation)
 	b.title(s, "Participation",
@@ -26,10 +31,11 @@ func (b builder) participation() *sheet {
 		gv := b.viewFor(br.Query.By)
 		dim := b.dimensionLabel(br.Query.By)
 		for i, g := range br.Groups {
-			rate := cell{v: "no invited count for this group", style: b.st.note}
+			rate := cell{v: NoGroupInvitedCount, style: b.st.remark}
 			if i < len(br.Participation.Groups) {
-				c := br.Participation.Groups[i]
-				rate = gv.value(c, c.Value, b.st.percent)
+				if c := br.Participation.Groups[i]; c.Suppressed || c.Value != nil {
+					rate = gv.value(c, c.Value, b.st.percent)
+				}
 			}
 			s.add(gv.text(dim), gv.text(g.Option), gv.n(g.Count), rate)
 		}

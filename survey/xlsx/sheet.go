@@ -3,6 +3,7 @@ package xlsx
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -13,8 +14,13 @@ type cell struct {
 	v     any
 	style int
 	// spill marks text that runs on over the empty cells to its right
-	// (titles, notes); it does not widen its column.
+	// (titles, notes); it does not widen its column. Every other text
+	// wraps within its column (its style says so), and its row grows to
+	// show all of its lines.
 	spill bool
+	// fold marks short text that had rather take a second line than widen
+	// its column beyond foldWidth (headers, suppression texts).
+	fold bool
 }
 
 // tableSpec makes rows first..last (1-based, header first) of columns
@@ -71,12 +77,17 @@ func (s *sheet) tableFrom(name string, first, cols int) {
 
 // Width limits, in Excel character units.
 const (
-	minWidth = 8.0
-	maxWidth = 60.0
+	minWidth  = 8.0
+	maxWidth  = 60.0
+	foldWidth = 21.0
 )
 
+// lineHeight is the height in points of one line of 11-point text.
+const lineHeight = 15.0
+
 // widths fits each column to its longest value: text by its length in
-// characters, numbers by the width of their formatted form.
+// characters (folding text by its longest word, up to foldWidth), numbers
+// by the width of their formatted form.
 func (s *sheet) widths() []float64 {
 	var w []float64
 	for _, row := range s.rows {
@@ -84,7 +95,11 @@ func (s *sheet) widths() []float64 {
 			for len(w) <= i {
 				w = append(w, minWidth)
 			}
-			if n := displayWidth(c.v); !c.spill && n > w[i] {
+			n := displayWidth(c.v)
+			if text, ok := c.v.(string); ok && c.fold {
+				n = max(textWidth(longestWord(text)), min(n, foldWidth))
+			}
+			if !c.spill && n > w[i] {
 				w[i] = n
 			}
 		}
@@ -105,7 +120,11 @@ func displayWidth(v any) float64 {
 	case nil:
 		return 0
 	case string:
-		return float64(utf8.RuneCountInString(x))*1.1 + 2
+		w := 0.0
+		for _, line := range strings.Split(x, "\n") {
+			w = max(w, textWidth(line))
+		}
+		return w
 	case float64:
 		return float64(len(strconv.FormatFloat(x, 'f', 1, 64))) + 3
 	case int:
@@ -113,6 +132,66 @@ func displayWidth(v any) float64 {
 	default:
 		return 12
 	}
+}
+
+// textWidth is the width of one line of text, with a margin.
+func textWidth(line string) float64 { return float64(utf8.RuneCountInString(line))*1.1 + 2 }
+
+func longestWord(text string) string {
+	longest := ""
+	for _, w := range strings.Fields(text) {
+		if utf8.RuneCountInString(w) > utf8.RuneCountInString(longest) {
+			longest = w
+		}
+	}
+	return longest
+}
+
+// lines is how many lines text takes when wrapped at word boundaries in a
+// column of width w, as a spreadsheet wraps it (a word longer than the
+// column is broken). A width unit is the width of a digit; a character of
+// running text is narrower, so a column holds about 1.1 characters per unit
+// (erring towards a spare line rather than a clipped one; textWidth's
+// margins keep text that set the width on one line).
+func lines(text string, w float64) int {
+	capacity := max(1, int(w*1.1))
+	n := 0
+	for _, para := range strings.Split(text, "\n") {
+		n++
+		used := 0
+		for _, word := range strings.Fields(para) {
+			size := utf8.RuneCountInString(word)
+			switch {
+			case used == 0:
+				used = size
+			case used+1+size <= capacity:
+				used += 1 + size
+			default:
+				n++
+				used = size
+			}
+			for used > capacity {
+				n++
+				used -= capacity
+			}
+		}
+	}
+	return n
+}
+
+// height is the height in points that shows every line of the row's
+// wrapping text in columns of widths w, or 0 to keep the default height.
+func height(row []cell, w []float64) float64 {
+	most := 1
+	for i, c := range row {
+		if text, ok := c.v.(string); ok && !c.spill && i < len(w) {
+			most = max(most, lines(text, w[i]))
+		}
+	}
+	if most == 1 {
+		return 0
+	}
+	return min(float64(most)*lineHeight, excelize.MaxRowHeight)
 }
 
 // printSetup prints landscape, one page wide and as many pages tall as
@@ -132,11 +211,18 @@ func (s *sheet) write(f *excelize.File) error {
 	if err := printSetup(f, s.name); err != nil {
 		return err
 	}
+	widths := s.widths()
+	// The used range, which the stream writer leaves at A1: readers that
+	// size a sheet by it (openpyxl and pandas in read-only mode) would see
+	// one cell.
+	if err := f.SetSheetDimension(s.name, "A1:"+ref(max(1, len(widths)), max(1, len(s.rows)))); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(s.name)
 	if err != nil {
 		return err
 	}
-	for i, w := range s.widths() {
+	for i, w := range widths {
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return err
 		}
@@ -166,7 +252,7 @@ func (s *sheet) write(f *excelize.File) error {
 		for j, c := range row {
 			values[j] = excelize.Cell{StyleID: c.style, Value: c.v}
 		}
-		if err := sw.SetRow("A"+strconv.Itoa(i+1), values); err != nil {
+		if err := sw.SetRow("A"+strconv.Itoa(i+1), values, excelize.RowOpts{Height: height(row, widths)}); err != nil {
 			return fmt.Errorf("sheet %s row %d: %w", s.name, i+1, err)
 		}
 	}

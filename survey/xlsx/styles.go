@@ -30,7 +30,7 @@ const (
 
 // styles are the cell styles of one workbook, registered once.
 type styles struct {
-	title, subtitle, header, text, wrap, note, label         int
+	title, subtitle, header, text, wrap, note, remark, label int
 	percent, score, mean, count, points, signed, ratio, date int
 	suppressed                                               int
 	flagBelow, flagAbove                                     int
@@ -59,10 +59,14 @@ func newStyles(f *excelize.File) (styles, error) {
 		Border:    []excelize.Border{{Type: "bottom", Color: colourBorder, Style: 1}},
 		Alignment: &excelize.Alignment{Vertical: "top", WrapText: true},
 	})
-	s.text = add(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}})
-	s.wrap = add(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
+	// Text in tables wraps within its column (sheet.widths fits the column
+	// first); notes spill over the empty cells to their right instead.
+	wrap := &excelize.Alignment{Vertical: "top", WrapText: true}
+	s.text = add(&excelize.Style{Alignment: wrap})
+	s.wrap = s.text
 	s.note = add(&excelize.Style{Font: &excelize.Font{Italic: true, Color: colourMuted}})
-	s.label = add(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}})
+	s.remark = add(&excelize.Style{Font: &excelize.Font{Italic: true, Color: colourMuted}, Alignment: wrap})
+	s.label = add(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: wrap})
 	s.percent = add(numFmt(formatPercent))
 	s.score = add(numFmt(formatScore))
 	s.mean = add(numFmt(formatMean))
@@ -75,7 +79,7 @@ func newStyles(f *excelize.File) (styles, error) {
 	s.suppressed = add(&excelize.Style{
 		Font:      &excelize.Font{Italic: true, Color: colourMuted},
 		Fill:      excelize.Fill{Type: "pattern", Pattern: 14, Color: []string{colourHatch}},
-		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top", WrapText: true},
 	})
 	flag := func(colour string) *excelize.Style {
 		c := formatPoints

@@ -12,7 +12,7 @@ var summaryHowToRead = []string{
 	"Scores run from 0 to 100: 0 means everyone strongly disagrees, 100 that everyone strongly agrees.",
 	"Favourable is the share of answers that agree or strongly agree (often or always for behaviours).",
 	"The inclusion index is the average of the competency scores. eNPS runs from -100 to 100.",
-	"Ranges in brackets are 95% intervals: the true value very likely lies inside them.",
+	"\"95% low\" and \"95% high\" are the ends of the 95% interval: the true value very likely lies between them.",
 	"A cell that says \"fewer than k\" or \"hidden to protect another group\" is withheld to keep people anonymous.",
 	"Only gaps and changes marked as flagged are larger than chance and larger than the practical minimum.",
 }
@@ -53,18 +53,22 @@ func (b builder) summary() *sheet {
 	s.blank()
 
 	strengths, opportunities := rankCompetencies(rel.Competencies)
-	s.add(b.subtitle("Top 3 strengths"))
-	s.add(b.header("Competency", "Score", "Favourable")...)
-	for _, r := range strengths {
-		s.add(vw.text(r.Name), cell{v: *r.Overall.Score, style: b.st.score}, vw.value(r.Overall, r.Overall.Favourable, b.st.percent))
+	for _, block := range []struct {
+		title string
+		rows  []report.Row
+	}{{"Top 3 strengths", strengths}, {"Top 3 opportunities", opportunities}} {
+		s.add(b.subtitle(block.title))
+		if len(block.rows) == 0 {
+			s.add(b.note("No competency score can be shown for this population yet."))
+			s.blank()
+			continue
+		}
+		s.add(b.header("Competency", "Score", "Favourable")...)
+		for _, r := range block.rows {
+			s.add(vw.text(r.Name), cell{v: *r.Overall.Score, style: b.st.score}, vw.value(r.Overall, r.Overall.Favourable, b.st.percent))
+		}
+		s.blank()
 	}
-	s.blank()
-	s.add(b.subtitle("Top 3 opportunities"))
-	s.add(b.header("Competency", "Score", "Favourable")...)
-	for _, r := range opportunities {
-		s.add(vw.text(r.Name), cell{v: *r.Overall.Score, style: b.st.score}, vw.value(r.Overall, r.Overall.Favourable, b.st.percent))
-	}
-	s.blank()
 
 	s.add(b.subtitle("How to read this"))
 	for _, line := range summaryHowToRead {
@@ -129,7 +133,7 @@ func (b builder) change(key string, prev int) cell {
 	}
 	cur, before := b.trendPoint(key, b.in.Overall.Wave), b.trendPoint(key, prev)
 	if cur == nil || before == nil {
-		return cell{v: "not available", style: b.st.note}
+		return cell{v: "not available", style: b.st.remark}
 	}
 	return cell{v: *cur - *before, style: b.st.points}
 }

@@ -24,18 +24,61 @@ func trendSeries(t report.Trend) []report.TrendSeries {
 	return out
 }
 
-// charted reports whether a series belongs on the 0-100 line chart (eNPS
-// has another range and stays in the table).
-func charted(sr report.TrendSeries) bool { return sr.Kind != "enps" }
+// charted reports whether a series belongs on the 0-100 line chart: eNPS
+// has another range and stays in the table, and a series with no published
+// point would be an empty line.
+func charted(sr report.TrendSeries) bool {
+	if sr.Kind == "enps" {
+		return false
+	}
+	for _, p := range sr.Points {
+		if !p.Suppressed && headline(p) != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// trendUpTo keeps the waves of t up to and including wave number last, so
+// that a wave's report reads the same after later waves open.
+func trendUpTo(t report.Trend, last int) report.Trend {
+	n := 0
+	for n < len(t.Waves) && t.Waves[n].Number <= last {
+		n++
+	}
+	out := t
+	out.Waves = t.Waves[:n]
+	out.Series = make([]report.TrendSeries, len(t.Series))
+	for i, sr := range t.Series {
+		sr.Points = sr.Points[:min(n, len(sr.Points))]
+		sr.Changes = sr.Changes[:min(n, len(sr.Changes))]
+		out.Series[i] = sr
+	}
+	return out
+}
+
+// hasChanges reports whether a series carries a change since the previous
+// wave in any wave (competency series do; the index and eNPS do not).
+func hasChanges(sr report.TrendSeries) bool {
+	for _, c := range sr.Changes {
+		if c.Suppressed || c.Value != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// trendLead are the columns before the series in the Trend tables.
+var trendLead = []string{"Wave", "Opens", "Closes", "Status"}
 
 func (b builder) trend() *sheet {
 	s := newSheet(SheetTrend)
 	b.title(s, "Trend across waves",
-		"Published values only: scores 0-100 and eNPS -100 to 100 per wave. The chart draws the index and the competency scores.")
-	t, vw := b.in.Trend, b.overallView()
+		fmt.Sprintf("Published values of every wave up to wave %d: scores 0-100 and eNPS -100 to 100. The chart draws the index and the competency scores.", b.in.Overall.Wave))
+	t, vw := trendUpTo(b.in.Trend, b.in.Overall.Wave), b.overallView()
 	series := trendSeries(t)
 	names := uniqueNames(series)
-	first := s.add(b.header(append([]string{"Wave", "Opens", "Closes", "Status"}, names...)...)...)
+	first := s.add(b.header(append(trendLead, names...)...)...)
 	s.freezeRows, s.freezeCols = first, 1
 	for i, w := range t.Waves {
 		row := []cell{{v: fmt.Sprintf("Wave %d", w.Number), style: b.st.label},
@@ -51,21 +94,34 @@ func (b builder) trend() *sheet {
 		s.add(row...)
 	}
 	last := s.next() - 1
-	s.tableFrom("Trend", first, 4+len(series))
+	s.tableFrom("Trend", first, len(trendLead)+len(series))
 	if len(t.Waves) == 0 {
 		s.add(b.note("No wave has opened yet."))
 		return s
 	}
 	s.blank()
 	s.add(b.subtitle("Change in favourable share since the previous wave (points)"))
-	s.add(b.note("Coloured when flagged: the 95% interval excludes 0 and the change reaches the practical minimum."))
-	s.add(b.header(append([]string{"Wave"}, names...)...)...)
-	for i := 1; i < len(t.Waves); i++ {
-		row := []cell{{v: fmt.Sprintf("Wave %d", t.Waves[i].Number), style: b.st.label}}
-		for _, sr := range series {
-			row = append(row, vw.gap(pointAt(sr.Changes, i)))
+	if len(t.Waves) < 2 {
+		s.add(b.note("This is the first wave, so there is no change to show yet."))
+	} else {
+		s.add(b.note("Coloured when flagged: the 95% interval excludes 0 and the change reaches the practical minimum. The index and eNPS have no favourable share; their change is on the Summary sheet."))
+		// The changes sit under the same columns as the values above.
+		head := make([]string, len(trendLead), len(trendLead)+len(series))
+		head[0] = "Wave"
+		for i, sr := range series {
+			if !hasChanges(sr) {
+				names[i] = ""
+			}
+			head = append(head, names[i])
 		}
-		s.add(row...)
+		s.add(b.header(head...)...)
+		for i := 1; i < len(t.Waves); i++ {
+			row := []cell{{v: fmt.Sprintf("Wave %d", t.Waves[i].Number), style: b.st.label}, {}, {}, {}}
+			for _, sr := range series {
+				row = append(row, vw.gap(pointAt(sr.Changes, i)))
+			}
+			s.add(row...)
+		}
 	}
 	chartRow := s.next() + 1
 	s.after = func(f *excelize.File) error {
@@ -84,7 +140,10 @@ func pointAt(cells []report.Cell, i int) report.Cell {
 
 // uniqueNames returns the series' names, made unique (table headers must be).
 func uniqueNames(series []report.TrendSeries) []string {
-	seen := map[string]bool{"Wave": true, "Opens": true, "Closes": true, "Status": true}
+	seen := map[string]bool{}
+	for _, name := range trendLead {
+		seen[name] = true
+	}
 	out := make([]string, len(series))
 	for i, sr := range series {
 		name := Neutralise(sr.Name)
@@ -108,7 +167,7 @@ func addTrendChart(f *excelize.File, series []report.TrendSeries, first, last, a
 		if !charted(sr) {
 			continue
 		}
-		col := 5 + i
+		col := len(trendLead) + 1 + i
 		cs = append(cs, excelize.ChartSeries{
 			Name:       fmt.Sprintf("'%s'!%s", SheetTrend, absRef(col, first)),
 			Categories: fmt.Sprintf("'%s'!%s:%s", SheetTrend, absRef(1, first+1), absRef(1, last)),

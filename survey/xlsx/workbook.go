@@ -141,7 +141,7 @@ func (b builder) dimensionLabel(key string) string {
 func (b builder) header(names ...string) []cell {
 	row := make([]cell, len(names))
 	for i, n := range names {
-		row[i] = cell{v: n, style: b.st.header}
+		row[i] = cell{v: n, style: b.st.header, fold: true}
 	}
 	return row
 }

@@ -342,6 +342,13 @@ func (c *comparer) trend() {
 		}
 		for wi, w := range c.v.Trend.Waves {
 			i := find(rows, head, fmt.Sprintf("Wave %d", w.Number))
+			if w.Number > c.v.Overall.Wave {
+				// A wave's report stops at that wave.
+				if i >= 0 {
+					c.errorf("Trend: wave %d is after the report's wave %d", w.Number, c.v.Overall.Wave)
+				}
+				continue
+			}
 			if i < 0 || wi >= len(sr.Points) {
 				c.errorf("Trend: no row for wave %d", w.Number)
 				continue
@@ -380,9 +387,17 @@ func (c *comparer) participation() {
 				continue
 			}
 			c.n("Participation "+g.Key, at(rows[i], 2), g.Count, c.k(dim))
+			pc := report.Cell{}
 			if j < len(br.Participation.Groups) {
-				pc := br.Participation.Groups[j]
-				c.cell("Participation rate "+g.Key, at(rows[i], 3), pc, pc.Value, c.k(dim))
+				pc = br.Participation.Groups[j]
+			}
+			if got := at(rows[i], 3); !pc.Suppressed && pc.Value == nil {
+				c.checked++
+				if got != xlsx.NoGroupInvitedCount {
+					c.errorf("Participation rate %s: got %q, want %q", g.Key, got, xlsx.NoGroupInvitedCount)
+				}
+			} else {
+				c.cell("Participation rate "+g.Key, got, pc, pc.Value, c.k(dim))
 			}
 		}
 	}
