@@ -261,3 +261,23 @@ func TestDashboardOpensOnReleasedWave(t *testing.T) {
 		t.Errorf("console: %s", e)
 	}
 }
+
+// TestDashboardTabsFitAPhone opens every dashboard tab on a 375 px wide
+// phone as the executive: wide tables scroll in their own box, and nothing
+// (not even the hidden "flagged" texts of the gaps table) widens the page.
+func TestDashboardTabsFitAPhone(t *testing.T) {
+	base, id := dashboardEnv(t)
+	ctx := testtools.NewBrowser(t)
+	consoleErrors := testtools.ConsoleErrors(t, ctx)
+	signIn(t, ctx, base, demo.Credentials()[2].Email)
+	do(t, ctx, chromedp.EmulateViewport(375, 800, chromedp.EmulateMobile))
+	for _, tab := range []string{"overview", "heatmap", "gaps", "behaviours", "barriers", "trend", "comments"} {
+		openTab(t, ctx, base+"/app/results/"+id+"/"+tab)
+		if n := eval[int](t, ctx, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); n > 0 {
+			t.Errorf("%s: the page scrolls sideways by %d px at 375 px", tab, n)
+		}
+	}
+	for _, e := range consoleErrors() {
+		t.Errorf("console: %s", e)
+	}
+}

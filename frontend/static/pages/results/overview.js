@@ -5,8 +5,11 @@ import { h } from '../../dom.js';
 import { barChart } from './charts.js';
 import {
   altTable, has, how, metaLine, nText, panel, pct, points, pointsInterval, score, shareCell,
-  scoreCell, nCell, suppressedSpan, table, signed, asOf,
+  scoreCell, nCell, scroller, suppressedSpan, table, signed, asOf,
 } from './cells.js';
+
+// wideTable is a table that scrolls in its own box on a narrow screen.
+const wideTable = (caption, head, rows) => scroller(caption, table(caption, head, rows));
 
 // changeSince compares a trend series' value at wave with the wave before.
 function changeSince(trend, key, wave, field) {
@@ -74,7 +77,7 @@ export async function render(root, st) {
   if (rel2.length) {
     root.append(panel('Reliability',
       how('Cronbach\'s alpha (0–1) says how consistently the items of a competency measure one thing; 0.7 or more is usual. "—" means too few respondents answered every item.'),
-      table('Reliability of each competency', ['Competency', { text: 'Items', num: true }, { text: 'Alpha', num: true }, { text: 'Mean inter-item r', num: true }, { text: 'n', num: true }],
+      wideTable('Reliability of each competency', ['Competency', { text: 'Items', num: true }, { text: 'Alpha', num: true }, { text: 'Mean inter-item r', num: true }, { text: 'n', num: true }],
         rel2.map((r) => [r.name, { text: String(r.items), num: true }, { text: has(r.alpha) ? r.alpha.toFixed(2) : '—', num: true, title: r.reason },
           { text: has(r.mean_r) ? r.mean_r.toFixed(2) : '—', num: true }, { text: has(r.n) ? String(r.n) : '—', num: true }]))));
   }
@@ -90,7 +93,7 @@ async function participationByGroup(st, rel) {
     const k = r.thresholds.k;
     return panel(`Participation by ${d.label.toLowerCase()}`,
       how('Responses over invitations for each group whose invitations carried it. Withheld rates protect small groups; during an open wave a rate moves only when at least k more people have answered.'),
-      table(`Participation by ${d.label.toLowerCase()}`, [d.label, { text: 'Participation', num: true }, { text: 'Responses', num: true }],
+      wideTable(`Participation by ${d.label.toLowerCase()}`, [d.label, { text: 'Participation', num: true }, { text: 'Responses', num: true }],
         r.groups.map((g, i) => {
           const c = part.groups[i] || {};
           if (c.suppressed) return [g.option, suppressedSpan(c, k), suppressedSpan(c, k)];
@@ -121,12 +124,12 @@ async function whereToAct(st, rel) {
     how('Gaps listed here are flagged: their 95% interval excludes zero and they are at least the practical minimum. Drivers are competencies that move with eNPS and intent to stay but score below the index.'),
     h('h3', {}, 'Largest flagged gaps'),
     top.length
-      ? table('Largest flagged gaps against the rest of the organisation', ['Group', 'Metric', { text: 'Gap (favourable)', num: true }, { text: '95% interval', num: true }],
+      ? wideTable('Largest flagged gaps against the rest of the organisation', ['Group', 'Metric', { text: 'Gap (favourable)', num: true }, { text: '95% interval', num: true }],
         top.map((f) => [f.group, f.metric, { text: points(f.cell.value), num: true, class: 'flag' }, { text: pointsInterval(f.cell), num: true }]))
       : h('p', {}, 'No gap is flagged in this wave.'),
     h('h3', {}, 'Lowest competencies with high impact'),
     drivers.length
-      ? table('Competencies with high impact and a low score', ['Competency', { text: 'Score', num: true }, { text: 'Below index', num: true }, { text: 'Correlation with eNPS (n)', num: true }],
+      ? wideTable('Competencies with high impact and a low score', ['Competency', { text: 'Score', num: true }, { text: 'Below index', num: true }, { text: 'Correlation with eNPS (n)', num: true }],
         drivers.map((d) => [d.name, { text: score(d.score), num: true }, { text: d.below_index.toFixed(1), num: true },
           { text: d.enps ? `${d.enps.r.toFixed(2)} (n = ${d.enps.n})` : '—', num: true }]))
       : h('p', {}, (rel.drivers && rel.drivers.reason) || 'No competency has both a high impact and a score below the index.'));
