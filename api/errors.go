@@ -47,7 +47,7 @@ func problemFor(err error) Problem {
 		return Problem{Type: "/problems/query-refused", Title: "This view is not allowed", Status: http.StatusBadRequest,
 			Detail: qe.Message, Errors: []survey.FieldError{{Field: qe.Field, Message: qe.Message}}}
 	case errors.Is(err, survey.ErrNotFound):
-		return Problem{Type: "/problems/not-found", Title: "Not found", Status: http.StatusNotFound}
+		return Problem{Type: "/problems/not-found", Title: "Not found", Status: http.StatusNotFound, Detail: unwrapDetail(err, survey.ErrNotFound)}
 	case errors.Is(err, survey.ErrConflict):
 		return Problem{Type: "/problems/conflict", Title: "Conflict", Status: http.StatusConflict, Detail: conflictDetail(err)}
 	case errors.Is(err, survey.ErrClosed):

@@ -333,6 +333,23 @@ func TestExportRefusals(t *testing.T) {
 			t.Errorf("GET %s: error Content-Type %q", c.path, ct)
 		}
 	}
+	// The problem says which parameter is wrong and how.
+	details := map[string]string{
+		h.path("report.xlsx?wave=9"):                "this survey has no wave 9",
+		h.path("results.csv?wave=9"):                "this survey has no wave 9",
+		h.path("report.xlsx?by=department,nope"):    `"nope" is not a dimension of this survey`,
+		h.path("results.csv?by=nope"):               `"nope" is not a dimension of this survey`,
+		h.path("report.xlsx?by=department,,tenure"): "a dimension is empty",
+	}
+	for path, want := range details {
+		var p Problem
+		if err := json.Unmarshal(h.get(h.exec, path).Body.Bytes(), &p); err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		if p.Detail != want {
+			t.Errorf("GET %s: detail %q, want %q", path, p.Detail, want)
+		}
+	}
 }
 
 // xlsxtestCompare checks a downloaded workbook against the lead's API views

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/allypulse/allypulse/survey"
@@ -179,11 +180,14 @@ func (e *Engine) wave(ctx context.Context, sv survey.Survey, n int) (survey.Wave
 	now := e.clock.Now()
 	if n > 0 {
 		w, err := e.store.WaveByNumber(ctx, sv.ID, n)
+		if errors.Is(err, survey.ErrNotFound) {
+			return survey.Wave{}, fmt.Errorf("this survey has no wave %d: %w", n, err)
+		}
 		if err != nil {
 			return survey.Wave{}, err
 		}
 		if w.Status(now) == survey.WaveScheduled {
-			return survey.Wave{}, survey.ErrNotFound
+			return survey.Wave{}, fmt.Errorf("wave %d has not opened yet: %w", n, survey.ErrNotFound)
 		}
 		return w, nil
 	}
@@ -196,7 +200,7 @@ func (e *Engine) wave(ctx context.Context, sv survey.Survey, n int) (survey.Wave
 			return ws[i], nil
 		}
 	}
-	return survey.Wave{}, survey.ErrNotFound
+	return survey.Wave{}, fmt.Errorf("no wave of this survey has opened yet: %w", survey.ErrNotFound)
 }
 
 // allDims lists every dimension of the layout.

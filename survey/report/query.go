@@ -66,7 +66,7 @@ func ValidateQuery(d survey.Design, q Query) error {
 	if q.By != "" {
 		dm, _, ok := d.Demographic(q.By)
 		if !ok {
-			return &survey.QueryError{Field: "by", Message: "is not a dimension of this survey"}
+			return &survey.QueryError{Field: "by", Message: strconv.Quote(q.By) + " is not a dimension of this survey"}
 		}
 		byDim = dm
 	}
@@ -75,7 +75,7 @@ func ValidateQuery(d survey.Design, q Query) error {
 	}
 	fd, _, ok := d.Demographic(q.Filter.Dimension)
 	if !ok {
-		return &survey.QueryError{Field: "filter", Message: "is not a dimension of this survey"}
+		return &survey.QueryError{Field: "filter", Message: strconv.Quote(q.Filter.Dimension) + " is not a dimension of this survey"}
 	}
 	if fd.OptionIndex(q.Filter.Option) < 0 {
 		return &survey.QueryError{Field: "filter", Message: "is not an option of dimension " + fd.Key}
