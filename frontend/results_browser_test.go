@@ -208,6 +208,11 @@ func TestDashboardOnDemoData(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll('ul.comments li').length`); n == 0 {
 		t.Error("the lead sees no comments")
 	}
+	// The open wave 3 keeps its comments until it closes, and says so in words.
+	openTab(t, ctx, views+"comments?wave=3")
+	if note := eval[string](t, ctx, `document.querySelector('#comments-withheld')?.textContent ?? ''`); !strings.Contains(note, "released when the wave closes") {
+		t.Errorf("open wave comments note = %q, want it to say they are released when the wave closes", note)
+	}
 	openTab(t, ctx, views+"overview?wave=1")
 
 	// The executive: same pages, no design controls, no comments.

@@ -36,7 +36,7 @@ export async function render(root, st) {
     }
     slot.append(...metaLine(c));
     if (c.suppressed) {
-      slot.append(h('p', { class: 'note' }, `Comments are shown only for groups of at least ${c.thresholds.k_c} respondents (${c.reason}).`));
+      slot.append(h('p', { class: 'note', id: 'comments-withheld' }, withheldNote(c)));
       return;
     }
     for (const p of c.prompts || []) {
@@ -47,4 +47,15 @@ export async function render(root, st) {
     }
   }
   await load();
+}
+
+// withheldNote says in one sentence why a set of comments is not shown: the
+// reason from the release step, plus the minimum group size when size is
+// what stands in the way.
+function withheldNote(c) {
+  const reason = c.reason ? c.reason.charAt(0).toUpperCase() + c.reason.slice(1) : 'These comments are withheld';
+  if (/minimum group size/.test(c.reason || '')) {
+    return `${reason}: comments are shown only for groups of at least ${c.thresholds.k_c} respondents.`;
+  }
+  return `${reason}.`;
 }
