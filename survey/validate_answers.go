@@ -191,8 +191,8 @@ func validateSubmission(d Design, items []askedItem, segment map[string]string, 
 		if !ok {
 			continue
 		}
-		if _, sent := sub.Answers[it.key]; !sent {
-			continue
+		if enc.answers[it.index] == AnswerMissing {
+			continue // not answered, or already refused with its own message
 		}
 		switch enc.answers[screen.index] {
 		case AnswerMissing:

@@ -18,6 +18,7 @@ func FuzzValidateSubmission(f *testing.F) {
 		`{"answers":{"outcome.enps":0},"comments":{"general":"call 555 123 4567"}}`,
 		`{"answers":{"belonging.1":true,"x":null,"y":[1]}}`,
 		`{"answers":{"screen.witnessed":"No","ally.confront.self":3}}`,
+		`{"answers":{"screen.witnessed":"No","ally.confront.self":null}}`,
 		`{}`,
 	} {
 		f.Add(s)
@@ -37,6 +38,13 @@ func FuzzValidateSubmission(f *testing.F) {
 		if err != nil {
 			if !errors.As(err, &ve) || len(ve.Fields) == 0 {
 				t.Fatalf("error %v is not a field error", err)
+			}
+			seen := map[string]bool{}
+			for _, fe := range ve.Fields {
+				if seen[fe.Field] {
+					t.Fatalf("field %s is reported twice: %v", fe.Field, err)
+				}
+				seen[fe.Field] = true
 			}
 			return
 		}
