@@ -4,10 +4,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/allypulse/allypulse/survey/account"
 )
 
 // config is the operator's configuration: environment variables, overridden
@@ -53,7 +56,7 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer, nam
 		c.RespondRate = -1
 	} else if v != "" {
 		r, err := strconv.ParseFloat(v, 64)
-		if err != nil || r <= 0 {
+		if err != nil || math.IsNaN(r) || math.IsInf(r, 0) || r <= 0 {
 			return c, nil, &configError{"ALLYPULSE_RESPOND_RATE", fmt.Sprintf("%q is not a positive number of requests per second, or off", v)}
 		}
 		c.RespondRate = r
@@ -77,6 +80,8 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer, nam
 func (c *config) validate() error {
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		return &configError{"ALLYPULSE_ADDR", fmt.Sprintf("%q is not host:port", c.Addr)}
+	} else if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return &configError{"ALLYPULSE_ADDR", fmt.Sprintf("%q does not end in a port number from 0 to 65535", c.Addr)}
 	}
 	if strings.TrimSpace(c.Database) == "" {
 		return &configError{"ALLYPULSE_DATABASE", "must not be empty"}
@@ -85,11 +90,16 @@ func (c *config) validate() error {
 		return &configError{"ALLYPULSE_DATABASE", "use a SQLite file path or a postgres:// URL"}
 	}
 	if c.BaseURL == "" {
-		c.BaseURL = "http://" + c.Addr
+		c.BaseURL = "http://" + reachableAddr(c.Addr)
 	}
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return &configError{"ALLYPULSE_BASE_URL", fmt.Sprintf("%q is not an http(s) URL", c.BaseURL)}
+	}
+	// Survey links and the setup link are the base URL plus a path, and the
+	// app is served from /, so anything after the host would break them.
+	if u.User != nil || strings.Trim(u.Path, "/") != "" || strings.ContainsAny(c.BaseURL, "?#") {
+		return &configError{"ALLYPULSE_BASE_URL", fmt.Sprintf("%q must be the scheme and host only, such as https://pulse.example.org (no path, query, fragment or user name)", c.BaseURL)}
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if c.LogFormat != "text" && c.LogFormat != "json" {
@@ -98,8 +108,25 @@ func (c *config) validate() error {
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		return &configError{"ALLYPULSE_ADMIN_PASSWORD", "set both ALLYPULSE_ADMIN_EMAIL and ALLYPULSE_ADMIN_PASSWORD, or neither"}
 	}
-	if c.AdminPassword != "" && len(c.AdminPassword) < 10 {
-		return &configError{"ALLYPULSE_ADMIN_PASSWORD", "must be at least 10 characters"}
+	if c.AdminEmail != "" && !account.ValidEmail(c.AdminEmail) {
+		return &configError{"ALLYPULSE_ADMIN_EMAIL", fmt.Sprintf("%q is not an e-mail address", c.AdminEmail)}
+	}
+	if msg := account.PasswordProblem(c.AdminPassword); c.AdminPassword != "" && msg != "" {
+		return &configError{"ALLYPULSE_ADMIN_PASSWORD", msg}
 	}
 	return nil
+}
+
+// reachableAddr is addr with an unspecified host (":8080", "0.0.0.0:8080",
+// "[::]:8080") replaced by localhost, which a browser and the healthcheck
+// on this machine can reach.
+func reachableAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
 }

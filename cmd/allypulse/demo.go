@@ -14,14 +14,15 @@ import (
 )
 
 // seedDemo fills an empty database with the demo organisation before
-// serve --demo starts listening. A database that already holds surveys is
-// left alone, so starting twice adds nothing; the sign-in details are logged
-// either way while the demo accounts exist.
+// serve --demo starts serving. A database that already holds surveys or
+// staff accounts is left alone, so starting twice adds nothing and a real
+// installation never gains the demo accounts; the sign-in details are
+// logged either way while the demo accounts exist.
 func seedDemo(ctx context.Context, cfg config, d *db.DB, clock survey.Clock, log *slog.Logger) error {
 	res, err := demo.Seed(ctx, d, demo.Options{Now: clock.Now(), Log: log})
 	switch {
 	case errors.Is(err, demo.ErrNotEmpty):
-		log.Info("demo: the database already holds surveys; nothing added")
+		log.Info("demo: the database already holds surveys or staff accounts; nothing added")
 	case err != nil:
 		return err
 	default:
@@ -58,7 +59,7 @@ func demoCommand(ctx context.Context, cfg config, log *slog.Logger, stdout, stde
 	defer d.Close()
 	res, err := demo.Seed(ctx, d, demo.Options{Now: survey.SystemClock{}.Now(), Log: log})
 	if errors.Is(err, demo.ErrNotEmpty) {
-		fmt.Fprintf(stdout, "The database %s already holds surveys; the demo fills an empty database only. Nothing was added.\n", cfg.Database)
+		fmt.Fprintf(stdout, "The database %s already holds surveys or staff accounts; the demo fills an empty database only. Nothing was added.\n", cfg.Database)
 		return 0
 	}
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/allypulse/allypulse/api"
@@ -56,6 +57,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stderr, "allypulse:", err)
 		return 2
 	}
+	if len(rest) > 0 && cmd != "migrate" && cmd != "user" {
+		fmt.Fprintf(stderr, "allypulse: %s: unexpected argument %q (flags go after the command, e.g. allypulse migrate --database x.db)\n", cmd, rest[0])
+		return 2
+	}
 	log := newLogger(cfg.LogFormat, stderr)
 	switch cmd {
 	case "healthcheck":
@@ -79,7 +84,7 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 
 // openDB opens and migrates the database.
 func openDB(ctx context.Context, cfg config, log *slog.Logger) (*db.DB, error) {
-	d, err := db.Open(ctx, cfg.Database, log)
+	d, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +99,35 @@ func openDB(ctx context.Context, cfg config, log *slog.Logger) (*db.DB, error) {
 	return d, nil
 }
 
+// openDatabase opens the database without migrating; an error names
+// ALLYPULSE_DATABASE, on one line (drivers may report several lines).
+func openDatabase(ctx context.Context, cfg config, log *slog.Logger) (*db.DB, error) {
+	d, err := db.Open(ctx, cfg.Database, log)
+	if err != nil {
+		return nil, fmt.Errorf("ALLYPULSE_DATABASE: %s", oneLine(err.Error()))
+	}
+	return d, nil
+}
+
+// oneLine joins the lines of a message with "; ", so that each error is one
+// line of the log.
+func oneLine(msg string) string {
+	lines := strings.FieldsFunc(msg, func(r rune) bool { return r == '\n' || r == '\r' })
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(lines, "; ")
+}
+
 func serve(ctx context.Context, cfg config, log *slog.Logger, stderr io.Writer) int {
+	// Listen first: a port in use stops the start before the database is
+	// touched or a setup link is printed that would lead nowhere.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "allypulse: listen on ALLYPULSE_ADDR %s: %v\n", cfg.Addr, err)
+		return 1
+	}
+	defer ln.Close()
 	d, err := openDB(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "allypulse:", err)
@@ -102,26 +135,23 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stderr io.Writer) 
 	}
 	defer d.Close()
 	clock := survey.SystemClock{}
-	if err := bootstrapAdmin(ctx, cfg, d, clock, log); err != nil {
-		fmt.Fprintln(stderr, "allypulse:", err)
-		return 1
-	}
+	// The demo first: it fills only a database without staff accounts, and
+	// then its own admin is the first one.
 	if cfg.Demo {
 		if err := seedDemo(ctx, cfg, d, clock, log); err != nil {
 			fmt.Fprintln(stderr, "allypulse: demo:", err)
 			return 1
 		}
 	}
+	if err := bootstrapAdmin(ctx, cfg, d, clock, log); err != nil {
+		fmt.Fprintln(stderr, "allypulse:", err)
+		return 1
+	}
 	srv := api.New(api.Config{BaseURL: cfg.BaseURL, RespondRate: cfg.RespondRate}, api.Deps{DB: d, Log: log, Clock: clock})
 	bg, stopBG := context.WithCancel(ctx)
 	defer stopBG()
 	srv.Start(bg)
 
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		fmt.Fprintf(stderr, "allypulse: listen on ALLYPULSE_ADDR %s: %v\n", cfg.Addr, err)
-		return 1
-	}
 	hs := srv.HTTPServer(cfg.Addr)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -151,13 +181,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stderr io.Writer) 
 }
 
 func healthcheck(ctx context.Context, cfg config, stderr io.Writer) int {
-	host, port, _ := net.SplitHostPort(cfg.Addr)
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "127.0.0.1"
-	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+reachableAddr(cfg.Addr)+"/healthz", nil)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		fmt.Fprintln(stderr, "allypulse: healthcheck:", err)
@@ -172,7 +198,11 @@ func healthcheck(ctx context.Context, cfg config, stderr io.Writer) int {
 }
 
 func migrate(ctx context.Context, cfg config, args []string, log *slog.Logger, stdout, stderr io.Writer) int {
-	d, err := db.Open(ctx, cfg.Database, log)
+	if len(args) > 1 || (len(args) == 1 && args[0] != "status") {
+		fmt.Fprintf(stderr, "allypulse: unknown migrate argument %q (use: migrate [status])\n", args[len(args)-1])
+		return 2
+	}
+	d, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "allypulse:", err)
 		return 1
@@ -192,10 +222,6 @@ func migrate(ctx context.Context, cfg config, args []string, log *slog.Logger, s
 			fmt.Fprintf(stdout, "%05d  %-8s %s\n", s.Version, state, s.Name)
 		}
 		return 0
-	}
-	if len(args) > 0 {
-		fmt.Fprintf(stderr, "allypulse: unknown migrate argument %q (use: migrate [status])\n", args[0])
-		return 2
 	}
 	n, err := d.Migrate(ctx)
 	if err != nil {

@@ -46,10 +46,24 @@ func TestBadConfigNamesTheVariable(t *testing.T) {
 		{"ALLYPULSE_DATABASE", map[string]string{"ALLYPULSE_DATABASE": "mysql://localhost/x"}},
 		{"ALLYPULSE_BASE_URL", map[string]string{"ALLYPULSE_BASE_URL": "ftp://example.org"}},
 		{"ALLYPULSE_ADMIN_PASSWORD", map[string]string{"ALLYPULSE_ADMIN_EMAIL": "a@example.org", "ALLYPULSE_ADMIN_PASSWORD": "short"}},
+		{"ALLYPULSE_ADMIN_PASSWORD", map[string]string{"ALLYPULSE_ADMIN_EMAIL": "a@example.org", "ALLYPULSE_ADMIN_PASSWORD": "            "}},
+		{"ALLYPULSE_ADMIN_EMAIL", map[string]string{"ALLYPULSE_ADMIN_EMAIL": "not-an-address", "ALLYPULSE_ADMIN_PASSWORD": "a long passphrase"}},
+		// A port that is not a number was blamed on ALLYPULSE_BASE_URL; one out of range passed until listening.
+		{"ALLYPULSE_ADDR", map[string]string{"ALLYPULSE_ADDR": "127.0.0.1:http"}},
+		{"ALLYPULSE_ADDR", map[string]string{"ALLYPULSE_ADDR": "127.0.0.1:99999"}},
+		// Links are the base URL plus a path: a query, fragment or path would break them.
+		{"ALLYPULSE_BASE_URL", map[string]string{"ALLYPULSE_BASE_URL": "https://example.org/?x=1"}},
+		{"ALLYPULSE_BASE_URL", map[string]string{"ALLYPULSE_BASE_URL": "https://example.org#top"}},
+		{"ALLYPULSE_BASE_URL", map[string]string{"ALLYPULSE_BASE_URL": "https://example.org/pulse"}},
+		{"ALLYPULSE_BASE_URL", map[string]string{"ALLYPULSE_BASE_URL": "https://user:pw@example.org"}},
+		{"ALLYPULSE_RESPOND_RATE", map[string]string{"ALLYPULSE_RESPOND_RATE": "NaN"}},
+		{"ALLYPULSE_RESPOND_RATE", map[string]string{"ALLYPULSE_RESPOND_RATE": "+Inf"}},
+		{"ALLYPULSE_RESPOND_RATE", map[string]string{"ALLYPULSE_RESPOND_RATE": "0"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.variable, func(t *testing.T) {
 			tc.env["ALLYPULSE_DATABASE"] = cmpOr(tc.env["ALLYPULSE_DATABASE"], dbFile)
+			tc.env["ALLYPULSE_ADDR"] = cmpOr(tc.env["ALLYPULSE_ADDR"], "127.0.0.1:0")
 			for _, cmd := range []string{"serve", "migrate"} {
 				code, _, stderr := runWith(t, tc.env, "", cmd)
 				if code == 0 {
@@ -63,6 +77,94 @@ func TestBadConfigNamesTheVariable(t *testing.T) {
 	}
 	if _, err := os.Stat(dbFile); err == nil {
 		t.Error("a bad configuration still created the database")
+	}
+}
+
+// TestDatabaseErrorsNameTheVariable points ALLYPULSE_DATABASE at places
+// that cannot be opened: each command stops with one line that names the
+// variable, even when the driver's message has several (PostgreSQL tries
+// every address of a host).
+func TestDatabaseErrorsNameTheVariable(t *testing.T) {
+	dir := t.TempDir()
+	for _, dsn := range []string{
+		filepath.Join(dir, "no", "such", "folder", "x.db"),
+		dir, // a folder, not a file
+		"postgres://nobody:secret-pw@localhost:1/x?sslmode=disable&connect_timeout=2",
+		"postgres://nobody:secret-pw@127.0.0.1:5432/x?sslmode=nonsense",
+	} {
+		for _, cmd := range [][]string{{"serve"}, {"migrate"}, {"migrate", "status"}, {"demo"}} {
+			env := map[string]string{"ALLYPULSE_DATABASE": dsn, "ALLYPULSE_ADDR": "127.0.0.1:0"}
+			code, _, stderr := runWith(t, env, "", cmd...)
+			if code == 0 || !strings.HasPrefix(stderr, "allypulse: ALLYPULSE_DATABASE: ") || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("%v with %s: exit %d, stderr %q; want one line naming ALLYPULSE_DATABASE", cmd, dsn, code, stderr)
+			}
+			if strings.Contains(stderr, "secret-pw") {
+				t.Errorf("%v: the error shows the database password: %q", cmd, stderr)
+			}
+		}
+	}
+}
+
+// TestStrayArgumentsAreRefused: flags given before the command used to make
+// "allypulse --database x.db migrate" start a server on the default
+// address; now a stray argument stops every command with exit 2.
+func TestStrayArgumentsAreRefused(t *testing.T) {
+	env := map[string]string{"ALLYPULSE_DATABASE": filepath.Join(t.TempDir(), "s.db"), "ALLYPULSE_ADDR": "127.0.0.1:0"}
+	for _, args := range [][]string{
+		{"--log-format", "json", "migrate"},
+		{"serve", "now"},
+		{"demo", "please"},
+		{"healthcheck", "twice"},
+		{"migrate", "status", "extra"},
+	} {
+		code, _, stderr := runWith(t, env, "", args...)
+		if code != 2 || !strings.Contains(stderr, "argument") || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and one line about the argument", args, code, stderr)
+		}
+	}
+	if _, err := os.Stat(env["ALLYPULSE_DATABASE"]); err == nil {
+		t.Error("a refused command still created the database")
+	}
+}
+
+// TestDemoLeavesStaffAccountsAlone: a database that already has its staff
+// (here the first admin, right after setup) does not get the demo accounts
+// with their published password.
+func TestDemoLeavesStaffAccountsAlone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "real.db")
+	env := map[string]string{"ALLYPULSE_DATABASE": path}
+	if code, _, stderr := runWith(t, env, "a long passphrase\n", "user", "add", "--email", "ops@example.org", "--role", "admin"); code != 0 {
+		t.Fatalf("user add: %d %s", code, stderr)
+	}
+	code, out, stderr := runWith(t, env, "", "demo")
+	if code != 0 || !strings.Contains(out, "Nothing was added") {
+		t.Errorf("demo on a database with staff: exit %d, %q %q", code, out, stderr)
+	}
+	store := openStore(t, path)
+	if _, err := store.Authenticate(context.Background(), "admin@northwind.example", "allypulse-demo"); err == nil {
+		t.Error("the demo admin with the published password was added to a real installation")
+	}
+	if n, err := store.CountUsers(context.Background()); err != nil || n != 1 {
+		t.Errorf("%d users, %v; want only the real admin", n, err)
+	}
+}
+
+// TestDefaultBaseURLIsReachable: without ALLYPULSE_BASE_URL the links use
+// the listen address, with an unspecified host replaced by localhost (the
+// setup link printed by a container must open in a browser).
+func TestDefaultBaseURLIsReachable(t *testing.T) {
+	for addr, want := range map[string]string{
+		"0.0.0.0:8080":   "http://localhost:8080",
+		":8080":          "http://localhost:8080",
+		"[::]:8080":      "http://localhost:8080",
+		"10.1.2.3:9000":  "http://10.1.2.3:9000",
+		"[::1]:8080":     "http://[::1]:8080",
+		"pulse.lan:8080": "http://pulse.lan:8080",
+	} {
+		cfg, _, err := loadConfig(func(k string) string { return map[string]string{"ALLYPULSE_ADDR": addr}[k] }, nil, io.Discard, "serve")
+		if err != nil || cfg.BaseURL != want {
+			t.Errorf("ALLYPULSE_ADDR=%s: base URL %q, %v; want %s", addr, cfg.BaseURL, err, want)
+		}
 	}
 }
 

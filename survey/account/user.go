@@ -74,6 +74,10 @@ func (r userRow) user() User {
 // normalEmail is the form e-mail addresses are stored and looked up in.
 func normalEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
+// ValidEmail reports whether e, in any case and with surrounding spaces,
+// is an e-mail address a user can be created with.
+func ValidEmail(e string) bool { return validEmail(normalEmail(e)) }
+
 func validEmail(e string) bool {
 	if e == "" || len(e) > 254 || strings.ContainsAny(e, " <>") {
 		return false

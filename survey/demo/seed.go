@@ -21,9 +21,11 @@ const DefaultSeed = 20261123
 // Waves is the number of pulse waves the demo fills.
 const Waves = 3
 
-// ErrNotEmpty is returned by Seed when the database already holds surveys:
-// the demo fills an empty database only, so starting twice adds nothing.
-var ErrNotEmpty = errors.New("the database already holds surveys")
+// ErrNotEmpty is returned by Seed when the database already holds surveys
+// or staff accounts: the demo fills an empty database only, so starting
+// twice adds nothing, and demo accounts with a published password never
+// join a real installation's staff.
+var ErrNotEmpty = errors.New("the database already holds surveys or staff accounts")
 
 // Options tune Seed.
 type Options struct {
@@ -76,7 +78,11 @@ func Seed(ctx context.Context, d *db.DB, opt Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if !empty {
+	users, err := account.NewStore(d.Gorm, nil).CountUsers(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	if !empty || users > 0 {
 		return Result{}, ErrNotEmpty
 	}
 	opens := FirstWaveOpens(opt.Now)
