@@ -131,6 +131,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 	}
+	if p.Status == http.StatusUnauthorized {
+		// RFC 9110 asks a 401 to name a scheme; Bearer (not Basic) so that
+		// browsers show no password dialog of their own.
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="allypulse"`)
+	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 	c.Response().WriteHeader(p.Status)
 	if c.Request().Method == http.MethodHead {

@@ -39,3 +39,22 @@ func TestWrongMethodIs405(t *testing.T) {
 	}
 	wantProblem(t, h.do("GET", "/api/v1/nothing-here", "", b.as()), http.StatusNotFound)
 }
+
+// TestUnauthorizedNamesAScheme: every 401 carries WWW-Authenticate, as RFC
+// 9110 requires, naming Bearer so that browsers show no dialog of their own.
+func TestUnauthorizedNamesAScheme(t *testing.T) {
+	h := newAuthHarness(t, Config{})
+	h.user("ada@example.org", account.RoleAdmin)
+	for _, opts := range [][]reqOpt{nil, {withBearer("apt_not-a-token")}, {withHeader("Authorization", "Basic YTpi")}} {
+		rec := h.do("GET", "/api/v1/me", "", opts...)
+		wantProblem(t, rec, http.StatusUnauthorized)
+		if got := rec.Header().Get("WWW-Authenticate"); !strings.HasPrefix(got, "Bearer") {
+			t.Errorf("WWW-Authenticate %q, want a Bearer challenge", got)
+		}
+	}
+	rec := h.do("POST", "/api/v1/auth/login", `{"email":"ada@example.org","password":"wrong password!"}`)
+	wantProblem(t, rec, http.StatusUnauthorized)
+	if rec.Header().Get("WWW-Authenticate") == "" {
+		t.Error("a failed sign-in has no WWW-Authenticate")
+	}
+}
