@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/allypulse/allypulse/survey/framework"
 )
@@ -114,16 +113,11 @@ func (d Draft) Apply(sv *Survey) {
 // anonymity.min_group_size, schedule.opens_at, …).
 func ValidateDraft(d Draft, fw framework.Framework, now time.Time) (Draft, error) {
 	ve := &ValidationError{}
-	d.Title = strings.TrimSpace(d.Title)
+	d.Title = oneLine(d.Title)
 	d.Intro = strings.TrimSpace(d.Intro)
-	switch n := utf8.RuneCountInString(d.Title); {
-	case n == 0:
-		ve.Add("title", "is required")
-	case n > MaxTitleChars:
-		ve.Add("title", fmt.Sprintf("is %d characters long; the limit is %d", n, MaxTitleChars))
-	}
-	if n := utf8.RuneCountInString(d.Intro); n > MaxIntroChars {
-		ve.Add("intro", fmt.Sprintf("is %d characters long; the limit is %d", n, MaxIntroChars))
+	checkText(ve, "title", d.Title, MaxTitleChars, false)
+	if d.Intro != "" {
+		checkText(ve, "intro", d.Intro, MaxIntroChars, true)
 	}
 	d.Items = validateItems(ve, d.Items, fw)
 	d.Demographics = validateDemographics(ve, d.Demographics)
@@ -224,9 +218,9 @@ func validateDemographics(ve *ValidationError, dems []Demographic) []Demographic
 	for i, dm := range dems {
 		field := fmt.Sprintf("demographics[%d]", i)
 		dm.Key = strings.TrimSpace(dm.Key)
-		dm.Label = strings.TrimSpace(dm.Label)
+		dm.Label = oneLine(dm.Label)
 		checkKey(ve, keys, "demographics", i, dm.Key)
-		checkText(ve, field+".label", dm.Label, MaxLabelChars)
+		checkText(ve, field+".label", dm.Label, MaxLabelChars, false)
 		dm.Options = validateOptions(ve, field+".options", dm.Options)
 		out = append(out, dm)
 	}
@@ -247,38 +241,24 @@ func checkKey(ve *ValidationError, keys map[string]int, list string, i int, key 
 	}
 }
 
-// checkText reports an empty text or one longer than limit characters.
-func checkText(ve *ValidationError, field, text string, limit int) {
-	switch n := utf8.RuneCountInString(text); {
-	case n == 0:
-		ve.Add(field, "is required")
-	case n > limit:
-		ve.Add(field, fmt.Sprintf("the limit is %d characters", limit))
-	}
-}
-
 func validateOptions(ve *ValidationError, field string, options []string) []string {
 	seen := map[string]int{}
 	out := make([]string, 0, len(options)+1)
 	for j, o := range options {
-		o = strings.TrimSpace(o)
+		o = oneLine(o)
 		of := fmt.Sprintf("%s[%d]", field, j)
-		lower := strings.ToLower(o)
-		first, dup := seen[lower]
+		key := sameKey(o)
+		first, dup := seen[key]
 		switch {
-		case o == "":
-			ve.Add(of, "must not be empty")
-			continue
-		case utf8.RuneCountInString(o) > MaxOptionChars:
-			ve.Add(of, fmt.Sprintf("the limit is %d characters", MaxOptionChars))
+		case !checkText(ve, of, o, MaxOptionChars, false):
 			continue
 		case dup:
 			ve.Add(of, fmt.Sprintf("%q repeats %s[%d]", o, field, first))
 			continue
-		case strings.EqualFold(o, PreferNotToSay):
+		case key == sameKey(PreferNotToSay):
 			o = PreferNotToSay
 		}
-		seen[lower] = j
+		seen[key] = j
 		out = append(out, o)
 	}
 	real := len(out)
@@ -305,9 +285,9 @@ func validateComments(ve *ValidationError, prompts []CommentPrompt) []CommentPro
 	for i, p := range prompts {
 		field := fmt.Sprintf("comments[%d]", i)
 		p.Key = strings.TrimSpace(p.Key)
-		p.Prompt = strings.TrimSpace(p.Prompt)
+		p.Prompt = oneLine(p.Prompt)
 		checkKey(ve, keys, "comments", i, p.Key)
-		checkText(ve, field+".prompt", p.Prompt, MaxPromptChars)
+		checkText(ve, field+".prompt", p.Prompt, MaxPromptChars, false)
 		out = append(out, p)
 	}
 	return out
@@ -316,10 +296,15 @@ func validateComments(ve *ValidationError, prompts []CommentPrompt) []CommentPro
 // validateAnonymity enforces the floors of anonymity.md: k ≥ 3 and every other
 // threshold at least k.
 func validateAnonymity(ve *ValidationError, a Anonymity) {
+	const ceiling = 1000
+	k := a.MinGroupSize
+	if k < FloorK || k > ceiling {
+		// k is reported below; the others are held to the floor meanwhile.
+		k = FloorK
+	}
 	if a.MinGroupSize < FloorK {
 		ve.Add("anonymity.min_group_size", fmt.Sprintf("must be at least %d", FloorK))
 	}
-	k := max(a.MinGroupSize, FloorK)
 	for _, t := range []struct {
 		field string
 		v     int
@@ -332,7 +317,6 @@ func validateAnonymity(ve *ValidationError, a Anonymity) {
 			ve.Add(t.field, fmt.Sprintf("must be at least the minimum group size (%d)", k))
 		}
 	}
-	const ceiling = 1000
 	for field, v := range map[string]int{
 		"anonymity.min_group_size": a.MinGroupSize, "anonymity.min_sensitive_group_size": a.MinSensitiveGroupSize,
 		"anonymity.min_distribution_size": a.MinDistributionSize, "anonymity.min_comment_group_size": a.MinCommentGroupSize,

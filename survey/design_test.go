@@ -70,6 +70,27 @@ func TestValidateDraftPreferNotToSayNotDoubled(t *testing.T) {
 	}
 }
 
+// TestValidateDraftLookalikePreferNotToSay checks that an option which only
+// looks different from "Prefer not to say" (other spaces, invisible
+// characters) is that option, so respondents never see two of them.
+func TestValidateDraftLookalikePreferNotToSay(t *testing.T) {
+	for _, o := range []string{"Prefer\u00a0not to say", "Prefer\u200b not  to say", "PREFER not\tto say\u200e"} {
+		d := validDraft()
+		d.Title = "  Spring\u00a0\u00a0pulse\n"
+		d.Demographics[0].Options = []string{"Sales", o}
+		got, err := survey.ValidateDraft(d, framework.BuiltIn(), designNow)
+		if err != nil {
+			t.Fatalf("%q: %v", o, err)
+		}
+		if opts := got.Demographics[0].Options; !slices.Equal(opts, []string{"Sales", survey.PreferNotToSay}) {
+			t.Errorf("%q: options = %q, want one %q", o, opts, survey.PreferNotToSay)
+		}
+		if got.Title != "Spring pulse" {
+			t.Errorf("title = %q, want its spaces folded", got.Title)
+		}
+	}
+}
+
 func TestValidateDraftScreenAddedBeforeAllyItems(t *testing.T) {
 	d := validDraft()
 	d.Items = []string{"belonging.1", "ally.confront.self", "ally.confront.experienced", "outcome.enps"}
@@ -100,6 +121,18 @@ func TestValidateDraftFieldErrors(t *testing.T) {
 	}{
 		{"empty title", func(d *survey.Draft) { d.Title = "  " }, "title"},
 		{"long title", func(d *survey.Draft) { d.Title = strings.Repeat("é", 201) }, "title"},
+		{"invisible title", func(d *survey.Draft) { d.Title = "\u200b\u200e\u00a0" }, "title"},
+		{"control character in title", func(d *survey.Draft) { d.Title = "Spring\x07pulse" }, "title"},
+		{"control character in intro", func(d *survey.Draft) { d.Intro = "Hello\x1b[31m" }, "intro"},
+		{"invisible option", func(d *survey.Draft) { d.Demographics[0].Options = []string{"Sales", "\u200b"} }, "demographics[0].options[1]"},
+		{"option differing only by an invisible character", func(d *survey.Draft) {
+			d.Demographics[0].Options = []string{"Sales", "Sa\u200bles"}
+		}, "demographics[0].options[1]"},
+		{"option differing only by a no-break space", func(d *survey.Draft) {
+			d.Demographics[0].Options = []string{"North site", "North\u00a0site"}
+		}, "demographics[0].options[1]"},
+		{"invisible label", func(d *survey.Draft) { d.Demographics[0].Label = "\u2060" }, "demographics[0].label"},
+		{"invisible comment prompt", func(d *survey.Draft) { d.Comments[0].Prompt = "\ufeff" }, "comments[0].prompt"},
 		{"no items", func(d *survey.Draft) { d.Items = nil }, "items"},
 		{"unknown item", func(d *survey.Draft) { d.Items = append(d.Items, "belonging.99") }, "items[3]"},
 		{"duplicate item", func(d *survey.Draft) { d.Items = append(d.Items, "voice.1") }, "items[3]"},
@@ -139,6 +172,17 @@ func TestValidateDraftFieldErrors(t *testing.T) {
 				t.Errorf("fields = %q, want %q among them", got, tc.field)
 			}
 		})
+	}
+}
+
+// TestValidateDraftHugeKNamesOnlyK checks that a minimum group size above the
+// ceiling is the only error: the other thresholds are not told to reach it.
+func TestValidateDraftHugeKNamesOnlyK(t *testing.T) {
+	d := validDraft()
+	d.Anonymity.MinGroupSize = 1_000_000_000
+	_, err := survey.ValidateDraft(d, framework.BuiltIn(), designNow)
+	if got := fieldsOf(t, err); !slices.Equal(got, []string{"anonymity.min_group_size"}) {
+		t.Errorf("fields = %q, want only anonymity.min_group_size", got)
 	}
 }
 

@@ -150,7 +150,7 @@ func duplicateAs(err error, field string) error {
 func validateCustomItem(in CustomItemInput, fw framework.Framework) (framework.Item, *framework.Construct, error) {
 	ve := &ValidationError{}
 	it := framework.Item{
-		Key: strings.TrimSpace(in.Key), Text: strings.TrimSpace(in.Text), Scale: strings.TrimSpace(in.Scale),
+		Key: strings.TrimSpace(in.Key), Text: oneLine(in.Text), Scale: strings.TrimSpace(in.Scale),
 		Construct: strings.TrimSpace(in.Construct), Reverse: in.Reverse, Source: strings.TrimSpace(in.Source),
 	}
 	if it.Key == "" {
@@ -161,12 +161,7 @@ func validateCustomItem(in CustomItemInput, fw framework.Framework) (framework.I
 	} else if _, taken := fw.Item(it.Key); taken {
 		ve.Add("key", "is already used")
 	}
-	switch n := utf8.RuneCountInString(it.Text); {
-	case n == 0:
-		ve.Add("text", "is required")
-	case n > MaxItemTextChars:
-		ve.Add("text", fmt.Sprintf("the limit is %d characters", MaxItemTextChars))
-	case len(strings.Fields(it.Text)) > framework.MaxItemWords:
+	if checkText(ve, "text", it.Text, MaxItemTextChars, false) && len(strings.Fields(it.Text)) > framework.MaxItemWords {
 		ve.Add("text", fmt.Sprintf("keep it to %d words and one idea", framework.MaxItemWords))
 	}
 	if utf8.RuneCountInString(it.Source) > MaxLabelChars {
@@ -182,14 +177,12 @@ func validateCustomItem(in CustomItemInput, fw framework.Framework) (framework.I
 		}
 		seen := map[string]bool{}
 		for i, o := range in.Options {
-			o = strings.TrimSpace(o)
-			switch {
-			case o == "" || utf8.RuneCountInString(o) > MaxOptionChars:
-				ve.Add(fmt.Sprintf("options[%d]", i), fmt.Sprintf("must be 1 to %d characters", MaxOptionChars))
-			case seen[strings.ToLower(o)]:
-				ve.Add(fmt.Sprintf("options[%d]", i), "repeats an earlier option")
+			o = oneLine(o)
+			field := fmt.Sprintf("options[%d]", i)
+			if checkText(ve, field, o, MaxOptionChars, false) && seen[sameKey(o)] {
+				ve.Add(field, "repeats an earlier option")
 			}
-			seen[strings.ToLower(o)] = true
+			seen[sameKey(o)] = true
 			it.Options = append(it.Options, o)
 		}
 		if it.Reverse {
@@ -215,7 +208,7 @@ func customConstruct(ve *ValidationError, in CustomItemInput, it *framework.Item
 		return nil
 	}
 	c := framework.Construct{
-		Key: strings.TrimSpace(in.NewConstruct.Key), Name: strings.TrimSpace(in.NewConstruct.Name),
+		Key: strings.TrimSpace(in.NewConstruct.Key), Name: oneLine(in.NewConstruct.Name),
 		Description: strings.TrimSpace(in.NewConstruct.Description), Source: strings.TrimSpace(in.NewConstruct.Source),
 		Kind: framework.KindCompetency, Custom: true,
 	}
@@ -227,9 +220,7 @@ func customConstruct(ve *ValidationError, in CustomItemInput, it *framework.Item
 	} else if _, taken := fw.Construct(c.Key); taken {
 		ve.Add("new_construct.key", "is already used")
 	}
-	if n := utf8.RuneCountInString(c.Name); n == 0 || n > MaxConstructChars {
-		ve.Add("new_construct.name", fmt.Sprintf("must be 1 to %d characters", MaxConstructChars))
-	}
+	checkText(ve, "new_construct.name", c.Name, MaxConstructChars, false)
 	if utf8.RuneCountInString(c.Description) > MaxLabelChars || utf8.RuneCountInString(c.Source) > MaxLabelChars {
 		ve.Add("new_construct", fmt.Sprintf("description and source are limited to %d characters", MaxLabelChars))
 	}
