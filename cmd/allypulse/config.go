@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/allypulse/allypulse/survey/account"
+	"github.com/allypulse/allypulse/survey/db"
 )
 
 // config is the operator's configuration: environment variables, overridden
@@ -86,8 +87,13 @@ func (c *config) validate() error {
 	if strings.TrimSpace(c.Database) == "" {
 		return &configError{"ALLYPULSE_DATABASE", "must not be empty"}
 	}
-	if strings.Contains(c.Database, "://") && !strings.HasPrefix(c.Database, "postgres://") && !strings.HasPrefix(c.Database, "postgresql://") {
+	if strings.Contains(c.Database, "://") && db.DialectOf(c.Database) != db.Postgres {
 		return &configError{"ALLYPULSE_DATABASE", "use a SQLite file path or a postgres:// URL"}
+	}
+	// A PostgreSQL key=value string would otherwise become a SQLite file
+	// of that name.
+	if strings.Contains(c.Database, "host=") && strings.Contains(c.Database, " ") {
+		return &configError{"ALLYPULSE_DATABASE", "write the PostgreSQL connection as a postgres:// URL"}
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + reachableAddr(c.Addr)
@@ -129,4 +135,17 @@ func reachableAddr(addr string) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// databaseName is the database for messages: the file path, or the
+// PostgreSQL URL without its password.
+func (c config) databaseName() string {
+	if db.DialectOf(c.Database) != db.Postgres {
+		return c.Database
+	}
+	u, err := url.Parse(c.Database)
+	if err != nil {
+		return "the PostgreSQL database"
+	}
+	return u.Redacted()
 }

@@ -59,14 +59,14 @@ func demoCommand(ctx context.Context, cfg config, log *slog.Logger, stdout, stde
 	defer d.Close()
 	res, err := demo.Seed(ctx, d, demo.Options{Now: survey.SystemClock{}.Now(), Log: log})
 	if errors.Is(err, demo.ErrNotEmpty) {
-		fmt.Fprintf(stdout, "The database %s already holds surveys or staff accounts; the demo fills an empty database only. Nothing was added.\n", cfg.Database)
+		fmt.Fprintf(stdout, "The database %s already holds surveys or staff accounts; the demo fills an empty database only. Nothing was added.\n", cfg.databaseName())
 		return 0
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "allypulse: demo:", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "Demo organisation created in %s: %d employees, %d pulse waves.\n", cfg.Database, demo.Headcount(), len(res.Responses))
+	fmt.Fprintf(stdout, "Demo organisation created in %s: %d employees, %d pulse waves.\n", cfg.databaseName(), demo.Headcount(), len(res.Responses))
 	for i, n := range res.Responses {
 		fmt.Fprintf(stdout, "  wave %d: %d responses to %d invitations and the open link\n", i+1, n, res.Invited[i])
 	}

@@ -44,6 +44,7 @@ func TestBadConfigNamesTheVariable(t *testing.T) {
 		{"ALLYPULSE_ADDR", map[string]string{"ALLYPULSE_ADDR": "nonsense"}},
 		{"ALLYPULSE_LOG_FORMAT", map[string]string{"ALLYPULSE_LOG_FORMAT": "xml"}},
 		{"ALLYPULSE_DATABASE", map[string]string{"ALLYPULSE_DATABASE": "mysql://localhost/x"}},
+		{"ALLYPULSE_DATABASE", map[string]string{"ALLYPULSE_DATABASE": "host=localhost dbname=allypulse"}},
 		{"ALLYPULSE_BASE_URL", map[string]string{"ALLYPULSE_BASE_URL": "ftp://example.org"}},
 		{"ALLYPULSE_ADMIN_PASSWORD", map[string]string{"ALLYPULSE_ADMIN_EMAIL": "a@example.org", "ALLYPULSE_ADMIN_PASSWORD": "short"}},
 		{"ALLYPULSE_ADMIN_PASSWORD", map[string]string{"ALLYPULSE_ADMIN_EMAIL": "a@example.org", "ALLYPULSE_ADMIN_PASSWORD": "            "}},
@@ -146,6 +147,32 @@ func TestDemoLeavesStaffAccountsAlone(t *testing.T) {
 	}
 	if n, err := store.CountUsers(context.Background()); err != nil || n != 1 {
 		t.Errorf("%d users, %v; want only the real admin", n, err)
+	}
+}
+
+// TestPostgresPasswordIsNotPrinted runs the commands against PostgreSQL
+// with a password in ALLYPULSE_DATABASE (the test server trusts local
+// connections, so any password does): none of their output shows it.
+func TestPostgresPasswordIsNotPrinted(t *testing.T) {
+	u, err := url.Parse(testtools.FreshPostgresSchema(t, testtools.Postgres(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword(u.User.Username(), "secret-pw")
+	env := map[string]string{"ALLYPULSE_DATABASE": u.String()}
+	var all string
+	for _, args := range [][]string{{"migrate"}, {"migrate", "status"}, {"user", "add", "--email", "pg@example.org", "--role", "admin"}, {"demo"}} {
+		code, out, stderr := runWith(t, env, "a long passphrase\n", args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s %s", args, code, out, stderr)
+		}
+		all += out + stderr
+	}
+	if !strings.Contains(all, "Nothing was added") {
+		t.Errorf("the demo filled a database with staff: %s", all)
+	}
+	if strings.Contains(all, "secret-pw") {
+		t.Errorf("the output shows the database password:\n%s", all)
 	}
 }
 
