@@ -90,6 +90,11 @@ func (c *config) validate() error {
 	if strings.Contains(c.Database, "://") && db.DialectOf(c.Database) != db.Postgres {
 		return &configError{"ALLYPULSE_DATABASE", "use a SQLite file path or a postgres:// URL"}
 	}
+	// SQLite options in the path would replace the ones every connection
+	// needs (WAL, synchronous=FULL, busy timeout, foreign keys).
+	if db.DialectOf(c.Database) == db.SQLite && (strings.HasPrefix(c.Database, "file:") || strings.Contains(c.Database, "?")) {
+		return &configError{"ALLYPULSE_DATABASE", "give the SQLite file as a plain path, without file: or ?options (Allypulse sets them)"}
+	}
 	// A PostgreSQL key=value string would otherwise become a SQLite file
 	// of that name.
 	if strings.Contains(c.Database, "host=") && strings.Contains(c.Database, " ") {

@@ -45,6 +45,9 @@ func TestBadConfigNamesTheVariable(t *testing.T) {
 		{"ALLYPULSE_LOG_FORMAT", map[string]string{"ALLYPULSE_LOG_FORMAT": "xml"}},
 		{"ALLYPULSE_DATABASE", map[string]string{"ALLYPULSE_DATABASE": "mysql://localhost/x"}},
 		{"ALLYPULSE_DATABASE", map[string]string{"ALLYPULSE_DATABASE": "host=localhost dbname=allypulse"}},
+		// Options in a SQLite path used to replace WAL, synchronous=FULL and the busy timeout.
+		{"ALLYPULSE_DATABASE", map[string]string{"ALLYPULSE_DATABASE": "file:pulse.db?_journal_mode=DELETE"}},
+		{"ALLYPULSE_DATABASE", map[string]string{"ALLYPULSE_DATABASE": "pulse.db?_synchronous=OFF"}},
 		{"ALLYPULSE_BASE_URL", map[string]string{"ALLYPULSE_BASE_URL": "ftp://example.org"}},
 		{"ALLYPULSE_ADMIN_PASSWORD", map[string]string{"ALLYPULSE_ADMIN_EMAIL": "a@example.org", "ALLYPULSE_ADMIN_PASSWORD": "short"}},
 		{"ALLYPULSE_ADMIN_PASSWORD", map[string]string{"ALLYPULSE_ADMIN_EMAIL": "a@example.org", "ALLYPULSE_ADMIN_PASSWORD": "            "}},
