@@ -37,8 +37,9 @@ type configError struct {
 
 func (e *configError) Error() string { return fmt.Sprintf("invalid %s: %s", e.Var, e.Msg) }
 
-// loadConfig reads the environment, then parses flags of the subcommand.
-func loadConfig(getenv func(string) string, args []string, stderr io.Writer, name string) (config, []string, error) {
+// loadConfig reads the environment, then parses the flags of the
+// subcommand: the configuration's and those define adds (nil for none).
+func loadConfig(getenv func(string) string, args []string, stderr io.Writer, name string, define func(*flag.FlagSet)) (config, []string, error) {
 	env := func(k, def string) string {
 		if v := getenv(k); v != "" {
 			return v
@@ -68,7 +69,12 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer, nam
 	fs.StringVar(&c.Database, "database", c.Database, "SQLite file or postgres:// URL (ALLYPULSE_DATABASE)")
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public URL used in survey links (ALLYPULSE_BASE_URL)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (ALLYPULSE_LOG_FORMAT)")
-	fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a synthetic demo organisation")
+	if name == "serve" {
+		fs.BoolVar(&c.Demo, "demo", false, "fill an empty database with a synthetic demo organisation")
+	}
+	if define != nil {
+		define(fs)
+	}
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
 	}

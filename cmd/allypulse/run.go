@@ -49,7 +49,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintf(stderr, "allypulse: unknown command %q\n%s", cmd, usage)
 		return 2
 	}
-	cfg, rest, err := loadConfig(getenv, args, stderr, cmd)
+	var userAdd userAddFlags
+	var define func(*flag.FlagSet)
+	if cmd == "user" {
+		if len(args) == 0 || args[0] != "add" {
+			fmt.Fprint(stderr, userUsage)
+			return 2
+		}
+		cmd, args, define = "user add", args[1:], userAdd.define
+	}
+	cfg, rest, err := loadConfig(getenv, args, stderr, cmd, define)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -57,7 +66,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stderr, "allypulse:", err)
 		return 2
 	}
-	if len(rest) > 0 && cmd != "migrate" && cmd != "user" {
+	if len(rest) > 0 && cmd != "migrate" {
 		fmt.Fprintf(stderr, "allypulse: %s: unexpected argument %q (flags go after the command, e.g. allypulse migrate --database x.db)\n", cmd, rest[0])
 		return 2
 	}
@@ -67,8 +76,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return healthcheck(ctx, cfg, stderr)
 	case "migrate":
 		return migrate(ctx, cfg, rest, log, stdout, stderr)
-	case "user":
-		return userCommand(ctx, cfg, rest, log, stdin, stdout, stderr)
+	case "user add":
+		return userCommand(ctx, cfg, userAdd, log, stdin, stdout, stderr)
 	case "demo":
 		return demoCommand(ctx, cfg, log, stdout, stderr)
 	}

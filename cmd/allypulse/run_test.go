@@ -191,7 +191,7 @@ func TestDefaultBaseURLIsReachable(t *testing.T) {
 		"[::1]:8080":     "http://[::1]:8080",
 		"pulse.lan:8080": "http://pulse.lan:8080",
 	} {
-		cfg, _, err := loadConfig(func(k string) string { return map[string]string{"ALLYPULSE_ADDR": addr}[k] }, nil, io.Discard, "serve")
+		cfg, _, err := loadConfig(func(k string) string { return map[string]string{"ALLYPULSE_ADDR": addr}[k] }, nil, io.Discard, "serve", nil)
 		if err != nil || cfg.BaseURL != want {
 			t.Errorf("ALLYPULSE_ADDR=%s: base URL %q, %v; want %s", addr, cfg.BaseURL, err, want)
 		}
@@ -283,6 +283,18 @@ func TestUserAdd(t *testing.T) {
 	}
 	if code, _, _ := runWith(t, env, "", "user"); code != 2 {
 		t.Errorf("bare user: exit %d", code)
+	}
+	// The configuration flags work after "add" too, as after any command.
+	other := filepath.Join(t.TempDir(), "other.db")
+	code, out, stderr = runWith(t, nil, "a long passphrase\n", "user", "add", "--email", "flag@example.org", "--role", "executive", "--database", other)
+	if code != 0 || !strings.Contains(out, "created executive user") {
+		t.Fatalf("user add --database: %d %q %q", code, out, stderr)
+	}
+	if _, err := openStore(t, other).Authenticate(context.Background(), "flag@example.org", "a long passphrase"); err != nil {
+		t.Errorf("the user is not in the --database file: %v", err)
+	}
+	if code, _, stderr := runWith(t, env, "a long passphrase\n", "user", "add", "--email", "x@example.org", "--role", "lead", "extra"); code != 2 || !strings.Contains(stderr, `"extra"`) {
+		t.Errorf("user add with a stray argument: exit %d, %q", code, stderr)
 	}
 }
 

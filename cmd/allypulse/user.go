@@ -25,26 +25,23 @@ characters.
   echo 'a long passphrase' | allypulse user add --email ada@example.org --role admin
 `
 
+// userAddFlags are the flags of "user add", parsed with the configuration
+// flags so that --database and the rest work after "add" too.
+type userAddFlags struct {
+	email, role, name string
+}
+
+func (u *userAddFlags) define(fs *flag.FlagSet) {
+	fs.StringVar(&u.email, "email", "", "e-mail address (required)")
+	fs.StringVar(&u.role, "role", "", "admin, lead or executive (required)")
+	fs.StringVar(&u.name, "name", "", "display name")
+}
+
 // userCommand runs "user add": it creates a staff user with the password
-// read as one line from stdin, so it never appears in the process list or
-// the shell history.
-func userCommand(ctx context.Context, cfg config, args []string, log *slog.Logger, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] != "add" {
-		fmt.Fprint(stderr, userUsage)
-		return 2
-	}
-	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	email := fs.String("email", "", "e-mail address (required)")
-	role := fs.String("role", "", "admin, lead or executive (required)")
-	name := fs.String("name", "", "display name")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if *email == "" || *role == "" || fs.NArg() > 0 {
+// read from stdin, so it never appears in the process list or the shell
+// history.
+func userCommand(ctx context.Context, cfg config, ua userAddFlags, log *slog.Logger, stdin io.Reader, stdout, stderr io.Writer) int {
+	if ua.email == "" || ua.role == "" {
 		fmt.Fprint(stderr, userUsage)
 		return 2
 	}
@@ -60,7 +57,7 @@ func userCommand(ctx context.Context, cfg config, args []string, log *slog.Logge
 	}
 	defer d.Close()
 	store := account.NewStore(d.Gorm, survey.SystemClock{})
-	u, err := store.CreateUser(ctx, account.NewUser{Email: *email, Name: *name, Role: *role, Password: password})
+	u, err := store.CreateUser(ctx, account.NewUser{Email: ua.email, Name: ua.name, Role: ua.role, Password: password})
 	if err != nil {
 		fmt.Fprintln(stderr, "allypulse: user add:", err)
 		return 1
