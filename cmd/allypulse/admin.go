@@ -14,8 +14,15 @@ import (
 // no user exists it creates the admin from ALLYPULSE_ADMIN_EMAIL and
 // ALLYPULSE_ADMIN_PASSWORD or, when those are unset, logs a one-time setup
 // link (except with --demo, which makes its own accounts). Once any user
-// exists it does nothing, so the variables can stay set.
+// exists it does nothing, so the variables can stay set. Replicas started
+// together take turns, so only the first creates the admin.
 func bootstrapAdmin(ctx context.Context, cfg config, d *db.DB, clock survey.Clock, log *slog.Logger) error {
+	return d.Exclusive(ctx, "bootstrap admin", func(ctx context.Context) error {
+		return firstAdmin(ctx, cfg, d, clock, log)
+	})
+}
+
+func firstAdmin(ctx context.Context, cfg config, d *db.DB, clock survey.Clock, log *slog.Logger) error {
 	store := account.NewStore(d.Gorm, clock)
 	n, err := store.CountUsers(ctx)
 	if err != nil {

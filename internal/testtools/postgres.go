@@ -12,6 +12,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+
+	"github.com/allypulse/allypulse/survey/db"
 )
 
 // PostgresEnv names the environment variable holding the URL of a PostgreSQL
@@ -97,4 +99,22 @@ func schemaName(t testing.TB) string {
 	b.WriteByte('_')
 	b.WriteString(hex.EncodeToString(suffix))
 	return b.String()
+}
+
+// PostgresReplicas opens n connection pools on one fresh schema, as n
+// replicas sharing a database do, and closes them when the test ends. The
+// schema is not migrated.
+func PostgresReplicas(t testing.TB, n int) []*db.DB {
+	t.Helper()
+	dsn := FreshPostgresSchema(t, Postgres(t))
+	dbs := make([]*db.DB, n)
+	for i := range dbs {
+		d, err := db.Open(context.Background(), dsn, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = d.Close() })
+		dbs[i] = d
+	}
+	return dbs
 }

@@ -29,16 +29,23 @@ func (d *DB) provider() (*goose.Provider, error) {
 }
 
 // Migrate applies all pending migrations and returns how many it applied.
+// Processes starting together on one database take turns: the first
+// applies the migrations, the others then find nothing pending.
 func (d *DB) Migrate(ctx context.Context) (int, error) {
 	p, err := d.provider()
 	if err != nil {
 		return 0, fmt.Errorf("migrations: %w", err)
 	}
-	res, err := p.Up(ctx)
+	applied := 0
+	err = d.Exclusive(ctx, "migrate", func(ctx context.Context) error {
+		res, err := p.Up(ctx)
+		applied = len(res)
+		return err
+	})
 	if err != nil {
-		return len(res), fmt.Errorf("apply migrations: %w", err)
+		return applied, fmt.Errorf("apply migrations: %w", err)
 	}
-	return len(res), nil
+	return applied, nil
 }
 
 // MigrationStatus lists every known migration and whether it is applied.

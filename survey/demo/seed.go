@@ -62,7 +62,19 @@ func Empty(ctx context.Context, store *survey.Store) (bool, error) {
 // submitted with an invite code or the open link through the response
 // intake, exactly as an employee's would be. The clock is moved from one wave to the next, so
 // waves 1 and 2 lie closed in the past and wave 3 is open at opt.Now.
+// Replicas started together with --demo take turns: the first fills the
+// database, the others then find it not empty.
 func Seed(ctx context.Context, d *db.DB, opt Options) (Result, error) {
+	var res Result
+	err := d.Exclusive(ctx, "demo", func(ctx context.Context) error {
+		var err error
+		res, err = seed(ctx, d, opt)
+		return err
+	})
+	return res, err
+}
+
+func seed(ctx context.Context, d *db.DB, opt Options) (Result, error) {
 	if opt.Seed == 0 {
 		opt.Seed = DefaultSeed
 	}

@@ -193,3 +193,44 @@ func TestDraftPassesValidation(t *testing.T) {
 		t.Errorf("the opportunity screen is not asked before the ally items: %v", d.Items)
 	}
 }
+
+// TestReplicasSeedTheDemoOnce starts two replicas' worth of pools with
+// --demo on one empty PostgreSQL schema at the same moment. Both used to
+// find no survey and fill the demo, leaving two "Inclusion pulse" surveys;
+// now one fills it and the other finds the database not empty.
+func TestReplicasSeedTheDemoOnce(t *testing.T) {
+	ctx := context.Background()
+	dbs := testtools.PostgresReplicas(t, 2)
+	if _, err := dbs[0].Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	errs := make(chan error, len(dbs))
+	for _, d := range dbs {
+		go func() {
+			_, err := demo.Seed(ctx, d, demo.Options{Now: now})
+			errs <- err
+		}()
+	}
+	seeded, skipped := 0, 0
+	for range dbs {
+		switch err := <-errs; {
+		case err == nil:
+			seeded++
+		case errors.Is(err, demo.ErrNotEmpty):
+			skipped++
+		default:
+			t.Errorf("seed: %v", err)
+		}
+	}
+	if seeded != 1 || skipped != 1 {
+		t.Errorf("%d replicas filled the demo and %d found it filled; want 1 and 1", seeded, skipped)
+	}
+	list, err := survey.NewStore(dbs[0].Gorm).ListSurveys(ctx, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 {
+		t.Errorf("%d surveys after two replicas started with --demo; want 1", len(list))
+	}
+}
