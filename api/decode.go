@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"reflect"
-	"sort"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -27,7 +29,7 @@ func decodeJSON(r io.Reader, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return jsonError(err)
+		return withFullPath(jsonError(err), body, dst)
 	}
 	if dec.More() {
 		return echo.NewHTTPError(http.StatusBadRequest, "The body must hold exactly one JSON value.")
@@ -61,16 +63,8 @@ func nulField(path string, v any) (string, bool) {
 			}
 		}
 	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			sub := k
-			if path != "" {
-				sub = path + "." + k
-			}
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			sub := childPath(path, k)
 			if strings.ContainsRune(k, 0) {
 				return orBody(path), true
 			}
@@ -82,12 +76,22 @@ func nulField(path string, v any) (string, bool) {
 	return "", false
 }
 
+// childPath names key inside path: anonymity.k, or k at the top.
+func childPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
 func orBody(path string) string {
 	if path == "" {
 		return "body"
 	}
 	return path
 }
+
+const unknownFieldMessage = "is not a known field"
 
 func jsonError(err error) error {
 	var syn *json.SyntaxError
@@ -113,7 +117,7 @@ func jsonError(err error) error {
 		if name == "" {
 			return survey.Invalid("body", "has a field with an empty name")
 		}
-		return survey.Invalid(name, "is not a known field")
+		return survey.Invalid(name, unknownFieldMessage)
 	default:
 		return echo.NewHTTPError(http.StatusBadRequest, "The request body is not valid JSON.")
 	}
@@ -149,4 +153,165 @@ func jsonTypeName(kind string) string {
 		return "a number"
 	}
 	return "a " + kind
+}
+
+// withFullPath replaces the field the decoder named (demographics.sensitive,
+// or only k for an unknown key) by its full place in the body
+// (demographics[1].sensitive, anonymity.k).
+func withFullPath(err error, body []byte, dst any) error {
+	var ve *survey.ValidationError
+	if !errors.As(err, &ve) || len(ve.Fields) != 1 {
+		return err
+	}
+	named := ve.Fields[0]
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return err
+	}
+	unknownKey := named.Message == unknownFieldMessage
+	full, found := findField(v, reflect.TypeOf(dst), "", func(path string, v any, t reflect.Type) bool {
+		if unknownKey {
+			return t == nil && path[strings.LastIndexAny(path, ".]")+1:] == named.Field
+		}
+		return t != nil && withoutIndices(path) == named.Field && !fits(v, t)
+	})
+	if !found {
+		return err
+	}
+	return survey.Invalid(full, named.Message)
+}
+
+var (
+	rawMessageType  = reflect.TypeFor[json.RawMessage]()
+	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+)
+
+// findField walks the decoded body v alongside the Go type t it is decoded
+// into, in key order, and returns the path of the first value for which
+// match is true; t is nil for a key that names no field. Values that decode
+// themselves (json.RawMessage, json.Unmarshaler) are not entered.
+func findField(v any, t reflect.Type, path string, match func(path string, v any, t reflect.Type) bool) (string, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == rawMessageType || reflect.PointerTo(t).Implements(unmarshalerType) {
+		return "", false
+	}
+	if path != "" && match(path, v, t) {
+		return path, true
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			sub := childPath(path, k)
+			var ft reflect.Type
+			switch t.Kind() {
+			case reflect.Struct:
+				if f, ok := structField(t, k); ok {
+					ft = f.Type
+				}
+			case reflect.Map:
+				ft = t.Elem()
+			default:
+				continue
+			}
+			if ft == nil {
+				if match(sub, v[k], nil) {
+					return sub, true
+				}
+				continue
+			}
+			if p, ok := findField(v[k], ft, sub, match); ok {
+				return p, true
+			}
+		}
+	case []any:
+		if t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
+			return "", false
+		}
+		for i, e := range v {
+			if p, ok := findField(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i), match); ok {
+				return p, true
+			}
+		}
+	}
+	return "", false
+}
+
+// structField finds the field a JSON key sets; like encoding/json it prefers
+// an exact name and otherwise ignores case.
+func structField(t reflect.Type, key string) (reflect.StructField, bool) {
+	var folded *reflect.StructField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == key {
+			return f, true
+		}
+		if folded == nil && strings.EqualFold(name, key) {
+			folded = &f
+		}
+	}
+	if folded != nil {
+		return *folded, true
+	}
+	return reflect.StructField{}, false
+}
+
+// fits reports whether a decoded JSON value (numbers as json.Number) can be
+// stored in a Go value of type t.
+func fits(v any, t reflect.Type) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case string:
+		return t.Kind() == reflect.String || t.Kind() == reflect.Interface
+	case bool:
+		return t.Kind() == reflect.Bool || t.Kind() == reflect.Interface
+	case map[string]any:
+		return t.Kind() == reflect.Struct || t.Kind() == reflect.Map || t.Kind() == reflect.Interface
+	case []any:
+		return t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Interface
+	case json.Number:
+		switch t.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			n, err := strconv.ParseInt(string(v), 10, 64)
+			return err == nil && !reflect.Zero(t).OverflowInt(n)
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			n, err := strconv.ParseUint(string(v), 10, 64)
+			return err == nil && !reflect.Zero(t).OverflowUint(n)
+		case reflect.Float32, reflect.Float64:
+			f, err := strconv.ParseFloat(string(v), 64)
+			return err == nil && !reflect.Zero(t).OverflowFloat(f)
+		case reflect.Interface:
+			return true
+		}
+	}
+	return false
+}
+
+// withoutIndices turns demographics[1].sensitive into demographics.sensitive,
+// the way the decoder names a field.
+func withoutIndices(path string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range path {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']':
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

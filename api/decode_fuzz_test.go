@@ -12,9 +12,10 @@ import (
 	"github.com/allypulse/allypulse/survey"
 )
 
-// FuzzDecodeJSON feeds request bodies to decodeJSON as the login handler
-// uses it: every input either decodes or becomes a 400, 413 or 422 with a
-// message meant for the client; it never panics and never echoes Go types.
+// FuzzDecodeJSON feeds request bodies to decodeJSON as the login, survey
+// design and respondent handlers use it: every input either decodes or
+// becomes a 400, 413 or 422 with a message meant for the client; it never
+// panics and never echoes Go types.
 func FuzzDecodeJSON(f *testing.F) {
 	for _, seed := range []string{
 		`{"email":"ada@example.org","password":"correct horse battery"}`,
@@ -33,39 +34,48 @@ func FuzzDecodeJSON(f *testing.F) {
 		"\xef\xbb\xbf{}",
 		`{"email":"` + strings.Repeat("a", 1000) + `"}`,
 		`{"email":` + strings.Repeat("[", 10000),
+		`{"title":"x","demographics":[{"key":"a","options":["b",1]},{"x":{}}],"anonymity":{"k":1}}`,
+		`{"items":[[["a"]]],"schedule":{"wave_days":1e400},"rotation":{"cover_every":-1.5}}`,
+		`{"answers":{"belonging.1":[3]},"demographics":{"dept":7},"comments":{"a.b[0]":{}}}`,
 	} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		var req loginRequest
-		err := decodeJSON(http.MaxBytesReader(nil, readCloser{strings.NewReader(body)}, 1<<16), &req)
-		if err == nil {
-			return
-		}
-		var he *echo.HTTPError
-		var ve *survey.ValidationError
-		switch {
-		case errors.As(err, &he):
-			if he.Code != http.StatusBadRequest && he.Code != http.StatusRequestEntityTooLarge {
-				t.Fatalf("status %d for %q", he.Code, body)
-			}
-		case errors.As(err, &ve):
-			for _, fe := range ve.Fields {
-				if fe.Field == "" || fe.Message == "" || !utf8.ValidString(fe.Message) {
-					t.Fatalf("field error %+v for %q", fe, body)
-				}
-				if strings.Contains(fe.Message, "api.") || strings.Contains(fe.Message, "json:") {
-					t.Fatalf("message leaks Go internals: %q", fe.Message)
-				}
-			}
-		default:
-			t.Fatalf("unexpected error %T %v for %q", err, err, body)
-		}
-		p := problemFor(err)
-		if p.Status >= 500 {
-			t.Fatalf("decoding error became %d for %q", p.Status, body)
-		}
+		checkDecodeError(t, body, &loginRequest{})
+		checkDecodeError(t, body, &surveyRequest{})
+		checkDecodeError(t, body, &survey.Submission{})
 	})
+}
+
+func checkDecodeError(t *testing.T, body string, dst any) {
+	t.Helper()
+	err := decodeJSON(http.MaxBytesReader(nil, readCloser{strings.NewReader(body)}, 1<<16), dst)
+	if err == nil {
+		return
+	}
+	var he *echo.HTTPError
+	var ve *survey.ValidationError
+	switch {
+	case errors.As(err, &he):
+		if he.Code != http.StatusBadRequest && he.Code != http.StatusRequestEntityTooLarge {
+			t.Fatalf("status %d for %q", he.Code, body)
+		}
+	case errors.As(err, &ve):
+		for _, fe := range ve.Fields {
+			if fe.Field == "" || fe.Message == "" || !utf8.ValidString(fe.Message) {
+				t.Fatalf("field error %+v for %q", fe, body)
+			}
+			if strings.Contains(fe.Message, "api.") || strings.Contains(fe.Message, "json:") {
+				t.Fatalf("message leaks Go internals: %q", fe.Message)
+			}
+		}
+	default:
+		t.Fatalf("unexpected error %T %v for %q", err, err, body)
+	}
+	p := problemFor(err)
+	if p.Status >= 500 {
+		t.Fatalf("decoding error became %d for %q", p.Status, body)
+	}
 }
 
 type readCloser struct{ *strings.Reader }

@@ -71,8 +71,11 @@ type scheduleRequest struct {
 	WaveDays *int            `json:"wave_days"`
 }
 
-// apply overlays the fields present in r onto d.
+// apply overlays the fields present in r onto d. A field it cannot read is
+// reported and left as it was; every other field is still applied, so that
+// validation can report the draft's other problems too.
 func (r surveyRequest) apply(d *survey.Draft) error {
+	ve := &survey.ValidationError{}
 	set(&d.Title, r.Title)
 	set(&d.Intro, r.Intro)
 	set(&d.Items, r.Items)
@@ -92,11 +95,12 @@ func (r surveyRequest) apply(d *survey.Draft) error {
 	}
 	if len(r.Rotation) > 0 {
 		var rot *rotationJSON
-		if err := decodeJSON(strings.NewReader(string(r.Rotation)), &rot); err != nil {
-			return prefixField("rotation", err)
-		}
-		d.Rotation = nil
-		if rot != nil {
+		switch err := decodeJSON(strings.NewReader(string(r.Rotation)), &rot); {
+		case err != nil:
+			ve.Fields = append(ve.Fields, prefixField("rotation", err).Fields...)
+		case rot == nil:
+			d.Rotation = nil
+		default:
 			d.Rotation = &survey.Rotation{ItemsPerWave: rot.ItemsPerWave, CoverEvery: rot.CoverEvery}
 		}
 	}
@@ -110,14 +114,14 @@ func (r surveyRequest) apply(d *survey.Draft) error {
 		set(&d.Schedule.Cadence, sc.Cadence)
 		set(&d.Schedule.WaveDays, sc.WaveDays)
 		if len(sc.OpensAt) > 0 {
-			at, err := parseOpensAt(sc.OpensAt)
-			if err != nil {
-				return err
+			if at, ok := parseOpensAt(sc.OpensAt); ok {
+				d.Schedule.OpensAt = at
+			} else {
+				ve.Add("schedule.opens_at", "must be an RFC 3339 time such as 2026-05-04T09:00:00Z, or null")
 			}
-			d.Schedule.OpensAt = at
 		}
 	}
-	return nil
+	return ve.Err()
 }
 
 func set[T any](dst *T, v *T) {
@@ -126,27 +130,28 @@ func set[T any](dst *T, v *T) {
 	}
 }
 
-// parseOpensAt reads an RFC 3339 time; null or "" means "at launch".
-func parseOpensAt(raw json.RawMessage) (time.Time, error) {
+// parseOpensAt reads an RFC 3339 time; null or "" means "at launch". It
+// reports false for anything else.
+func parseOpensAt(raw json.RawMessage) (time.Time, bool) {
 	var s *string
 	if err := json.Unmarshal(raw, &s); err != nil {
-		return time.Time{}, survey.Invalid("schedule.opens_at", "must be an RFC 3339 time such as 2026-05-04T09:00:00Z, or null")
+		return time.Time{}, false
 	}
 	if s == nil || *s == "" {
-		return time.Time{}, nil
+		return time.Time{}, true
 	}
 	at, err := time.Parse(time.RFC3339, *s)
 	if err != nil {
-		return time.Time{}, survey.Invalid("schedule.opens_at", "must be an RFC 3339 time such as 2026-05-04T09:00:00Z, or null")
+		return time.Time{}, false
 	}
-	return at.UTC(), nil
+	return at.UTC(), true
 }
 
 // prefixField puts a nested decoder's field names under prefix.
-func prefixField(prefix string, err error) error {
+func prefixField(prefix string, err error) *survey.ValidationError {
 	var ve *survey.ValidationError
 	if !errors.As(err, &ve) {
-		return survey.Invalid(prefix, "must be an object with items_per_wave and cover_every, or null")
+		return &survey.ValidationError{Fields: []survey.FieldError{{Field: prefix, Message: "must be an object with items_per_wave and cover_every, or null"}}}
 	}
 	out := &survey.ValidationError{}
 	for _, f := range ve.Fields {
@@ -400,7 +405,7 @@ func (s *Server) handleCreateSurvey(c echo.Context) error {
 	}
 	d := survey.NewDraft()
 	if err := req.apply(&d); err != nil {
-		return err
+		return s.lifecycle().Check(c.Request().Context(), d, err)
 	}
 	sv, err := s.lifecycle().Create(c.Request().Context(), d, actorID(c))
 	if err != nil {
@@ -428,13 +433,7 @@ func (s *Server) handleUpdateSurvey(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	var applyErr error
-	sv, err := s.lifecycle().Update(c.Request().Context(), c.Param("id"), func(d *survey.Draft) {
-		applyErr = req.apply(d)
-	})
-	if applyErr != nil {
-		return applyErr
-	}
+	sv, err := s.lifecycle().Update(c.Request().Context(), c.Param("id"), req.apply)
 	if err != nil {
 		return err
 	}

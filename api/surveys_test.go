@@ -216,6 +216,46 @@ func TestSurveyLifecycle(t *testing.T) {
 	}
 }
 
+// TestRefusedPatchChangesNothing checks that a PATCH answered 422 because one
+// field could not be read stores none of its other fields, and that the
+// answer lists that field together with the draft's other problems.
+func TestRefusedPatchChangesNothing(t *testing.T) {
+	h := newDesignHarness(t)
+	sv := h.create(minimalSurvey)
+	base := "/api/v1/surveys/" + sv.ID
+	for _, tc := range []struct {
+		body   string
+		fields []string
+	}{
+		{`{"title":"Renamed","items":["voice.1"],"schedule":{"opens_at":"next monday"}}`, []string{"schedule.opens_at"}},
+		{`{"title":"Renamed","rotation":"weekly"}`, []string{"rotation"}},
+		{`{"title":"","rotation":{"cover_every":"2"},"schedule":{"opens_at":5}}`, []string{"rotation.cover_every", "schedule.opens_at", "title"}},
+		{`{"schedule":{"cadence":"weekly","wave_days":5,"opens_at":"2020-01-01"},"rotation":{"x":1}}`, []string{"rotation.x", "schedule.opens_at"}},
+	} {
+		rec := h.do("PATCH", base, tc.body, h.lead.as())
+		wantStatus(t, rec, http.StatusUnprocessableEntity)
+		if got := problemFields(t, rec); !slices.Equal(got, tc.fields) {
+			t.Errorf("%s: fields %q, want %q", tc.body, got, tc.fields)
+		}
+		rec = h.do("POST", "/api/v1/surveys", tc.body, h.lead.as())
+		wantStatus(t, rec, http.StatusUnprocessableEntity)
+		if got := problemFields(t, rec); !slices.Contains(got, tc.fields[0]) {
+			t.Errorf("create %s: fields %q, want %s among them", tc.body, got, tc.fields[0])
+		}
+	}
+	rec := h.do("GET", base, "", h.lead.as())
+	wantStatus(t, rec, http.StatusOK)
+	got := decodeBody[surveyJSON](t, rec.Body.Bytes())
+	if got.Title != sv.Title || !slices.Equal(got.Items, sv.Items) || got.Schedule.Cadence != sv.Schedule.Cadence || got.Rotation != nil {
+		t.Errorf("a refused PATCH changed the draft: %+v", got)
+	}
+	// Creating with an unreadable field creates nothing.
+	rec = h.do("GET", "/api/v1/surveys", "", h.lead.as())
+	if list := decodeBody[surveyList](t, rec.Body.Bytes()); len(list.Surveys) != 1 {
+		t.Errorf("%d surveys after refused creations, want 1", len(list.Surveys))
+	}
+}
+
 func TestSurveyUnknownIDs(t *testing.T) {
 	h := newDesignHarness(t)
 	for _, r := range []struct{ method, path, body string }{
@@ -254,6 +294,37 @@ func TestNumberFieldMessages(t *testing.T) {
 		if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || len(p.Errors) != 1 || p.Errors[0] != want {
 			t.Errorf("%s: %s, want %+v", body, rec.Body, want)
 		}
+	}
+}
+
+// TestNestedFieldErrorsNameTheirPlace checks that an unknown key or a value
+// of the wrong type inside an object or a list is named by its full place in
+// the body, not by its bare name (k) or without its index (demographics.sensitive).
+func TestNestedFieldErrorsNameTheirPlace(t *testing.T) {
+	h := newDesignHarness(t)
+	dept := `{"key":"dept","label":"Department","options":["A","B"]}`
+	for body, want := range map[string]survey.FieldError{
+		`{"title":"x","items":["belonging.1"],"anonymity":{"k":5}}`:                                                {Field: "anonymity.k", Message: "is not a known field"},
+		`{"title":"x","items":["belonging.1"],"schedule":{"cadence":"weekly","timezone":"Europe/Paris"}}`:          {Field: "schedule.timezone", Message: "is not a known field"},
+		`{"title":"x","items":["belonging.1"],"demographics":[` + dept + `,{"key":"site","label":"Site","x":1}]}`:  {Field: "demographics[1].x", Message: "is not a known field"},
+		`{"title":"x","items":["belonging.1"],"demographics":[` + dept + `,{"key":"site","sensitive":"yes"}]}`:     {Field: "demographics[1].sensitive", Message: "must be true or false, not string"},
+		`{"title":"x","items":["belonging.1"],"demographics":[{"key":"site","options":["North",7]}]}`:              {Field: "demographics[0].options[1]", Message: "must be a string, not number"},
+		`{"title":"x","items":["belonging.1","voice.1",3]}`:                                                        {Field: "items[2]", Message: "must be a string, not number"},
+		`{"title":"x","items":["belonging.1"],"comments":[{"key":"a","prompt":"b","extra":true}]}`:                 {Field: "comments[0].extra", Message: "is not a known field"},
+		`{"title":"x","items":["belonging.1"],"schedule":{"cadence":"weekly"},"rotation":{"cover_every":2,"x":1}}`: {Field: "rotation.x", Message: "is not a known field"},
+		`{"title":"x","items":["belonging.1"],"bogus":1}`:                                                          {Field: "bogus", Message: "is not a known field"},
+	} {
+		rec := h.do("POST", "/api/v1/surveys", body, h.lead.as())
+		wantStatus(t, rec, http.StatusUnprocessableEntity)
+		var p Problem
+		if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || len(p.Errors) != 1 || p.Errors[0] != want {
+			t.Errorf("%s: %s, want %+v", body, rec.Body, want)
+		}
+	}
+	rec := h.do("POST", "/api/v1/items", `{"text":"We share credit.","scale":"agree5","new_construct":{"key":"credit","name":"Credit","kind":"outcome"}}`, h.lead.as())
+	wantStatus(t, rec, http.StatusUnprocessableEntity)
+	if got := problemFields(t, rec); !slices.Equal(got, []string{"new_construct.kind"}) {
+		t.Errorf("custom item: fields %q, want new_construct.kind", got)
 	}
 }
 

@@ -54,6 +54,17 @@ func (e *ValidationError) Err() error {
 	return e
 }
 
+// names reports whether e has a problem with field or with a field that
+// holds it (rotation holds rotation.cover_every).
+func (e *ValidationError) names(field string) bool {
+	for _, f := range e.Fields {
+		if f.Field == field || strings.HasPrefix(field, f.Field+".") || strings.HasPrefix(field, f.Field+"[") {
+			return true
+		}
+	}
+	return false
+}
+
 // Invalid returns a ValidationError for one field.
 func Invalid(field, msg string) error {
 	return &ValidationError{Fields: []FieldError{{Field: field, Message: msg}}}

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -26,15 +27,11 @@ func (l *Lifecycle) now() time.Time { return l.clock.Now().UTC().Truncate(time.S
 
 // Create validates a draft and stores it as a new survey.
 func (l *Lifecycle) Create(ctx context.Context, d Draft, createdBy string) (Survey, error) {
-	fw, err := l.store.Framework(ctx)
+	d, err := l.validate(ctx, d, nil)
 	if err != nil {
 		return Survey{}, err
 	}
 	now := l.now()
-	d, err = ValidateDraft(d, fw, now)
-	if err != nil {
-		return Survey{}, err
-	}
 	sv := Survey{ID: NewID(), Status: StatusDraft, CreatedBy: createdBy, CreatedAt: now, UpdatedAt: now}
 	d.Apply(&sv)
 	if err := l.store.CreateSurvey(ctx, sv); err != nil {
@@ -43,9 +40,18 @@ func (l *Lifecycle) Create(ctx context.Context, d Draft, createdBy string) (Surv
 	return sv, nil
 }
 
+// Check returns found, a problem met while reading a draft (a field that
+// could not be parsed), together with every other problem of d. It stores
+// nothing.
+func (l *Lifecycle) Check(ctx context.Context, d Draft, found error) error {
+	_, err := l.validate(ctx, d, found)
+	return err
+}
+
 // Update applies edit to the draft of survey id, validates the result and
-// stores it. Only drafts can be edited.
-func (l *Lifecycle) Update(ctx context.Context, id string, edit func(*Draft)) (Survey, error) {
+// stores it. Only drafts can be edited. A validation error from edit is
+// reported with the draft's other problems, and nothing is stored.
+func (l *Lifecycle) Update(ctx context.Context, id string, edit func(*Draft) error) (Survey, error) {
 	sv, err := l.store.GetSurvey(ctx, id)
 	if err != nil {
 		return Survey{}, err
@@ -53,23 +59,48 @@ func (l *Lifecycle) Update(ctx context.Context, id string, edit func(*Draft)) (S
 	if sv.Status != StatusDraft {
 		return Survey{}, notDraft(sv.Status, "edited")
 	}
-	fw, err := l.store.Framework(ctx)
-	if err != nil {
-		return Survey{}, err
-	}
 	d := DraftOf(sv)
-	edit(&d)
-	now := l.now()
-	d, err = ValidateDraft(d, fw, now)
+	d, err = l.validate(ctx, d, edit(&d))
 	if err != nil {
 		return Survey{}, err
 	}
 	d.Apply(&sv)
-	sv.UpdatedAt = now
+	sv.UpdatedAt = l.now()
 	if err := l.store.UpdateSurvey(ctx, sv, StatusDraft); err != nil {
 		return Survey{}, l.conflictMessage(ctx, id, err, "edited")
 	}
 	return sv, nil
+}
+
+// validate checks d against the framework at the clock's time. found is a
+// problem the caller already met in the draft's input: a validation error
+// is reported together with the draft's own problems, any other error
+// instead of them.
+func (l *Lifecycle) validate(ctx context.Context, d Draft, found error) (Draft, error) {
+	var ve *ValidationError
+	if found != nil && !errors.As(found, &ve) {
+		return d, found
+	}
+	fw, err := l.store.Framework(ctx)
+	if err != nil {
+		return d, err
+	}
+	d, err = ValidateDraft(d, fw, l.now())
+	if ve == nil {
+		return d, err
+	}
+	var more *ValidationError
+	if !errors.As(err, &more) && err != nil {
+		return d, err
+	}
+	if more != nil {
+		for _, f := range more.Fields {
+			if !ve.names(f.Field) {
+				ve.Fields = append(ve.Fields, f)
+			}
+		}
+	}
+	return d, ve.Err()
 }
 
 // Delete removes a draft. Launched, closed and archived surveys hold
