@@ -42,7 +42,7 @@ type surveyRow struct {
 	ExpectedHeadcount     int
 	CreatedBy             string
 	CreatedAt             time.Time
-	UpdatedAt             time.Time
+	UpdatedAt             time.Time `gorm:"autoUpdateTime:false"` // the lifecycle's clock, not gorm's
 	LaunchedAt            *time.Time
 	ClosedAt              *time.Time
 }
