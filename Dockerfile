@@ -9,7 +9,9 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=1 go build -trimpath -ldflags "-s -w" -o /out/allypulse ./cmd/allypulse
+# `docker build --build-arg VERSION=1.2.3 .` makes `allypulse version` say so.
+ARG VERSION=dev
+RUN CGO_ENABLED=1 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/allypulse ./cmd/allypulse
 
 # Run: glibc to match the cgo build, CA certificates for outgoing TLS, nothing else.
 FROM debian:bookworm-slim
