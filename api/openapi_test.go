@@ -48,7 +48,7 @@ func undocumentedRoute(method, path string) bool {
 	switch {
 	case method == "echo_route_not_found", strings.HasSuffix(method, "route_not_found"):
 		return true
-	case path == "/", path == "/s/:code", strings.HasPrefix(path, "/static/"), strings.HasPrefix(path, "/app/"):
+	case path == "/", path == "/s/", path == "/s/:code", strings.HasPrefix(path, "/static/"), strings.HasPrefix(path, "/app/"):
 		return true
 	}
 	return false
