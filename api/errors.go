@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/survey/db"
 )
 
 // Problem is an RFC 9457 problem details body.
@@ -62,6 +63,9 @@ func problemFor(err error) Problem {
 		return Problem{Type: "/problems/rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests}
 	case errors.As(err, &he):
 		return httpProblem(he)
+	case db.Unavailable(err):
+		return Problem{Type: "/problems/unavailable", Title: "Briefly unavailable", Status: http.StatusServiceUnavailable,
+			Detail: "The database cannot be reached at the moment. Nothing you sent was lost; please try again in a few seconds."}
 	default:
 		return Problem{Type: "/problems/internal", Title: "Internal error", Status: http.StatusInternalServerError,
 			Detail: "Something went wrong on our side. Nothing you sent was lost; please try again."}
@@ -130,6 +134,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 			secs = 1
 		}
 		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+	}
+	if p.Status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", "5")
 	}
 	if p.Status == http.StatusUnauthorized {
 		// RFC 9110 asks a 401 to name a scheme; Bearer (not Basic) so that
