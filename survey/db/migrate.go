@@ -38,6 +38,9 @@ func (d *DB) Migrate(ctx context.Context) (int, error) {
 	}
 	applied := 0
 	err = d.Exclusive(ctx, "migrate", func(ctx context.Context) error {
+		if err := notNewer(ctx, p); err != nil {
+			return err
+		}
 		res, err := p.Up(ctx)
 		applied = len(res)
 		return err
@@ -46,6 +49,21 @@ func (d *DB) Migrate(ctx context.Context) (int, error) {
 		return applied, fmt.Errorf("apply migrations: %w", err)
 	}
 	return applied, nil
+}
+
+// notNewer refuses a database migrated by a newer Allypulse: this binary
+// does not know its schema, and writing to it could damage data the newer
+// version relies on.
+func notNewer(ctx context.Context, p *goose.Provider) error {
+	at, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return err
+	}
+	sources := p.ListSources()
+	if latest := sources[len(sources)-1].Version; at > latest {
+		return fmt.Errorf("the database is at migration %d, newer than this Allypulse knows (%d): run the version that migrated it, or a later one", at, latest)
+	}
+	return nil
 }
 
 // MigrationStatus lists every known migration and whether it is applied.
@@ -76,6 +94,9 @@ func (d *DB) Ready(ctx context.Context) error {
 	}
 	p, err := d.provider()
 	if err != nil {
+		return err
+	}
+	if err := notNewer(ctx, p); err != nil {
 		return err
 	}
 	pending, err := p.HasPending(ctx)

@@ -191,3 +191,27 @@ func TestDialectsProduceTheSameSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestNewerDatabaseIsRefused records a migration this binary does not have,
+// as a newer Allypulse would: migrating and readiness both refuse, naming
+// the versions, instead of running old code on a schema it does not know.
+func TestNewerDatabaseIsRefused(t *testing.T) {
+	for name, open := range map[string]func(*testing.T) *db.DB{"sqlite": openSQLite, "postgres": openPostgres} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			d := open(t)
+			if _, err := d.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.Gorm.Exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES (99999, ?)", true).Error; err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.Migrate(ctx); err == nil || !strings.Contains(err.Error(), "99999") {
+				t.Errorf("Migrate on a newer database: %v; want a refusal naming version 99999", err)
+			}
+			if err := d.Ready(ctx); err == nil {
+				t.Error("Ready on a newer database")
+			}
+		})
+	}
+}
