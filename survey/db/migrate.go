@@ -89,7 +89,7 @@ func (d *DB) MigrationStatus(ctx context.Context) ([]MigrationStatus, error) {
 
 // Ready reports whether the database answers and every migration is applied.
 func (d *DB) Ready(ctx context.Context) error {
-	if err := d.SQL.PingContext(ctx); err != nil {
+	if err := d.ping(ctx); err != nil {
 		return fmt.Errorf("database unreachable: %w", err)
 	}
 	p, err := d.provider()

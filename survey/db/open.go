@@ -58,6 +58,9 @@ func sqliteDSN(path string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
+// maxIdleConns is the number of idle connections a PostgreSQL pool keeps.
+const maxIdleConns = 10
+
 // Open connects to dsn and configures the pool. It does not migrate.
 func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 	if dsn == "" {
@@ -86,7 +89,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 	}
 	if dialect == Postgres {
 		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetMaxIdleConns(maxIdleConns)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		// WAL allows many readers and one writer; writes are serialised by the

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
@@ -34,4 +35,18 @@ func Unavailable(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone)
+}
+
+// ping asks the database for an answer. A pooled connection that the server
+// ended since its last use (a restart, a failover) fails its ping and is
+// dropped; that says nothing about the database, so the ping is repeated on
+// the pool's next connection, up to the pool's idle connections and a new one.
+func (d *DB) ping(ctx context.Context) error {
+	var err error
+	for range maxIdleConns + 1 {
+		if err = d.SQL.PingContext(ctx); !errors.Is(err, driver.ErrBadConn) {
+			return err
+		}
+	}
+	return err
 }

@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 
 	"github.com/allypulse/allypulse/internal/testtools"
@@ -30,5 +31,42 @@ func TestUnavailableTellsOutagesFromFaults(t *testing.T) {
 	_, err = d.SQL.ExecContext(ctx, "SELECT 1/0")
 	if err == nil || db.Unavailable(err) {
 		t.Errorf("division by zero: %v; want a fault, not an outage", err)
+	}
+}
+
+// TestReadyAfterConnectionsWereEnded ends the server side of every pooled
+// connection, as a database restart or failover does, while the database
+// itself stays up. /readyz used to report it unavailable while the pool
+// still held such connections: each ping took one, failed and gave up.
+func TestReadyAfterConnectionsWereEnded(t *testing.T) {
+	ctx := context.Background()
+	dbs := testtools.PostgresReplicas(t, 2)
+	d, other := dbs[0], dbs[1]
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var pids []int
+	var conns []*sql.Conn
+	for range 3 {
+		c, err := d.SQL.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pid int
+		if err := c.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+			t.Fatal(err)
+		}
+		conns, pids = append(conns, c), append(pids, pid)
+	}
+	for _, pid := range pids {
+		if _, err := other.SQL.ExecContext(ctx, "SELECT pg_terminate_backend($1)", pid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range conns {
+		_ = c.Close() // back to the pool, ended on the server
+	}
+	if err := d.Ready(ctx); err != nil {
+		t.Errorf("not ready although the database answers: %v", err)
 	}
 }
