@@ -158,6 +158,25 @@ var suite = []storeCase{
 		_, err = s.UpdateUser(ctx, u.ID, account.UserChange{Role: &bad})
 		wantFields(t, err, "role")
 	}},
+	{"names are one line without control or direction characters", func(t *testing.T, s *account.Store, _ *testClock) {
+		u, err := s.CreateUser(ctx, account.NewUser{Email: "d@example.org", Name: "  Ada\n\t Lovelace ", Role: account.RoleLead, Password: "correct horse battery"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Name != "Ada Lovelace" {
+			t.Errorf("name = %q, want the white space folded to %q", u.Name, "Ada Lovelace")
+		}
+		for _, bad := range []string{"Ada\u202eecalevol", "bell\a", "zero\u200bwidth"} {
+			_, err := s.CreateUser(ctx, account.NewUser{Email: "e@example.org", Name: bad, Role: account.RoleLead, Password: "correct horse battery"})
+			wantFields(t, err, "name")
+			_, err = s.UpdateUser(ctx, u.ID, account.UserChange{Name: &bad})
+			wantFields(t, err, "name")
+			_, _, err = s.CreateToken(ctx, u, bad, "")
+			wantFields(t, err, "name")
+		}
+		_, _, err = s.CreateToken(ctx, u, " \u00a0 ", "")
+		wantFields(t, err, "name")
+	}},
 	{"authenticate", func(t *testing.T, s *account.Store, _ *testClock) {
 		u := mustCreate(t, s, "lead@example.org", account.RoleLead)
 		got, err := s.Authenticate(ctx, "LEAD@example.org", "correct horse battery")

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 
@@ -58,13 +57,15 @@ var ErrTokenInvalid = fmt.Errorf("the API token is not valid: %w", survey.ErrUna
 // role) or a role no greater than the creator's. The secret is returned
 // once; only its hash is stored.
 func (s *Store) CreateToken(ctx context.Context, creator User, name, role string) (Token, string, error) {
-	name = strings.TrimSpace(name)
+	name = cleanName(name)
 	if role == "" {
 		role = creator.Role
 	}
 	var ve survey.ValidationError
-	if name == "" || utf8.RuneCountInString(name) > 100 {
-		ve.Add("name", "must be 1 to 100 characters")
+	if msg := nameProblem(name, 100); name == "" {
+		ve.Add("name", "is required")
+	} else if msg != "" {
+		ve.Add("name", msg)
 	}
 	if !ValidRole(role) {
 		ve.Add("role", "must be admin, lead or executive")

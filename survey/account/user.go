@@ -7,7 +7,6 @@ import (
 	"net/mail"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -90,13 +89,13 @@ func validEmail(e string) bool {
 // An e-mail already in use is a conflict.
 func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 	nu.Email = normalEmail(nu.Email)
-	nu.Name = strings.TrimSpace(nu.Name)
+	nu.Name = cleanName(nu.Name)
 	var ve survey.ValidationError
 	if !validEmail(nu.Email) {
 		ve.Add("email", "must be an e-mail address")
 	}
-	if utf8.RuneCountInString(nu.Name) > 200 {
-		ve.Add("name", "must be at most 200 characters")
+	if msg := nameProblem(nu.Name, 200); msg != "" {
+		ve.Add("name", msg)
 	}
 	if !ValidRole(nu.Role) {
 		ve.Add("role", "must be admin, lead or executive")
@@ -196,10 +195,10 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 func (s *Store) UpdateUser(ctx context.Context, id string, ch UserChange) (User, error) {
 	var ve survey.ValidationError
 	if ch.Name != nil {
-		n := strings.TrimSpace(*ch.Name)
+		n := cleanName(*ch.Name)
 		ch.Name = &n
-		if utf8.RuneCountInString(n) > 200 {
-			ve.Add("name", "must be at most 200 characters")
+		if msg := nameProblem(n, 200); msg != "" {
+			ve.Add("name", msg)
 		}
 	}
 	if ch.Role != nil && !ValidRole(*ch.Role) {
