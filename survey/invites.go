@@ -101,7 +101,7 @@ func (s *Store) CreateInviteBatch(ctx context.Context, sv Survey, w Wave, count 
 	if err != nil {
 		return InviteBatch{}, nil, err
 	}
-	b := InviteBatch{ID: NewID(), WaveID: w.ID, Segment: segment, Count: count, CreatedAt: now.UTC()}
+	b := InviteBatch{ID: NewID(), WaveID: w.ID, Segment: segment, Count: count, CreatedAt: now.UTC().Truncate(time.Microsecond)} // what PostgreSQL keeps
 	codes := make([]string, count)
 	rows := make([]inviteRow, count)
 	for i := range codes {

@@ -132,3 +132,28 @@ func TestShownUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestInviteBatchTimeReadsBackAsCreated: the batch a lead has just created
+// carries the same created_at as the list of batches. PostgreSQL keeps
+// microseconds, so the answer to the POST used to show nanoseconds that the
+// list then no longer had.
+func TestInviteBatchTimeReadsBackAsCreated(t *testing.T) {
+	for _, pg := range backends(t) {
+		t.Run(backendName(pg), func(t *testing.T) {
+			f := newIntakeFixture(t, pg)
+			ctx := context.Background()
+			at := f.now.Add(123456789 * time.Nanosecond)
+			b, _, err := f.store.CreateInviteBatch(ctx, f.survey, f.wave, 5, nil, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			list, err := f.store.InviteBatches(ctx, f.survey, f.wave, at)
+			if err != nil || len(list) != 1 {
+				t.Fatalf("%d batches, %v", len(list), err)
+			}
+			if !list[0].CreatedAt.Equal(b.CreatedAt) {
+				t.Errorf("created at %s, listed as created at %s", b.CreatedAt.Format(time.RFC3339Nano), list[0].CreatedAt.Format(time.RFC3339Nano))
+			}
+		})
+	}
+}
