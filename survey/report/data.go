@@ -25,10 +25,16 @@ func (d *waveData) row(r int) (demo, answers []byte) {
 // concatenates them into one value (one row instead of one per response, the
 // hot path of a cold read); when the blobs are not all of the design's
 // lengths it falls back to reading row by row.
+//
+// The rows come in id order on every database: sums of fractional scores
+// depend on the order they are added in, and every replica, on SQLite or
+// PostgreSQL, must release the same numbers for the same responses. SQLite
+// keeps the table in (wave_id, id) order; PostgreSQL returns rows in the
+// order it finds them unless told.
 func readWave(ctx context.Context, sqlDB *sql.DB, dialect, waveID string, items, dims, sizeHint int) (*waveData, error) {
 	q := "SELECT COUNT(*), COALESCE(group_concat(demo || answers, ''), '') FROM responses WHERE wave_id = ?"
 	if dialect == "postgres" {
-		q = "SELECT COUNT(*), COALESCE(string_agg(demo || answers, ''::bytea), ''::bytea) FROM responses WHERE wave_id = $1"
+		q = `SELECT COUNT(*), COALESCE(string_agg(demo || answers, ''::bytea ORDER BY id COLLATE "C"), ''::bytea) FROM responses WHERE wave_id = $1`
 	}
 	var n int
 	var all []byte
@@ -51,9 +57,9 @@ func readWave(ctx context.Context, sqlDB *sql.DB, dialect, waveID string, items,
 // readRows scans a wave's compact blobs row by row straight into the flat
 // arrays. Short blobs are padded with "missing"; sizeHint preallocates.
 func readRows(ctx context.Context, sqlDB *sql.DB, dialect, waveID string, items, dims, sizeHint int) (*waveData, error) {
-	q := "SELECT demo, answers FROM responses WHERE wave_id = ?"
+	q := "SELECT demo, answers FROM responses WHERE wave_id = ? ORDER BY id"
 	if dialect == "postgres" {
-		q = "SELECT demo, answers FROM responses WHERE wave_id = $1"
+		q = `SELECT demo, answers FROM responses WHERE wave_id = $1 ORDER BY id COLLATE "C"`
 	}
 	rows, err := sqlDB.QueryContext(ctx, q, waveID)
 	if err != nil {
