@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,6 +59,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		cmd, args, define = "user add", args[1:], userAdd.define
 	}
+	if cmd == "migrate" && len(args) > 0 && args[0] == "status" {
+		cmd, args = "migrate status", args[1:] // its flags follow status
+	}
 	cfg, rest, err := loadConfig(getenv, args, stderr, cmd, define)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -66,7 +70,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stderr, "allypulse:", err)
 		return 2
 	}
-	if len(rest) > 0 && cmd != "migrate" {
+	if cmd == "migrate" && slices.Equal(rest, []string{"status"}) {
+		cmd, rest = "migrate status", nil // migrate --database x.db status
+	}
+	if len(rest) > 0 {
 		fmt.Fprintf(stderr, "allypulse: %s: unexpected argument %q (flags go after the command, e.g. allypulse migrate --database x.db)\n", cmd, rest[0])
 		return 2
 	}
@@ -74,8 +81,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	switch cmd {
 	case "healthcheck":
 		return healthcheck(ctx, cfg, stderr)
-	case "migrate":
-		return migrate(ctx, cfg, rest, log, stdout, stderr)
+	case "migrate", "migrate status":
+		return migrate(ctx, cfg, cmd == "migrate status", log, stdout, stderr)
 	case "user add":
 		return userCommand(ctx, cfg, userAdd, log, stdin, stdout, stderr)
 	case "demo":
@@ -206,18 +213,14 @@ func healthcheck(ctx context.Context, cfg config, stderr io.Writer) int {
 	return 0
 }
 
-func migrate(ctx context.Context, cfg config, args []string, log *slog.Logger, stdout, stderr io.Writer) int {
-	if len(args) > 1 || (len(args) == 1 && args[0] != "status") {
-		fmt.Fprintf(stderr, "allypulse: unknown migrate argument %q (use: migrate [status])\n", args[len(args)-1])
-		return 2
-	}
+func migrate(ctx context.Context, cfg config, status bool, log *slog.Logger, stdout, stderr io.Writer) int {
 	d, err := openDatabase(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "allypulse:", err)
 		return 1
 	}
 	defer d.Close()
-	if len(args) > 0 && args[0] == "status" {
+	if status {
 		st, err := d.MigrationStatus(ctx)
 		if err != nil {
 			fmt.Fprintln(stderr, "allypulse:", err)
