@@ -14,13 +14,13 @@ import (
 // perspectives of a behaviour are compared with each other, and the outcomes
 // are what driver analysis correlates every competency with.
 //
-// Competency i (in design order) is due in the waves w (0-based) with
-// w mod CoverEvery == i mod CoverEvery, so each competency is asked exactly
-// every CoverEvery waves, and each due competency gets at least one item.
-// The rest of the wave's budget of ItemsPerWave competency items goes to the
-// competencies asked least recently. Within a competency items are asked in
-// turn. The choice depends only on the design and the wave number, so every
-// replica computes the same subset.
+// Each wave's budget of ItemsPerWave competency items goes round the
+// competencies, least recently asked first (ties in design order), one item
+// per competency per pass. With G competencies every competency is asked at
+// least every ceil(G/ItemsPerWave) waves, evenly, which is within CoverEvery
+// because validation requires ItemsPerWave >= ceil(G/CoverEvery). Within a
+// competency items are asked in turn. The choice depends only on the design
+// and the wave number, so every replica computes the same subset.
 
 // rotationGroup is one chosen competency and its chosen items, in design order.
 type rotationGroup struct {
@@ -97,11 +97,6 @@ func rotationChoice(groups []rotationGroup, r Rotation, n int) map[string]bool {
 				}
 			}
 			return false
-		}
-		for g := range groups {
-			if budget > 0 && g%r.CoverEvery == (w-1)%r.CoverEvery {
-				take(g)
-			}
 		}
 		order := make([]int, len(groups))
 		for g := range order {

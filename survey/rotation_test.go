@@ -67,3 +67,30 @@ func TestWaveItemsWithoutRotation(t *testing.T) {
 		t.Errorf("items = %q", got)
 	}
 }
+
+// TestWaveItemsRotationIsEven: a pulse asking one competency item per wave
+// with a generous cover_every still goes round all competencies in turn, so
+// none waits for the limit while others come back early.
+func TestWaveItemsRotationIsEven(t *testing.T) {
+	fw := framework.BuiltIn()
+	var items []string
+	for _, c := range []string{"belonging", "authenticity", "voice", "fairness", "decisions", "awareness", "courage"} {
+		items = append(items, c+".1", c+".2")
+	}
+	d := survey.Design{Items: items, Rotation: &survey.Rotation{ItemsPerWave: 1, CoverEvery: 12}}
+	lastSeen := map[string]int{}
+	for n := 1; n <= 36; n++ {
+		got := survey.WaveItems(d, n, fw)
+		if len(got) != 1 {
+			t.Fatalf("wave %d asks %q, want one item", n, got)
+		}
+		it, _ := fw.Item(got[0])
+		if last, ok := lastSeen[it.Construct]; ok && n-last != 7 {
+			t.Errorf("wave %d asks %s again after %d waves, want every 7 (seven competencies, one a wave)", n, it.Construct, n-last)
+		}
+		lastSeen[it.Construct] = n
+	}
+	if len(lastSeen) != 7 {
+		t.Errorf("competencies asked: %v, want all seven", lastSeen)
+	}
+}
