@@ -203,8 +203,10 @@ func notDraft(status, verb string) error {
 	return fmt.Errorf("survey is %s; only drafts can be %s: %w", status, verb, ErrConflict)
 }
 
-// conflictMessage turns a bare ErrConflict from the store (a concurrent
-// status change) into the message of notDraft with the current status.
+// conflictMessage turns a bare ErrConflict from the store into words: a
+// concurrent status change gives the message of notDraft with the current
+// status; a draft changed by someone else since it was read asks for a
+// reload, so neither change silently overwrites the other.
 func (l *Lifecycle) conflictMessage(ctx context.Context, id string, err error, verb string) error {
 	if err != ErrConflict {
 		return err
@@ -212,6 +214,9 @@ func (l *Lifecycle) conflictMessage(ctx context.Context, id string, err error, v
 	sv, gerr := l.store.GetSurvey(ctx, id)
 	if gerr != nil {
 		return gerr
+	}
+	if sv.Status == StatusDraft {
+		return fmt.Errorf("the draft was changed by someone else while it was being %s; reload it and try again: %w", verb, ErrConflict)
 	}
 	return notDraft(sv.Status, verb)
 }

@@ -45,6 +45,7 @@ type surveyRow struct {
 	UpdatedAt             time.Time `gorm:"autoUpdateTime:false"` // the lifecycle's clock, not gorm's
 	LaunchedAt            *time.Time
 	ClosedAt              *time.Time
+	Revision              int
 }
 
 func (surveyRow) TableName() string { return "surveys" }
@@ -73,6 +74,7 @@ func toRow(s Survey) (surveyRow, error) {
 		PracticalGapPoints: s.PracticalGapPoints, Cadence: s.Schedule.Cadence, OpensAt: s.Schedule.OpensAt.UTC(),
 		WaveDays: s.Schedule.WaveDays, ExpectedHeadcount: s.ExpectedHeadcount, CreatedBy: s.CreatedBy,
 		CreatedAt: s.CreatedAt.UTC(), UpdatedAt: s.UpdatedAt.UTC(), LaunchedAt: utcPtr(s.LaunchedAt), ClosedAt: utcPtr(s.ClosedAt),
+		Revision: s.Revision,
 	}, nil
 }
 
@@ -87,6 +89,7 @@ func (r surveyRow) toSurvey() (Survey, error) {
 		Schedule:           Schedule{Cadence: r.Cadence, OpensAt: r.OpensAt.UTC(), WaveDays: r.WaveDays},
 		PracticalGapPoints: r.PracticalGapPoints, ExpectedHeadcount: r.ExpectedHeadcount, CreatedBy: r.CreatedBy,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), LaunchedAt: utcPtr(r.LaunchedAt), ClosedAt: utcPtr(r.ClosedAt),
+		Revision: r.Revision,
 	}, nil
 }
 
@@ -146,13 +149,16 @@ func (s *Store) ListSurveys(ctx context.Context, cursor string, limit int) ([]Su
 }
 
 // UpdateSurvey replaces a survey row, only while it has status wantStatus
-// (e.g. draft); otherwise ErrConflict.
+// (e.g. draft) and is still at the revision sv was read at; otherwise
+// ErrConflict. The stored row's revision goes up by one.
 func (s *Store) UpdateSurvey(ctx context.Context, sv Survey, wantStatus string) error {
 	row, err := toRow(sv)
 	if err != nil {
 		return err
 	}
-	res := s.db.WithContext(ctx).Model(&surveyRow{}).Where("id = ? AND status = ?", sv.ID, wantStatus).
+	row.Revision = sv.Revision + 1
+	res := s.db.WithContext(ctx).Model(&surveyRow{}).
+		Where("id = ? AND status = ? AND revision = ?", sv.ID, wantStatus, sv.Revision).
 		Select("*").Omit("id", "created_at", "created_by").Updates(&row)
 	if res.Error != nil {
 		return res.Error

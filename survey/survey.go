@@ -51,6 +51,9 @@ type Survey struct {
 	UpdatedAt          time.Time
 	LaunchedAt         *time.Time
 	ClosedAt           *time.Time
+	// Revision counts the stored changes; a change made from an older
+	// revision is refused (see Store.UpdateSurvey).
+	Revision int
 }
 
 // Design is the part of a survey frozen at launch.
