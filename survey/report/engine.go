@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/framework"
 )
@@ -18,6 +20,9 @@ type Engine struct {
 	frameworkOf func(context.Context) (framework.Framework, error)
 	cache       *waveCache
 	ledger      Ledger
+	// snapshots lets one request per wave take a due snapshot while the
+	// others that find it due at the same moment wait for it.
+	snapshots singleflight.Group
 }
 
 // Option configures an Engine.

@@ -90,9 +90,24 @@ func (e *Engine) snapshot(ctx context.Context, l *layout, count int, inv invitat
 	case last != nil && !closed && count-last.responses < snapshotStep(l.th.K, last.responses):
 		return last, nil
 	}
-	cw, err := e.load(ctx, l, count)
+	// Concurrent views of a wave whose snapshot is due share one computation;
+	// it runs without their cancellation, since one viewer leaving must not
+	// fail the others.
+	_, err, _ = e.snapshots.Do(l.wave.ID, func() (any, error) {
+		return nil, e.takeSnapshot(context.WithoutCancel(ctx), l, count, inv, last, closed, now)
+	})
 	if err != nil {
 		return nil, err
+	}
+	return e.latestSnapshot(ctx, l.wave.ID)
+}
+
+// takeSnapshot computes the wave's cells, holds what must be held against
+// last, and stores the result as the next snapshot.
+func (e *Engine) takeSnapshot(ctx context.Context, l *layout, count int, inv invitations, last *published, closed bool, now time.Time) error {
+	cw, err := e.load(ctx, l, count)
+	if err != nil {
+		return err
 	}
 	p := newPlan(l, allDims(l), true)
 	fresh := compute(p, l, cw.data, inv.fn(l), popCells(p))
@@ -102,15 +117,12 @@ func (e *Engine) snapshot(ctx context.Context, l *layout, count int, inv invitat
 	}
 	body, err := encodeCells(hold(p, fresh, last))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	row := snapshotRow{WaveID: l.wave.ID, Number: number, Responses: cw.data.n, Final: closed, PublishedAt: now.UTC(), Cells: body}
 	// Replicas may race to take the same snapshot: the first one wins and
 	// everyone reads what it stored.
-	if err := e.store.DB().WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
-		return nil, err
-	}
-	return e.latestSnapshot(ctx, l.wave.ID)
+	return e.store.DB().WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error
 }
 
 // hold decides, cell by cell, between the fresh value and the last published
