@@ -58,3 +58,14 @@ func TestUnauthorizedNamesAScheme(t *testing.T) {
 		t.Error("a failed sign-in has no WWW-Authenticate")
 	}
 }
+
+// TestProbesAnswerHead: uptime monitors and load balancers that probe with
+// HEAD get the same status as GET.
+func TestProbesAnswerHead(t *testing.T) {
+	h := newAuthHarness(t, Config{})
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if rec := h.do("HEAD", path, ""); rec.Code != http.StatusOK {
+			t.Errorf("HEAD %s: status %d, want 200", path, rec.Code)
+		}
+	}
+}

@@ -24,6 +24,9 @@ func (s *Server) routes() {
 	// Operations.
 	e.GET("/healthz", s.handleHealthz)
 	e.GET("/readyz", s.handleReadyz)
+	// Uptime monitors and load balancers often probe with HEAD.
+	e.HEAD("/healthz", s.handleHealthz)
+	e.HEAD("/readyz", s.handleReadyz)
 	e.GET("/metrics", s.handleMetrics)
 	e.GET("/api/openapi.json", s.handleOpenAPI)
 
