@@ -120,7 +120,10 @@ func TestRepeatedFailedLoginsAre429(t *testing.T) {
 	}
 	// Now even the right password waits: guessing must stop, not just fail.
 	rec := h.do("POST", "/api/v1/auth/login", `{"email":"ada@example.org","password":"`+harnessPassword+`"}`)
-	wantProblem(t, rec, http.StatusTooManyRequests)
+	p := wantProblem(t, rec, http.StatusTooManyRequests)
+	if !strings.Contains(p.Detail, "try again in") {
+		t.Errorf("429 detail %q does not say when to try again", p.Detail)
+	}
 	secs, err := strconv.Atoi(rec.Header().Get("Retry-After"))
 	if err != nil || secs < 1 || secs > int(account.FailureWindow.Seconds()) {
 		t.Errorf("Retry-After %q", rec.Header().Get("Retry-After"))

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -34,6 +35,22 @@ func (e *RetryAfterError) Error() string { return fmt.Sprintf("retry after %s", 
 // Unwrap matches survey.ErrRateLimited.
 func (e *RetryAfterError) Unwrap() error { return survey.ErrRateLimited }
 
+// retryDetail says how long to wait, in words, when the error knows.
+func retryDetail(err error) string {
+	var re *RetryAfterError
+	if !errors.As(err, &re) {
+		return "Too many attempts in a short time; wait a moment and try again."
+	}
+	secs := int(math.Ceil(re.After.Seconds()))
+	if secs <= 1 {
+		return "Too many attempts in a short time; try again in a second."
+	}
+	if secs < 120 {
+		return fmt.Sprintf("Too many attempts in a short time; try again in %d seconds.", secs)
+	}
+	return fmt.Sprintf("Too many attempts in a short time; try again in %d minutes.", (secs+59)/60)
+}
+
 // problemFor maps an error to a problem. It is the only place where domain
 // errors become HTTP statuses; anything unknown is a 500 with no detail.
 func problemFor(err error) Problem {
@@ -60,7 +77,8 @@ func problemFor(err error) Problem {
 	case errors.Is(err, survey.ErrForbidden):
 		return Problem{Type: "/problems/forbidden", Title: "Your role does not allow this", Status: http.StatusForbidden}
 	case errors.Is(err, survey.ErrRateLimited):
-		return Problem{Type: "/problems/rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests}
+		return Problem{Type: "/problems/rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests,
+			Detail: retryDetail(err)}
 	case errors.As(err, &he):
 		return httpProblem(he)
 	case db.Unavailable(err):
