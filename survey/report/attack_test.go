@@ -386,3 +386,29 @@ func TestAttackSnapshotCrossTable(t *testing.T) {
 	aud.batchOf = func(s int) int { return min(s, 2) }
 	aud.mustNotLeak(t)
 }
+
+// Open-link respondents who pick a department add to the responses of that
+// department but not to its invitations: the rate is then unknown, never
+// above 100%.
+func TestParticipationNotAboveInvited(t *testing.T) {
+	for _, backend := range backends() {
+		t.Run(backend, func(t *testing.T) {
+			f := newFixture(t, backend, attackDesign())
+			f.add(f.wave, concat(grp(15, 4, "dept", "Sales"), grp(8, 3, "dept", "Engineering"))...)
+			f.invite(f.wave, 12, map[string]string{"dept": "Sales"})
+			f.invite(f.wave, 20, map[string]string{"dept": "Engineering"})
+			r := f.release(Query{By: "dept"})
+			for i, g := range r.Participation.Groups {
+				if g.Value != nil && *g.Value > 1 {
+					t.Errorf("group %d participation %.2f", i, *g.Value)
+				}
+			}
+			if sales := r.Participation.Groups[0]; sales.Value != nil || sales.Suppressed {
+				t.Errorf("sales (15 responses, 12 invited): %+v, want no rate", sales)
+			}
+			if eng := r.Participation.Groups[1]; eng.Value == nil || *eng.Value != 8.0/20 {
+				t.Errorf("engineering: %+v, want 8/20", eng)
+			}
+		})
+	}
+}

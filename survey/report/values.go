@@ -118,12 +118,15 @@ func hiddenCell(state uint8) Cell {
 }
 
 // participationCell is responses over invited under the count's state.
+// More responses than invitations means people outside the cell's invite
+// batches (on the open link) chose the cell's group: the rate is then not
+// known, rather than above 100%.
 func participationCell(count Cell, p *plan, c int, invited invitedFunc) Cell {
 	if count.Suppressed {
 		return count
 	}
 	inv, ok := invited(p, c)
-	if !ok || inv <= 0 {
+	if !ok || inv <= 0 || count.N > inv {
 		return Cell{}
 	}
 	return Cell{N: count.N, Value: ptr(float64(count.N) / float64(inv))}
