@@ -159,10 +159,13 @@ func TestBuilderInChromium(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#launch`)),
 		chromedp.WaitVisible(chromedp.CSS(`dialog[open] #frozen-list`)))
 	frozen := browserEval[string](t, ctx, `document.querySelector('#frozen-list').textContent`)
-	for _, want := range []string{"7 questions and their order", "demographic questions", "anonymity thresholds", "schedule"} {
+	for _, want := range []string{"7 questions and their order", "the 1 demographic question and", "the 1 comment prompt", "anonymity thresholds", "schedule"} {
 		if !strings.Contains(frozen, want) {
 			t.Errorf("frozen list %q lacks %q", frozen, want)
 		}
+	}
+	if strings.Contains(frozen, "1 comment prompts") || strings.Contains(frozen, "1 demographic questions") {
+		t.Errorf("frozen list %q counts one thing in the plural", frozen)
 	}
 	for _, v := range testtools.RunAxe(t, ctx) {
 		t.Errorf("launch dialog: %s", v)

@@ -35,12 +35,17 @@ export function confirmLaunch(sv) {
     body: [
       h('p', {}, 'Launching opens the survey to respondents. These become frozen and cannot be edited afterwards:'),
       h('ul', { id: 'frozen-list' },
-        h('li', {}, `the ${sv.items.length} questions and their order`),
-        h('li', {}, `the ${sv.demographics.length} demographic questions and their options`),
-        h('li', {}, `the ${sv.comments.length} comment prompts${sv.rotation ? ' and the question rotation' : ''}`),
+        h('li', {}, `the ${count(sv.items.length, 'question', 'questions')} and their order`),
+        h('li', {}, `the ${count(sv.demographics.length, 'demographic question', 'demographic questions')} and their options`),
+        h('li', {}, `the ${count(sv.comments.length, 'comment prompt', 'comment prompts')}${sv.rotation ? ' and the question rotation' : ''}`),
         h('li', {}, `the anonymity thresholds: groups of at least ${a.min_group_size} (${a.min_sensitive_group_size} for sensitive questions), distributions from ${a.min_distribution_size} answers, comments from ${a.min_comment_group_size} respondents`),
-        h('li', {}, `the schedule: ${cadenceText[sc.cadence] || sc.cadence}, wave 1 opens ${opens}, each wave stays open ${sc.wave_days} days`)),
+        h('li', {}, `the schedule: ${cadenceText[sc.cadence] || sc.cadence}, wave 1 opens ${opens}, each wave stays open ${count(sc.wave_days, 'day', 'days')}`)),
       h('p', {}, 'You can still close the survey at any time; closing ends the open wave at once.'),
     ],
   });
+}
+
+// count is n followed by the singular or plural noun.
+function count(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
 }
