@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/allypulse/allypulse/frontend"
+	"github.com/allypulse/allypulse/survey/framework"
 )
 
 // TestDashboardModulesKeepTheCSP checks that the dashboard's modules set no
@@ -34,5 +35,27 @@ func TestDashboardModulesKeepTheCSP(t *testing.T) {
 				t.Errorf("%s:%d: %s", name, i+1, strings.TrimSpace(line))
 			}
 		}
+	}
+}
+
+// TestBehavioursExplainTheirScale checks that the behaviours tab names the
+// favourable answers with the labels respondents saw.
+func TestBehavioursExplainTheirScale(t *testing.T) {
+	sc, ok := framework.BuiltIn().Scale(framework.ScaleFrequency)
+	if !ok {
+		t.Fatal("no frequency scale")
+	}
+	var fav []string
+	for _, p := range sc.Points {
+		if p.Value >= sc.FavourableMin {
+			fav = append(fav, strings.ToLower(p.Label))
+		}
+	}
+	b, err := fs.ReadFile(frontend.Files, "static/pages/results/behaviours.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "did this " + strings.Join(fav, " or "); !strings.Contains(string(b), want) {
+		t.Errorf("behaviours.js lacks %q", want)
 	}
 }

@@ -32,7 +32,7 @@ export async function render(root, st) {
     if (!fam.length) continue;
     const title = family === 'ally' ? 'Ally behaviours' : 'Advocate behaviours';
     root.append(panel(title,
-      how('Blue: the share who say they did this often or very often. Orange: the share who experienced a colleague doing it that often. The perception gap is the first minus the second; ⚑ marks a flagged gap.'),
+      how('Blue: the share who say they did this often or always. Orange: the share who experienced a colleague doing it that often. The perception gap is the first minus the second; ⚑ marks a flagged gap.'),
       family === 'ally' ? h('p', { class: 'how' }, 'Ally items are asked only of people who saw or heard a biased remark or action in the last few weeks.') : null,
       pairChart(fam.map((r) => ({ label: label(r.key), a: side(r.self), b: side(r.experienced), note: gapNote(r.gap) })),
         { name: `${title}: self-reported and experienced frequency`, labels: ['I did this (self)', 'A colleague did this (experienced)'] }),
