@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -379,5 +380,35 @@ func TestBuilderReorderAndUnsavedChanges(t *testing.T) {
 	}
 	for _, e := range consoleErrors() {
 		t.Errorf("console: %s", e)
+	}
+}
+
+// TestBuilderFocusNotUnderActions tabs through the builder's fields: none
+// may end up hidden under the sticky Save/Launch bar at the bottom.
+func TestBuilderFocusNotUnderActions(t *testing.T) {
+	for _, size := range [][2]int64{{1280, 700}, {360, 740}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			builderFocusNotUnderActions(t, size[0], size[1])
+		})
+	}
+}
+
+func builderFocusNotUnderActions(t *testing.T, width, height int64) {
+	_, _, ctx, _ := openBuilder(t, width, height)
+	browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#add-demographic`)))
+	hidden := browserEval[[]string](t, ctx, `(() => {
+	  const bar = document.querySelector('.sticky-actions');
+	  const out = [];
+	  window.scrollTo(0, 0);
+	  for (const el of document.querySelectorAll('main input, main textarea, main select')) {
+	    if (bar.contains(el) || el.closest('.preview-col') || el.offsetParent === null) continue;
+	    el.focus();
+	    const r = el.getBoundingClientRect(), b = bar.getBoundingClientRect();
+	    if (r.bottom > b.top && r.top < b.bottom) out.push(el.id);
+	  }
+	  return out;
+	})()`)
+	if len(hidden) > 0 {
+		t.Errorf("focused fields under the sticky actions: %v", hidden)
 	}
 }
