@@ -92,6 +92,7 @@ func TestBuilderInChromium(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#preview fieldset[data-key="screen.witnessed"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#pv-d-department`)))
 	live := browserEval[string](t, ctx, `document.querySelector('#preview').dataset.items`)
+	liveTitles := browserEval[string](t, ctx, `[...document.querySelectorAll('#preview h2')].map(h => h.textContent).join(' | ')`)
 	if want := "belonging.1 belonging.2 " + custom + " voice.1 screen.witnessed ally.confront.self outcome.enps"; live != want {
 		t.Errorf("live preview items %q, want %q", live, want)
 	}
@@ -142,6 +143,11 @@ func TestBuilderInChromium(t *testing.T) {
 	shown := browserEval[string](t, ctx, `document.querySelector('#preview').dataset.items`)
 	if server != live || shown != server {
 		t.Errorf("server form %q, preview %q, live preview %q", server, shown, live)
+	}
+	// Sections carry respondents' headings, not analysts' construct names.
+	serverTitles := browserEval[string](t, ctx, `fetch('/api/v1/surveys/`+id+`/preview').then(r => r.json()).then(f => f.sections.map(s => s.title).join(' | '))`)
+	if !strings.HasPrefix(liveTitles, serverTitles) || !strings.Contains(serverTitles, "Overall") || strings.Contains(serverTitles, "Outcomes") {
+		t.Errorf("section titles: server %q, live preview %q", serverTitles, liveTitles)
 	}
 	texts := browserEval[[]string](t, ctx, `[...document.querySelectorAll('#preview fieldset.q legend')].map(l => l.textContent)`)
 	fw, err := h.srv.surveys.Framework(context.Background())

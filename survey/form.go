@@ -81,7 +81,7 @@ func Form(sv Survey, w Wave, fw framework.Framework) RespondentForm {
 		if n := len(f.Sections); n == 0 || f.Sections[n-1].Key != it.Construct {
 			title := it.Construct
 			if c, ok := fw.Construct(it.Construct); ok {
-				title = c.Name
+				title = c.SectionTitle()
 			}
 			f.Sections = append(f.Sections, FormSection{Key: it.Construct, Title: title})
 		}

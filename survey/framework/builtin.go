@@ -96,7 +96,7 @@ func builtInConstructs() []Construct {
 			Description: "Noticing one's own biases and seeking feedback on one's impact."},
 		{Key: "courage", Name: "Courage and accountability", Kind: KindCompetency, Source: sourceCourage,
 			Description: "Speaking up about unfairness and holding leaders to account."},
-		{Key: "screen", Name: "Opportunity screen", Kind: KindScreen, Source: sourceScreen,
+		{Key: "screen", Name: "Opportunity screen", Heading: "What you saw recently", Kind: KindScreen, Source: sourceScreen,
 			Description: "Whether the respondent had a chance to act as an ally."},
 		{Key: "ally", Name: "Ally behaviours", Kind: KindBehaviour, Source: sourceAlly,
 			Description: "Responding in the moment when bias happens."},
@@ -106,7 +106,7 @@ func builtInConstructs() []Construct {
 			Description: "Having mentors, sponsors and advocates for one's career."},
 		{Key: "barrier", Name: "Barriers to allyship", Kind: KindBarrier, Source: sourceBarrier,
 			Description: "What holds people back from acting as allies; higher is worse."},
-		{Key: "outcome", Name: "Outcomes", Kind: KindOutcome, Source: sourceOutcomeENPS + "; " + sourceOutcomeStay,
+		{Key: "outcome", Name: "Outcomes", Heading: "Overall", Kind: KindOutcome, Source: sourceOutcomeENPS + "; " + sourceOutcomeStay,
 			Description: "Employee recommendation and intent to stay, used for driver analysis."},
 	}
 }

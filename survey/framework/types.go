@@ -54,12 +54,23 @@ func (s Scale) Ordinal() bool { return s.Key != ScaleSingle && s.Key != ScaleTex
 
 // Construct is a competency, behaviour family or other grouping of items.
 type Construct struct {
-	Key         string `json:"key"`
-	Name        string `json:"name"`
+	Key  string `json:"key"`
+	Name string `json:"name"`
+	// Heading is the section title respondents see when Name is analysts'
+	// wording ("Opportunity screen"); empty means Name.
+	Heading     string `json:"heading,omitempty"`
 	Kind        string `json:"kind"`
 	Description string `json:"description"`
 	Source      string `json:"source"`
 	Custom      bool   `json:"custom,omitempty"`
+}
+
+// SectionTitle is the title of the construct's section on the respondent form.
+func (c Construct) SectionTitle() string {
+	if c.Heading != "" {
+		return c.Heading
+	}
+	return c.Name
 }
 
 // Item is one question in the bank.

@@ -51,7 +51,7 @@ export function formFromDesign(draft, fw) {
     if (it.gated_by) fi.gated_by = it.gated_by;
     const last = sections[sections.length - 1];
     if (!last || last.key !== it.construct) {
-      sections.push({ key: it.construct, title: (constructs.get(it.construct) || {}).name || it.construct, items: [] });
+      sections.push({ key: it.construct, title: sectionTitle(constructs.get(it.construct)) || it.construct, items: [] });
     }
     sections[sections.length - 1].items.push(fi);
   }
@@ -146,4 +146,10 @@ export function renderPreview(container, form) {
   }
   body.push(h('button', { type: 'button', class: 'primary', disabled: true }, 'Submit my answers'));
   clear(container).append(h('div', { class: 'preview', id: 'preview', dataset: { items: all.map((it) => it.key).join(' ') } }, body));
+}
+
+// sectionTitle is what respondents see above a construct's questions: its
+// heading when the name is analysts' wording, as the server's form does.
+function sectionTitle(c) {
+  return c && (c.heading || c.name);
 }
