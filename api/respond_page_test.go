@@ -291,7 +291,7 @@ func TestDistributionInChromium(t *testing.T) {
 	}
 	browserDo(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#distribution table tbody tr`)))
 	row := textOf(t, ctx, `#distribution table tbody tr`)
-	if !strings.Contains(row, "department: Sales") || !strings.Contains(row, "at least 5") {
+	if !strings.Contains(row, "Department: Sales") || !strings.Contains(row, "at least 5") {
 		t.Errorf("batch row %q", row)
 	}
 

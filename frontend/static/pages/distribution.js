@@ -25,8 +25,11 @@ function usedText(b) {
   return b.used_at_least ? `at least ${b.used}` : String(b.used);
 }
 
-function segmentText(seg) {
-  const parts = Object.entries(seg || {}).map(([k, v]) => `${k}: ${v}`);
+// segmentText names a batch's attributes by their questions' labels, as the
+// form that set them did, not by their keys.
+function segmentText(seg, survey) {
+  const labels = new Map(demographicsOf(survey).map((d) => [d.key, d.label]));
+  const parts = Object.entries(seg || {}).map(([k, v]) => `${labels.get(k) || k}: ${v}`);
   return parts.length ? parts.join(', ') : 'none';
 }
 
@@ -141,7 +144,7 @@ export function renderDistribution(container, survey, waves) {
           h('caption', {}, `Invite batches of wave ${wave}. Used counts below ${k} are hidden, and while the wave is open they move only in steps of ${k}, so nobody can tell who has answered.`),
           h('thead', {}, h('tr', {}, ['Created', 'Segment', 'Issued', 'Used'].map((c) => h('th', { scope: 'col' }, c)))),
           h('tbody', {}, batches.map((b) => h('tr', {},
-            h('td', {}, fmtDate(b.created_at)), h('td', {}, segmentText(b.segment)),
+            h('td', {}, fmtDate(b.created_at)), h('td', {}, segmentText(b.segment, survey)),
             h('td', {}, String(b.issued)), h('td', {}, usedText(b)))))));
     } catch (err) {
       batchesBox.append(h('p', { class: 'error' }, `Could not load the invite batches: ${err.message}`));
