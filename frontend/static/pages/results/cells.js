@@ -140,7 +140,7 @@ export async function breakdown(root, st, view) {
   const data = await st.api(view, { wave: st.wave, by: st.by });
   root.append(...metaLine(data));
   const dim = st.dims.find((d) => d.key === st.by);
-  return { data, groups: data.groups || [], k: kFor(st, data, st.by), dimName: dim ? dim.label.toLowerCase() : st.by, dim };
+  return { data, groups: data.groups || [], k: kFor(st, data, st.by), dimName: dim ? dim.label : st.by, dim };
 }
 
 export { has, pct, score };

@@ -91,9 +91,9 @@ async function participationByGroup(st, rel) {
     const part = r && r.participation;
     if (!part || !part.groups || !part.groups.length) continue;
     const k = r.thresholds.k;
-    return panel(`Participation by ${d.label.toLowerCase()}`,
+    return panel(`Participation by ${d.label}`,
       how('Responses over invitations for each group whose invitations carried it. Withheld rates protect small groups; during an open wave a rate moves only when at least k more people have answered.'),
-      wideTable(`Participation by ${d.label.toLowerCase()}`, [d.label, { text: 'Participation', num: true }, { text: 'Responses', num: true }],
+      wideTable(`Participation by ${d.label}`, [d.label, { text: 'Participation', num: true }, { text: 'Responses', num: true }],
         r.groups.map((g, i) => {
           const c = part.groups[i] || {};
           if (c.suppressed) return [g.option, suppressedSpan(c, k), suppressedSpan(c, k)];
