@@ -86,6 +86,13 @@ func TestSignInInChromium(t *testing.T) {
 	if text := browserEval[string](t, ctx, `document.querySelector('main').innerText`); strings.Contains(text, "null") {
 		t.Errorf("the people page prints a null:\n%s", text)
 	}
+	// One's own row offers no control the server would refuse.
+	if n := browserEval[int](t, ctx, `document.querySelectorAll('#users tr[data-user="ada@example.org"] :is(select, button):not(:disabled)').length`); n != 0 {
+		t.Errorf("own row offers %d controls that can only fail", n)
+	}
+	if n := browserEval[int](t, ctx, `document.querySelectorAll('#users tr[data-user="eve@example.org"] :is(select, button):not(:disabled)').length`); n != 3 {
+		t.Errorf("another user's row offers %d controls, want 3", n)
+	}
 	browserDo(t, ctx,
 		chromedp.SendKeys(chromedp.CSS(`#new-token-name`), "BI export"),
 		chromedp.Click(chromedp.CSS(`#new-token button[type=submit]`)),

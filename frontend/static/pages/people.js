@@ -77,9 +77,17 @@ function usersSection(me, users, refresh) {
         await refresh(`${u.email} was deleted.`);
       } catch (e) { status.textContent = `Could not delete ${u.email}: ${e.message}`; }
     });
+    // The server refuses to demote, disable or delete one's own account, so
+    // those controls are off on one's own row, with the reason.
     const self = u.id === me.id;
+    if (self) {
+      for (const el of [sel, toggle, remove]) {
+        el.disabled = true;
+        el.title = 'Another admin can change your own account.';
+      }
+    }
     return h('tr', { dataset: { user: u.email } },
-      h('td', {}, u.email, self ? h('span', { class: 'muted' }, ' (you)') : ''),
+      h('td', {}, u.email, self ? h('span', { class: 'muted' }, ' (you: another admin can change your role or account)') : ''),
       h('td', {}, u.name),
       h('td', {}, sel),
       h('td', {}, u.disabled ? 'Disabled' : 'Active'),
@@ -104,7 +112,7 @@ function createUserForm(refresh) {
     field('new-user-email', 'E-mail', email),
     field('new-user-name', 'Name', name),
     field('new-user-role', 'Role', role),
-    field('new-user-password', 'First password', password, 'At least 10 characters. Give it to the person in a safe way; they can change it later.'),
+    field('new-user-password', 'First password', password, 'At least 10 characters. Give it to the person in a safe way.'),
     msg,
     h('button', { type: 'submit', class: 'primary' }, 'Add account'));
   form.addEventListener('submit', async (ev) => {
