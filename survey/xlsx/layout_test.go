@@ -161,3 +161,35 @@ func TestBuildCommentsWithheldSaysWhy(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildSummaryNamesNoCompetencyTwice: with few competencies, none is
+// both a top strength and a top opportunity.
+func TestBuildSummaryNamesNoCompetencyTwice(t *testing.T) {
+	in := fixture()
+	x := open(t, build(t, in))
+	rows, _ := x.GetRows(xlsx.SheetSummary)
+	names := map[string]string{}
+	for _, c := range in.Overall.Competencies {
+		names[c.Name] = ""
+	}
+	block := ""
+	for _, r := range rows {
+		if len(r) == 0 {
+			continue
+		}
+		switch r[0] {
+		case "Top 3 strengths", "Top 3 opportunities":
+			block = r[0]
+			continue
+		}
+		if seen, ok := names[r[0]]; ok && block != "" {
+			if seen != "" && seen != block {
+				t.Errorf("%s is under both %q and %q", r[0], seen, block)
+			}
+			names[r[0]] = block
+		}
+	}
+	if len(in.Overall.Competencies) < 2 {
+		t.Fatalf("fixture has %d competencies; want at least 2", len(in.Overall.Competencies))
+	}
+}

@@ -59,7 +59,11 @@ func (b builder) summary() *sheet {
 	}{{"Top 3 strengths", strengths}, {"Top 3 opportunities", opportunities}} {
 		s.add(b.subtitle(block.title))
 		if len(block.rows) == 0 {
-			s.add(b.note("No competency score can be shown for this population yet."))
+			note := "No competency score can be shown for this population yet."
+			if len(strengths) > 0 {
+				note = "Only one competency score can be shown, so it is not also listed here."
+			}
+			s.add(b.note(note))
 			s.blank()
 			continue
 		}
@@ -163,9 +167,10 @@ func rankCompetencies(rows []report.Row) (top, bottom []report.Row) {
 		}
 	}
 	sort.SliceStable(shown, func(i, j int) bool { return *shown[i].Overall.Score > *shown[j].Overall.Score })
-	n := min(3, len(shown))
-	top = shown[:n]
-	for i := len(shown) - 1; i >= len(shown)-n; i-- {
+	// With fewer than six competencies the two lists split them, so none is
+	// named both a strength and an opportunity.
+	top = shown[:min(3, (len(shown)+1)/2)]
+	for i := len(shown) - 1; i >= len(shown)-min(3, len(shown)/2); i-- {
 		bottom = append(bottom, shown[i])
 	}
 	return top, bottom
