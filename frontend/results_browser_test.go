@@ -134,9 +134,9 @@ func TestDashboardOnDemoData(t *testing.T) {
 	}
 	checkAxe(t, ctx, "overview")
 
-	// A group's label keeps its capitals: "Time at Northwind", not "time at northwind".
+	// A group's label keeps its names: "time at Northwind", not "time at northwind".
 	openTab(t, ctx, views+"heatmap?by="+demo.DimTenure)
-	if head := eval[string](t, ctx, `[...document.querySelectorAll('#results-body h2')].map(h => h.textContent).join(' | ')`); !strings.Contains(head, "Scores by Time at Northwind") {
+	if head := eval[string](t, ctx, `[...document.querySelectorAll('#results-body h2')].map(h => h.textContent).join(' | ')`); !strings.Contains(head, "Scores by time at Northwind") {
 		t.Errorf("heatmap headings %q", head)
 	}
 	openTab(t, ctx, views+"heatmap?by="+demo.DimDepartment)

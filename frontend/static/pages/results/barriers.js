@@ -3,7 +3,7 @@
 // allyship), overall and by group. Agreeing is the unfavourable direction.
 import { h } from '../../dom.js';
 import { barChart } from './charts.js';
-import { altTable, has, how, kFor, metaLine, nText, panel, pct, scroller, shareCell, nCell, table } from './cells.js';
+import { altTable, has, how, inSentence, kFor, metaLine, nText, panel, pct, scroller, shareCell, nCell, table } from './cells.js';
 
 export async function render(root, st) {
   const rel = await st.api('results', { wave: st.wave, by: st.by });
@@ -29,9 +29,9 @@ export async function render(root, st) {
   if (!groups.length) return;
   const gk = kFor(st, rel, st.by);
   const dim = st.dims.find((d) => d.key === st.by);
-  root.append(panel(`Barriers by ${dim ? dim.label : st.by}`,
+  root.append(panel(`Barriers by ${dim ? inSentence(dim.label) : st.by}`,
     how('Share of each group who agree, with the 95% interval. Compare a group with the organisation column; withheld cells protect small groups.'),
-    scroller('Barriers by group', table(`Barriers to allyship by ${dim ? dim.label : st.by}: share who agree`,
+    scroller('Barriers by group', table(`Barriers to allyship by ${dim ? inSentence(dim.label) : st.by}: share who agree`,
       ['Barrier', { text: 'Organisation', num: true }, ...groups.map((g) => ({ text: `${g.option} (${g.count.suppressed ? 'withheld' : `n = ${g.count.n}`})`, num: true }))],
       barriers.map((r) => [r.name, shareCell(r.overall, k), ...groups.map((g, i) => shareCell(r.groups[i], gk))]),
       { id: 'barriers-by-group' }))));

@@ -52,6 +52,13 @@ export const pointsInterval = (c) => (has(c.low) && has(c.high) ? `[${signed(c.l
 export const how = (text) => h('p', { class: 'how' }, h('strong', {}, 'How to read this: '), text);
 
 // panel is a titled section of a tab.
+// inSentence is a group label as it reads after "Scores by": its first
+// letter lowercased unless it starts an acronym, the rest as written
+// ("Time at Northwind" → "time at Northwind", "LGBTQ+ status" unchanged).
+export function inSentence(label) {
+  return /^.[a-z]/.test(label) ? label[0].toLowerCase() + label.slice(1) : label;
+}
+
 export function panel(title, ...children) {
   const id = `p-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   return h('section', { class: 'panel', 'aria-labelledby': id }, h('h2', { id }, title), ...children);
@@ -140,7 +147,7 @@ export async function breakdown(root, st, view) {
   const data = await st.api(view, { wave: st.wave, by: st.by });
   root.append(...metaLine(data));
   const dim = st.dims.find((d) => d.key === st.by);
-  return { data, groups: data.groups || [], k: kFor(st, data, st.by), dimName: dim ? dim.label : st.by, dim };
+  return { data, groups: data.groups || [], k: kFor(st, data, st.by), dimName: dim ? inSentence(dim.label) : st.by, dim };
 }
 
 export { has, pct, score };

@@ -4,7 +4,7 @@
 import { h } from '../../dom.js';
 import { barChart } from './charts.js';
 import {
-  altTable, has, how, metaLine, nText, panel, pct, points, pointsInterval, score, shareCell,
+  altTable, has, how, inSentence, metaLine, nText, panel, pct, points, pointsInterval, score, shareCell,
   scoreCell, nCell, scroller, suppressedSpan, table, signed, asOf,
 } from './cells.js';
 
@@ -91,9 +91,9 @@ async function participationByGroup(st, rel) {
     const part = r && r.participation;
     if (!part || !part.groups || !part.groups.length) continue;
     const k = r.thresholds.k;
-    return panel(`Participation by ${d.label}`,
+    return panel(`Participation by ${inSentence(d.label)}`,
       how('Responses over invitations for each group whose invitations carried it. Withheld rates protect small groups; during an open wave a rate moves only when at least k more people have answered.'),
-      wideTable(`Participation by ${d.label}`, [d.label, { text: 'Participation', num: true }, { text: 'Responses', num: true }],
+      wideTable(`Participation by ${inSentence(d.label)}`, [d.label, { text: 'Participation', num: true }, { text: 'Responses', num: true }],
         r.groups.map((g, i) => {
           const c = part.groups[i] || {};
           if (c.suppressed) return [g.option, suppressedSpan(c, k), suppressedSpan(c, k)];
