@@ -82,6 +82,10 @@ func press(n int, key string) chromedp.Action[chromedp.Void] {
 func TestRespondPageKeyboardOnly(t *testing.T) {
 	e, base, ctx, consoleErrors := pageEnv(t)
 	browserDo(t, ctx, chromedp.Navigate(base+"/s/"+e.wave.Slug), chromedp.WaitVisible(chromedp.CSS(`fieldset.q`)))
+	// The "About you" hint names the larger minimum of the sensitive question.
+	if hint := browserEval[string](t, ctx, `document.querySelector('#about ~ p.hint')?.textContent ?? ''`); !strings.Contains(hint, "at least 5 people") || !strings.Contains(hint, "at least 10 for the more personal question (Gender)") {
+		t.Errorf("about-you hint %q does not state k and k_s for Gender", hint)
+	}
 
 	// Question 1 with arrows: Tab lands on the first option, three
 	// ArrowRight presses move to and select "Agree" (4).

@@ -257,8 +257,12 @@ func TestRespondFormHidesFixedDemographics(t *testing.T) {
 	if !f.Invite || f.MinGroupSize != 5 || len(f.Demographics) != 1 || f.Demographics[0].Key != "gender" {
 		t.Errorf("form %+v", f)
 	}
-	if strings.Contains(rec.Body.String(), "sensitive") || strings.Contains(rec.Body.String(), codes[0]) {
-		t.Error("the form reveals sensitivity or echoes the code")
+	// Respondents are told which questions get the larger minimum group.
+	if !f.Demographics[0].Sensitive || f.MinSensitiveGroupSize != 10 {
+		t.Errorf("the form does not say gender is compared only in groups of 10: %+v", f)
+	}
+	if strings.Contains(rec.Body.String(), codes[0]) {
+		t.Error("the form echoes the code")
 	}
 }
 

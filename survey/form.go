@@ -11,14 +11,17 @@ import (
 // respondent and nothing the respondent does not need (no reverse keying, no
 // sources, no construct kinds).
 type RespondentForm struct {
-	Title               string            `json:"title"`
-	Intro               string            `json:"intro"`
-	Sections            []FormSection     `json:"sections"`
-	Demographics        []FormDemographic `json:"demographics"`
-	Comments            []CommentPrompt   `json:"comments"`
-	MinGroupSize        int               `json:"min_group_size"`
-	MinCommentGroupSize int               `json:"min_comment_group_size"`
-	ClosesAt            time.Time         `json:"closes_at"`
+	Title        string            `json:"title"`
+	Intro        string            `json:"intro"`
+	Sections     []FormSection     `json:"sections"`
+	Demographics []FormDemographic `json:"demographics"`
+	Comments     []CommentPrompt   `json:"comments"`
+	MinGroupSize int               `json:"min_group_size"`
+	// MinSensitiveGroupSize is the larger minimum group for the questions
+	// marked sensitive, which the page states next to them.
+	MinSensitiveGroupSize int       `json:"min_sensitive_group_size"`
+	MinCommentGroupSize   int       `json:"min_comment_group_size"`
+	ClosesAt              time.Time `json:"closes_at"`
 }
 
 // FormSection groups the consecutive items of one construct.
@@ -41,11 +44,13 @@ type FormItem struct {
 }
 
 // FormDemographic is one optional segment question; Options end with
-// PreferNotToSay. Whether a dimension is sensitive is not shown.
+// PreferNotToSay. Sensitive questions are compared only in larger groups
+// (MinSensitiveGroupSize), and the page tells respondents so.
 type FormDemographic struct {
-	Key     string   `json:"key"`
-	Label   string   `json:"label"`
-	Options []string `json:"options"`
+	Key       string   `json:"key"`
+	Label     string   `json:"label"`
+	Options   []string `json:"options"`
+	Sensitive bool     `json:"sensitive"`
 }
 
 // Form builds the respondent form of wave w of sv. The wave's items (a subset
@@ -58,12 +63,13 @@ func Form(sv Survey, w Wave, fw framework.Framework) RespondentForm {
 	}
 	f := RespondentForm{
 		Title: sv.Title, Intro: sv.Intro,
-		Sections:            []FormSection{},
-		Demographics:        make([]FormDemographic, 0, len(sv.Design.Demographics)),
-		Comments:            append([]CommentPrompt{}, sv.Design.Comments...),
-		MinGroupSize:        sv.Anonymity.MinGroupSize,
-		MinCommentGroupSize: sv.Anonymity.MinCommentGroupSize,
-		ClosesAt:            w.ClosesAt.UTC(),
+		Sections:              []FormSection{},
+		Demographics:          make([]FormDemographic, 0, len(sv.Design.Demographics)),
+		Comments:              append([]CommentPrompt{}, sv.Design.Comments...),
+		MinGroupSize:          sv.Anonymity.MinGroupSize,
+		MinSensitiveGroupSize: sv.Anonymity.MinSensitiveGroupSize,
+		MinCommentGroupSize:   sv.Anonymity.MinCommentGroupSize,
+		ClosesAt:              w.ClosesAt.UTC(),
 	}
 	for _, k := range keys {
 		it, ok := fw.Item(k)
@@ -89,7 +95,7 @@ func Form(sv Survey, w Wave, fw framework.Framework) RespondentForm {
 		s.Items = append(s.Items, fi)
 	}
 	for _, dm := range sv.Design.Demographics {
-		f.Demographics = append(f.Demographics, FormDemographic{Key: dm.Key, Label: dm.Label, Options: append([]string(nil), dm.Options...)})
+		f.Demographics = append(f.Demographics, FormDemographic{Key: dm.Key, Label: dm.Label, Options: append([]string(nil), dm.Options...), Sensitive: dm.Sensitive})
 	}
 	return f
 }

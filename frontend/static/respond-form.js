@@ -15,6 +15,15 @@ export const promise = (k) => [
   'We do not store your name, e-mail, IP address or the time you answered.',
 ];
 
+// aboutYouHint explains how the optional "About you" answers are used,
+// naming the larger minimum group of the sensitive questions.
+export function aboutYouHint(form) {
+  const sensitive = form.demographics.filter((d) => d.sensitive).map((d) => d.label);
+  const base = `Each of these is optional. They are used only to compare groups of at least ${form.min_group_size} people`;
+  if (!sensitive.length || !(form.min_sensitive_group_size > form.min_group_size)) return `${base}.`;
+  return `${base}, and at least ${form.min_sensitive_group_size} for ${sensitive.length === 1 ? 'the more personal question' : 'the more personal questions'} (${sensitive.join('; ')}).`;
+}
+
 // choices lists an item's answers: its options, or its scale points plus
 // "No opportunity" where the scale allows it.
 export function choices(item) {

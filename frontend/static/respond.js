@@ -2,7 +2,7 @@
 // loads its form from the API, keeps answers in localStorage until they are
 // submitted, and sends them as JSON.
 import { h, clear } from './dom.js';
-import { fieldId, promise, choices, itemLook, radioGroup, skipped as gatedOut } from './respond-form.js';
+import { fieldId, promise, choices, itemLook, radioGroup, skipped as gatedOut, aboutYouHint } from './respond-form.js';
 
 const main = document.getElementById('main');
 // A mangled link (a broken %-escape) is a link that does not work.
@@ -155,7 +155,7 @@ function render() {
   if (form.demographics.length) {
     body.push(h('section', { 'aria-labelledby': 'about' },
       h('h2', { id: 'about' }, 'About you'),
-      h('p', { class: 'hint' }, `Each of these is optional. They are used only to compare groups of at least ${k} people.`),
+      h('p', { class: 'hint' }, aboutYouHint(form)),
       form.demographics.map((d) => question('d', d.key, d.label, d.options.map((o) => ({ value: o, label: o })), state.demographics))));
   }
   if (form.comments.length) {

@@ -5,6 +5,7 @@
 // formFromDesign builds that JSON in the browser from an unsaved draft the
 // way survey.Form does on the server.
 import { h, clear } from '../dom.js';
+import { aboutYouHint } from '../respond-form.js';
 
 export const PREFER_NOT_TO_SAY = 'Prefer not to say';
 export const SCREEN = 'screen.witnessed';
@@ -59,9 +60,10 @@ export function formFromDesign(draft, fw) {
   const closes = new Date(opens.getTime() + (Number(draft.schedule.wave_days) || 14) * 86400000);
   return {
     title: draft.title.trim(), intro: draft.intro.trim(), sections,
-    demographics: draft.demographics.filter((d) => d.label.trim()).map((d) => ({ key: d.key, label: d.label.trim(), options: withPreferNotToSay(d.options) })),
+    demographics: draft.demographics.filter((d) => d.label.trim()).map((d) => ({ key: d.key, label: d.label.trim(), options: withPreferNotToSay(d.options), sensitive: Boolean(d.sensitive) })),
     comments: draft.comments.filter((c) => c.prompt.trim()),
     min_group_size: Number(draft.anonymity.min_group_size) || 5,
+    min_sensitive_group_size: Number(draft.anonymity.min_sensitive_group_size) || 10,
     min_comment_group_size: Number(draft.anonymity.min_comment_group_size) || 10,
     closes_at: closes.toISOString(),
   };
@@ -129,7 +131,7 @@ export function renderPreview(container, form) {
   if (form.demographics.length) {
     body.push(h('section', { 'aria-labelledby': 'pv-about' },
       h('h2', { id: 'pv-about' }, 'About you'),
-      h('p', { class: 'hint' }, `Each of these is optional. They are used only to compare groups of at least ${k} people.`),
+      h('p', { class: 'hint' }, aboutYouHint(form)),
       form.demographics.map((d) => radioGroup('d', d.key || d.label, d.label, d.options.map((o) => ({ value: o, label: o }))))));
   }
   if (form.comments.length) {
