@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -38,42 +39,137 @@ func decodeJSON(r io.Reader, dst any) error {
 	if err := dec.Decode(&extra); err != io.EOF {
 		return echo.NewHTTPError(http.StatusBadRequest, "The body must hold exactly one JSON value.")
 	}
-	if bytes.Contains(body, []byte(`\u0000`)) {
-		var v any
-		if json.Unmarshal(body, &v) == nil {
-			if field, ok := nulField("", v); ok {
-				return survey.Invalid(field, "must not contain the NUL character (\\u0000)")
-			}
+	if mayHoldBadText(body) {
+		if field, msg, ok := badText(body); ok {
+			return survey.Invalid(field, msg)
 		}
 	}
 	return nil
 }
 
-// nulField finds the first string or key holding a NUL character, which no
-// text field accepts (PostgreSQL cannot store it), and names its field the
-// way validation errors do: comments.general, demographics[0].options[1].
-func nulField(path string, v any) (string, bool) {
-	switch v := v.(type) {
-	case string:
-		return orBody(path), strings.ContainsRune(v, 0)
-	case []any:
-		for i, e := range v {
-			if f, ok := nulField(fmt.Sprintf("%s[%d]", path, i), e); ok {
-				return f, true
-			}
+// mayHoldBadText is badText's cheap first look at the whole body.
+func mayHoldBadText(body []byte) bool {
+	return !utf8.Valid(body) || bytes.Contains(body, []byte(`\u0000`)) ||
+		bytes.Contains(body, []byte(`\ud`)) || bytes.Contains(body, []byte(`\uD`))
+}
+
+// badText finds the first string or key that is not text every database
+// can store, and names its field the way validation errors do
+// (comments.general, demographics[0].options[1]; a bad key names its
+// object). Refused are NUL characters (PostgreSQL cannot store them) and
+// invalid UTF-8: raw bytes that are not UTF-8 and \uD800-\uDFFF escapes
+// that are not a surrogate pair, both of which encoding/json would
+// otherwise store silently as U+FFFD. body is already known to be one
+// valid JSON value.
+func badText(body []byte) (field, message string, found bool) {
+	type level struct {
+		path   string
+		array  bool
+		n      int    // the index of the next element of an array
+		key    string // the key of the value being read in an object
+		inKeys bool   // an object expects a key next
+	}
+	var stack []*level
+	valuePath := func() string {
+		if len(stack) == 0 {
+			return ""
 		}
-	case map[string]any:
-		for _, k := range slices.Sorted(maps.Keys(v)) {
-			sub := childPath(path, k)
-			if strings.ContainsRune(k, 0) {
-				return orBody(path), true
-			}
-			if f, ok := nulField(sub, v[k]); ok {
-				return f, true
-			}
+		top := stack[len(stack)-1]
+		if top.array {
+			return fmt.Sprintf("%s[%d]", top.path, top.n)
+		}
+		return childPath(top.path, top.key)
+	}
+	valueDone := func() {
+		if len(stack) == 0 {
+			return
+		}
+		if top := stack[len(stack)-1]; top.array {
+			top.n++
+		} else {
+			top.inKeys = true
 		}
 	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		start := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return "", "", false
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				stack = append(stack, &level{path: valuePath(), array: t == '[', inKeys: t == '{'})
+			default:
+				stack = stack[:len(stack)-1]
+				valueDone()
+			}
+		case string:
+			raw := body[start:dec.InputOffset()]
+			msg, bad := textMessage(t, raw)
+			if top := len(stack) - 1; top >= 0 && stack[top].inKeys {
+				if bad {
+					return orBody(stack[top].path), msg, true
+				}
+				stack[top].key, stack[top].inKeys = t, false
+				continue
+			}
+			if bad {
+				return orBody(valuePath()), msg, true
+			}
+			valueDone()
+		default:
+			valueDone()
+		}
+	}
+}
+
+// textMessage says what is wrong with a decoded JSON string s, read from
+// the raw bytes raw, if anything.
+func textMessage(s string, raw []byte) (string, bool) {
+	switch {
+	case strings.ContainsRune(s, 0):
+		return "must not contain the NUL character (\\u0000)", true
+	case !utf8.Valid(raw) || hasLoneSurrogate(raw):
+		return "must be valid UTF-8 text", true
+	}
 	return "", false
+}
+
+// hasLoneSurrogate reports whether the JSON string text raw holds a
+// \uD800-\uDFFF escape that is not half of a surrogate pair.
+func hasLoneSurrogate(raw []byte) bool {
+	escape := func(i int) (rune, bool) {
+		if i+6 > len(raw) || raw[i] != '\\' || raw[i+1] != 'u' {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(string(raw[i+2:i+6]), 16, 16)
+		return rune(n), err == nil
+	}
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		r, ok := escape(i)
+		if !ok {
+			i++ // an escape like \\ or \n: skip the escaped character
+			continue
+		}
+		switch {
+		case r >= 0xD800 && r <= 0xDBFF:
+			if low, ok := escape(i + 6); ok && low >= 0xDC00 && low <= 0xDFFF {
+				i += 11
+				continue
+			}
+			return true
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true
+		}
+		i += 5
+	}
+	return false
 }
 
 // childPath names key inside path: anonymity.k, or k at the top.

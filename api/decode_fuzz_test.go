@@ -29,6 +29,9 @@ func FuzzDecodeJSON(f *testing.F) {
 		`{"email":"a"} {"email":"b"}`,
 		`{"email":"a",}`,
 		`{"email":"\ud800"}`,
+		`{"email":"\ud83d\ude00","password":"\\ud800"}`,
+		"{\"email\":\"a\xffb\"}",
+		"{\"comments\":{\"general\":\"\xed\xa0\x80\"}}",
 		`{"email":"a","email":"b"}`,
 		`{"password":{"$ne":null}}`,
 		"\xef\xbb\xbf{}",
@@ -51,6 +54,11 @@ func checkDecodeError(t *testing.T, body string, dst any) {
 	t.Helper()
 	err := decodeJSON(http.MaxBytesReader(nil, readCloser{strings.NewReader(body)}, 1<<16), dst)
 	if err == nil {
+		// Nothing is stored that the client did not send: a body that
+		// is not UTF-8 would have been decoded with U+FFFD in its place.
+		if !utf8.ValidString(body) {
+			t.Fatalf("invalid UTF-8 accepted: %q", body)
+		}
 		return
 	}
 	var he *echo.HTTPError

@@ -338,6 +338,12 @@ func TestHostileTextIsRefused(t *testing.T) {
 		{"POST", "/api/v1/surveys", `{"title":"t","items":["belonging.1"],"demographics":[{"key":"team","label":"Team","options":["A","B\u0000"]}]}`, "demographics[0].options[1]"},
 		{"POST", "/api/v1/respond/nosuch", `{"answers":{"belonging.1":3},"comments":{"general":"hi\u0000"}}`, "comments.general"},
 		{"POST", "/api/v1/auth/login", `{"email":"\u0000","password":"x"}`, "email"},
+		// Invalid UTF-8, raw or as an unpaired surrogate escape, which
+		// encoding/json would store as U+FFFD.
+		{"POST", "/api/v1/surveys", "{\"title\":\"a\xffb\",\"items\":[\"belonging.1\"]}", "title"},
+		{"POST", "/api/v1/surveys", `{"title":"t","items":["belonging.1"],"demographics":[{"key":"team","label":"Team","options":["A","B\udc00"]}]}`, "demographics[0].options[1]"},
+		{"POST", "/api/v1/respond/nosuch", `{"answers":{"belonging.1":3},"comments":{"general":"hi \ud83d"}}`, "comments.general"},
+		{"POST", "/api/v1/respond/nosuch", "{\"answers\":{\"belonging.1\":3},\"comments\":{\"gen\xe9ral\":\"hi\"}}", "comments"},
 		{"GET", "/api/v1/surveys?cursor=%00", "", "cursor"},
 		{"GET", "/api/v1/surveys?cursor=%ff", "", "cursor"},
 		{"GET", "/api/v1/surveys/x/results?wave=%00", "", "wave"},
@@ -373,6 +379,12 @@ func TestHostileTextIsRefused(t *testing.T) {
 	}
 	// An escaped backslash before "u0000" is ordinary text.
 	wantStatus(t, h.do("POST", "/api/v1/surveys", `{"title":"a\\u0000b","items":["belonging.1"]}`, h.lead.as()), http.StatusCreated)
+	// A surrogate pair is one character, stored as such.
+	rec := h.do("POST", "/api/v1/surveys", `{"title":"a\ud83d\ude00 \\ud800","items":["belonging.1"]}`, h.lead.as())
+	wantStatus(t, rec, http.StatusCreated)
+	if !strings.Contains(rec.Body.String(), `"title":"a😀 \\ud800"`) {
+		t.Errorf("title with an emoji and an escaped backslash: %s", rec.Body)
+	}
 }
 
 func TestSurveyRoles(t *testing.T) {
