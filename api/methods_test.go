@@ -1,7 +1,9 @@
 package api
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -59,13 +61,29 @@ func TestUnauthorizedNamesAScheme(t *testing.T) {
 	}
 }
 
-// TestProbesAnswerHead: uptime monitors and load balancers that probe with
-// HEAD get the same status as GET.
-func TestProbesAnswerHead(t *testing.T) {
+// TestHeadIsAnsweredLikeGet: HEAD gets GET's status and headers with no
+// body on every route (uptime monitors and link checkers probe with HEAD),
+// over a real connection so that net/http's own HEAD handling is in play.
+func TestHeadIsAnsweredLikeGet(t *testing.T) {
 	h := newAuthHarness(t, Config{})
-	for _, path := range []string{"/healthz", "/readyz"} {
-		if rec := h.do("HEAD", path, ""); rec.Code != http.StatusOK {
-			t.Errorf("HEAD %s: status %d, want 200", path, rec.Code)
+	srv := httptest.NewServer(h.srv.Echo())
+	defer srv.Close()
+	for path, want := range map[string]int{
+		"/healthz": http.StatusOK, "/readyz": http.StatusOK, "/": http.StatusOK,
+		"/api/openapi.json": http.StatusOK, "/api/v1/me": http.StatusUnauthorized, "/api/v1/nothing-here": http.StatusNotFound,
+	} {
+		req, err := http.NewRequest(http.MethodHead, srv.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != want || len(body) != 0 {
+			t.Errorf("HEAD %s: status %d with %d body bytes, want %d and none", path, res.StatusCode, len(body), want)
 		}
 	}
 }

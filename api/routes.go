@@ -12,6 +12,7 @@ import (
 // routes registers every route in one readable list.
 func (s *Server) routes() {
 	e := s.e
+	e.Pre(headAsGet)
 	e.Use(s.recoverPanics, s.requestID, s.securityHeaders, s.accessLog, s.countRequests, s.limitBody, s.checkText)
 
 	staff := []string{account.RoleAdmin, account.RoleLead, account.RoleExecutive}
@@ -24,9 +25,6 @@ func (s *Server) routes() {
 	// Operations.
 	e.GET("/healthz", s.handleHealthz)
 	e.GET("/readyz", s.handleReadyz)
-	// Uptime monitors and load balancers often probe with HEAD.
-	e.HEAD("/healthz", s.handleHealthz)
-	e.HEAD("/readyz", s.handleReadyz)
 	e.GET("/metrics", s.handleMetrics)
 	e.GET("/api/openapi.json", s.handleOpenAPI)
 
@@ -41,6 +39,7 @@ func (s *Server) routes() {
 	v1.POST("/auth/logout", s.handleLogout)
 	v1.POST("/auth/setup", s.handleSetup)
 	v1.GET("/me", s.handleMe, anyStaff)
+	v1.POST("/me/password", s.handleChangePassword, anyStaff)
 	v1.GET("/users", s.handleListUsers, adminOnly)
 	v1.POST("/users", s.handleCreateUser, adminOnly)
 	v1.PATCH("/users/:id", s.handleUpdateUser, adminOnly)
