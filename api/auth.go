@@ -141,3 +141,38 @@ func (s *Server) auditAs(c echo.Context, u account.User, action, target, detail 
 		s.log.ErrorContext(c.Request().Context(), "audit log write failed", "action", action, "err", err)
 	}
 }
+
+type changePasswordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+// handleChangePassword lets a signed-in staff member change their own
+// password. Their other sessions end; this one stays. A wrong current
+// password counts as a failed sign-in of the account, so the form cannot
+// be used to guess it faster than the sign-in page allows.
+func (s *Server) handleChangePassword(c echo.Context) error {
+	tok, ok := c.Get(tokenKey).(string)
+	if !ok {
+		return &echo.HTTPError{Code: http.StatusForbidden,
+			Message: "Change your password while signed in with a browser session, not with an API token."}
+	}
+	var req changePasswordRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	u, _ := actorOf(c)
+	client := clientKey(c)
+	if wait := s.limiter.Wait(u.Email, client); wait > 0 {
+		return &RetryAfterError{After: wait}
+	}
+	err := s.accounts.ChangePassword(c.Request().Context(), u.ID, tok, req.CurrentPassword, req.NewPassword)
+	if account.WrongCurrentPassword(err) {
+		s.limiter.Failed(u.Email, client)
+	}
+	if err != nil {
+		return err
+	}
+	s.audit(c, "user.password_change", u.Email, "other sessions signed out")
+	return c.NoContent(http.StatusNoContent)
+}

@@ -16,6 +16,7 @@ const routes = [
   { pattern: /^\/app\/reports\/?$/, module: './pages/reports.js', nav: 'reports' },
   { pattern: /^\/app\/people\/?$/, module: './pages/people.js', nav: 'people', roles: ['admin'] },
   { pattern: /^\/app\/audit\/?$/, module: './pages/audit.js', nav: 'audit', roles: ['admin'] },
+  { pattern: /^\/app\/account\/?$/, module: './pages/account.js', nav: 'account' },
 ];
 
 const navItems = [
@@ -159,7 +160,8 @@ function shell(root, active) {
     h('header', { class: 'side' },
       h('a', { href: '/app/surveys', class: 'brand' }, 'Allypulse'),
       nav,
-      h('p', { class: 'who' }, state.user.email, h('br'), h('span', { class: 'role' }, role)),
+      h('p', { class: 'who' }, state.user.email, h('br'), h('span', { class: 'role' }, role),
+        h('a', { href: '/app/account', id: 'account-link', 'aria-current': active === 'account' ? 'page' : false }, 'Your account')),
       logout),
     main));
   return main;

@@ -335,3 +335,68 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (User,
 	}
 	return row.user(), nil
 }
+
+// ChangePassword sets userID's password to next when current is their
+// password, and ends every other session of theirs: keepToken's session (the
+// one making the change) stays signed in. A wrong current password is a
+// *survey.ValidationError naming current_password, a weak new one naming
+// new_password; use WrongCurrentPassword to tell the first apart.
+func (s *Store) ChangePassword(ctx context.Context, userID, keepToken, current, next string) error {
+	var ve survey.ValidationError
+	if msg := PasswordProblem(next); msg != "" {
+		ve.Add("new_password", msg)
+	}
+	row, err := s.userRow(s.db.WithContext(ctx), userID)
+	if err != nil {
+		return err
+	}
+	ok, err := checkPassword(current, row.PasswordHash)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		ve.Add("current_password", wrongCurrentPassword)
+	}
+	if err := ve.Err(); err != nil {
+		return err
+	}
+	hash, err := hashPassword(next)
+	if err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now()
+		res := tx.Model(&userRow{}).Where("id = ? AND password_hash = ?", userID, row.PasswordHash).
+			Updates(map[string]any{"password_hash": hash, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			// Changed or deleted since the check: the current password no
+			// longer holds.
+			return errPasswordChanged
+		}
+		return tx.Model(&sessionRow{}).
+			Where("user_id = ? AND revoked_at IS NULL AND id <> ?", userID, survey.HashSecret(keepToken)).
+			Update("revoked_at", now).Error
+	})
+}
+
+const wrongCurrentPassword = "is not your current password"
+
+var errPasswordChanged = fmt.Errorf("your password was changed meanwhile; sign in again: %w", survey.ErrConflict)
+
+// WrongCurrentPassword reports whether err from ChangePassword says the
+// current password was wrong.
+func WrongCurrentPassword(err error) bool {
+	var ve *survey.ValidationError
+	if !errors.As(err, &ve) {
+		return false
+	}
+	for _, f := range ve.Fields {
+		if f.Field == "current_password" && f.Message == wrongCurrentPassword {
+			return true
+		}
+	}
+	return false
+}

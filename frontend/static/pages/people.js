@@ -1,9 +1,9 @@
 // pages/people.js: the admin's page for staff accounts and API tokens.
 // Users can be created, given another role, disabled or deleted; tokens are
 // created (their secret shown once, here) and revoked.
-import { get, post, patch, del, ApiError } from '../api.js';
+import { get, post, patch, del } from '../api.js';
 import { h, clear, wide } from '../dom.js';
-import { humanise, fieldMessage } from '../fields.js';
+import { field, showErrors, clearErrors, repeatDiffers } from '../fields.js';
 
 const ROLES = [
   { value: 'admin', label: 'Admin: everything, including people and tokens' },
@@ -19,32 +19,6 @@ function roleSelect(id, value, short) {
     ROLES.map((r) => h('option', { value: r.value }, short ? roleName(r.value) : r.label)));
   if (value) sel.value = value;
   return sel;
-}
-
-// field builds a labelled input with a place for its error message.
-function field(id, label, input, hint) {
-  const err = h('p', { class: 'error field-error', id: `${id}-error` });
-  input.id = id;
-  input.setAttribute('aria-describedby', `${id}-error${hint ? ` ${id}-hint` : ''}`);
-  return h('div', { class: 'field', dataset: { field: input.name } },
-    h('label', { for: id }, label), hint ? h('p', { class: 'muted', id: `${id}-hint` }, hint) : null, input, err);
-}
-
-// showErrors puts an ApiError's field messages next to the fields of form,
-// and returns a message for the rest.
-function showErrors(form, e) {
-  form.querySelectorAll('.field-error').forEach((p) => { p.textContent = ''; });
-  form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
-  if (!(e instanceof ApiError)) return `Something went wrong: ${e.message}`;
-  let rest = e.fields.length ? '' : e.message;
-  for (const f of e.fields) {
-    const box = form.querySelector(`[data-field="${f.field}"]`);
-    if (box) {
-      box.querySelector('.field-error').textContent = f.message;
-      box.querySelector('input, select').setAttribute('aria-invalid', 'true');
-    } else rest += `${fieldMessage(humanise(f.field), f.message)}. `;
-  }
-  return rest;
 }
 
 function usersSection(me, users, refresh) {
@@ -77,10 +51,17 @@ function usersSection(me, users, refresh) {
         await refresh(`${u.email} was deleted.`);
       } catch (e) { status.textContent = `Could not delete ${u.email}: ${e.message}`; }
     });
+    const reset = h('button', { type: 'button', dataset: { action: 'reset-password', user: u.email } }, 'Reset password');
+    reset.addEventListener('click', async () => {
+      if (await resetPasswordDialog(u)) await refresh(`${u.email} has a new password and was signed out everywhere.`);
+    });
     // The server refuses to demote, disable or delete one's own account, so
-    // those controls are off on one's own row, with the reason.
+    // those controls are off on one's own row, with the reason. One's own
+    // password is changed, with the current one, on "Your account".
     const self = u.id === me.id;
     if (self) {
+      reset.disabled = true;
+      reset.title = 'Change your own password on "Your account".';
       for (const el of [sel, toggle, remove]) {
         el.disabled = true;
         el.title = 'Another admin can change your own account.';
@@ -91,7 +72,7 @@ function usersSection(me, users, refresh) {
       h('td', {}, u.name),
       h('td', {}, sel),
       h('td', {}, u.disabled ? 'Disabled' : 'Active'),
-      h('td', { class: 'actions' }, toggle, ' ', remove));
+      h('td', { class: 'actions' }, reset, ' ', toggle, ' ', remove));
   });
   return h('section', { 'aria-labelledby': 'users-title' },
     h('h2', { id: 'users-title' }, 'Staff accounts'),
@@ -99,6 +80,44 @@ function usersSection(me, users, refresh) {
       h('thead', {}, h('tr', {}, ['E-mail', 'Name', 'Role', 'Status', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, rows))),
     status);
+}
+
+// resetPasswordDialog sets a new password for u, which signs them out
+// everywhere; it resolves true once the password is set.
+function resetPasswordDialog(u) {
+  return new Promise((resolve) => {
+    const password = h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: '10' });
+    const repeat = h('input', { name: 'repeat', type: 'password', autocomplete: 'new-password', required: true });
+    const msg = h('p', { class: 'error', role: 'alert', id: 'reset-error' });
+    const cancel = h('button', { type: 'button', id: 'reset-cancel' }, 'Cancel');
+    const form = h('form', { method: 'dialog', id: 'reset-form', class: 'form', novalidate: true },
+      h('h2', { id: 'reset-title' }, `Reset the password of ${u.email}`),
+      h('p', {}, `This signs ${u.email} out everywhere, at once. Give them the new password in a safe way; they can change it on "Your account" after signing in.`),
+      field('reset-password', 'New password', password, 'At least 10 characters.'),
+      field('reset-repeat', 'Repeat the new password', repeat),
+      msg,
+      h('div', { class: 'actions' }, cancel, ' ', h('button', { type: 'submit', class: 'danger', id: 'reset-confirm' }, 'Set password and sign them out')));
+    const dlg = h('dialog', { 'aria-labelledby': 'reset-title' }, form);
+    const done = (v) => { dlg.close(); dlg.remove(); resolve(v); };
+    cancel.addEventListener('click', () => done(false));
+    dlg.addEventListener('cancel', (ev) => { ev.preventDefault(); done(false); });
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      msg.textContent = '';
+      clearErrors(form);
+      if (repeatDiffers(password, repeat)) return;
+      try {
+        await patch(`/api/v1/users/${encodeURIComponent(u.id)}`, { password: password.value });
+        done(true);
+      } catch (e) {
+        msg.textContent = showErrors(form, e);
+        (form.querySelector('[aria-invalid="true"]') || password).focus();
+      }
+    });
+    document.body.append(dlg);
+    dlg.showModal();
+    password.focus();
+  });
 }
 
 function createUserForm(refresh) {
@@ -112,7 +131,7 @@ function createUserForm(refresh) {
     field('new-user-email', 'E-mail', email),
     field('new-user-name', 'Name', name),
     field('new-user-role', 'Role', role),
-    field('new-user-password', 'First password', password, 'At least 10 characters. Give it to the person in a safe way.'),
+    field('new-user-password', 'First password', password, 'At least 10 characters. Give it to the person in a safe way; they can change it on "Your account" after signing in.'),
     msg,
     h('button', { type: 'submit', class: 'primary' }, 'Add account'));
   form.addEventListener('submit', async (ev) => {
