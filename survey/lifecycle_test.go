@@ -19,13 +19,7 @@ func TestLifecycleTimesFollowTheClock(t *testing.T) {
 			now := time.Date(2026, 3, 2, 9, 0, 0, 500_000_000, time.UTC)
 			clock := ClockFunc(func() time.Time { return now })
 			lc := NewLifecycle(store, clock, NewScheduler(store, clock, nil))
-			d := NewDraft()
-			d.Title = "Pulse"
-			d.Items = []string{"belonging.1", "outcome.enps"}
-			sv, err := lc.Create(ctx, d, "lead")
-			if err != nil {
-				t.Fatal(err)
-			}
+			sv := createPulseDraft(t, lc)
 			steps := []struct {
 				name string
 				run  func() error
@@ -65,20 +59,10 @@ func TestLifecycleEditRacingAChangeIsRefused(t *testing.T) {
 			store := NewStore(openTestDB(t, pg).Gorm)
 			clock := ClockFunc(func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) })
 			lc := NewLifecycle(store, clock, NewScheduler(store, clock, nil))
-			create := func() Survey {
-				d := NewDraft()
-				d.Title = "Pulse"
-				d.Items = []string{"belonging.1", "outcome.enps"}
-				sv, err := lc.Create(ctx, d, "lead")
-				if err != nil {
-					t.Fatal(err)
-				}
-				return sv
-			}
 
 			// A launch lands while an edit is in flight: the edit is refused
 			// and the launched survey keeps the design it was launched with.
-			sv := create()
+			sv := createPulseDraft(t, lc)
 			_, err := lc.Update(ctx, sv.ID, func(d *Draft) error {
 				if _, _, err := lc.Launch(ctx, sv.ID); err != nil {
 					t.Fatalf("launch: %v", err)
@@ -99,7 +83,7 @@ func TestLifecycleEditRacingAChangeIsRefused(t *testing.T) {
 
 			// Another edit lands first: the slower one is refused and asks
 			// for a reload; the first one's change stays.
-			sv = create()
+			sv = createPulseDraft(t, lc)
 			_, err = lc.Update(ctx, sv.ID, func(d *Draft) error {
 				if _, err := lc.Update(ctx, sv.ID, func(d *Draft) error { d.Intro = "First"; return nil }); err != nil {
 					t.Fatalf("inner edit: %v", err)
@@ -119,4 +103,17 @@ func TestLifecycleEditRacingAChangeIsRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// createPulseDraft stores a minimal valid draft titled "Pulse".
+func createPulseDraft(t *testing.T, lc *Lifecycle) Survey {
+	t.Helper()
+	d := NewDraft()
+	d.Title = "Pulse"
+	d.Items = []string{"belonging.1", "outcome.enps"}
+	sv, err := lc.Create(context.Background(), d, "lead")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sv
 }
