@@ -60,7 +60,8 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // isRespondPath reports whether a path belongs to respondents; such requests
-// are logged without their code, body or client address (anonymity.md §1).
+// are logged without their code, body or client address (docs/anonymity.md,
+// "Collection").
 func isRespondPath(p string) bool {
 	return strings.HasPrefix(p, "/api/v1/respond/") || strings.HasPrefix(p, "/s/")
 }

@@ -60,8 +60,8 @@ type Draft struct {
 }
 
 // NewDraft returns a draft holding every default: the anonymity thresholds
-// of anonymity.md, a one-off schedule that opens at launch, the practical gap
-// threshold and one general comment prompt.
+// (docs/anonymity.md, "Thresholds"), a one-off schedule that opens at launch,
+// the practical gap threshold and one general comment prompt.
 func NewDraft() Draft {
 	return Draft{
 		Anonymity:          DefaultAnonymity(),
@@ -293,8 +293,8 @@ func validateComments(ve *ValidationError, prompts []CommentPrompt) []CommentPro
 	return out
 }
 
-// validateAnonymity enforces the floors of anonymity.md: k ≥ 3 and every other
-// threshold at least k.
+// validateAnonymity enforces the floors of the thresholds (docs/anonymity.md,
+// "Thresholds"): k ≥ 3 and every other threshold at least k.
 func validateAnonymity(ve *ValidationError, a Anonymity) {
 	const ceiling = 1000
 	k := a.MinGroupSize

@@ -23,7 +23,7 @@ type InviteBatch struct {
 }
 
 // BatchUsage is a batch with its used count as the anonymity rules allow it
-// to be shown (anonymity.md §5 and §7):
+// to be shown (docs/anonymity.md, "Participation"):
 //   - fewer than k used: suppressed (0 and 1..k−1 look the same);
 //   - while the wave is open, the count is rounded down to a multiple of k,
 //     so it moves only when k more people answered and watching it does not

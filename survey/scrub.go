@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// Placeholders that replace contact details in comments (anonymity.md §6).
+// Placeholders that replace contact details in comments (docs/anonymity.md,
+// "Collection").
 const (
 	EmailPlaceholder  = "[e-mail removed]"
 	URLPlaceholder    = "[link removed]"

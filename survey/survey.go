@@ -24,7 +24,7 @@ const (
 // PreferNotToSay is added to every demographic's options.
 const PreferNotToSay = "Prefer not to say"
 
-// Anonymity thresholds (anonymity.md): defaults and floors.
+// Anonymity thresholds (docs/anonymity.md, "Thresholds"): defaults and floors.
 const (
 	DefaultK  = 5
 	DefaultKS = 10
@@ -87,7 +87,8 @@ type Rotation struct {
 	CoverEvery   int `json:"cover_every"`
 }
 
-// Anonymity holds the thresholds of anonymity.md.
+// Anonymity holds the survey's anonymity thresholds (docs/anonymity.md,
+// "Thresholds").
 type Anonymity struct {
 	MinGroupSize          int `json:"min_group_size"`
 	MinSensitiveGroupSize int `json:"min_sensitive_group_size"`

@@ -31,7 +31,8 @@ export function svg(tag, attrs = {}, ...children) {
 
 export function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
 
-// Number formats of ux.md: percentages as integers, scores to one decimal.
+// Display formats: percentages as whole numbers, scores to one decimal
+// (the released values carry more; docs/statistics.md, "Precision and rounding").
 export const pct = (p) => (p === null || p === undefined ? '—' : `${Math.round(p * 100)}%`);
 export const score = (x) => (x === null || x === undefined ? '—' : x.toFixed(1));
 

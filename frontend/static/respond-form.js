@@ -9,7 +9,7 @@ export const NA = 'na';
 // fieldId makes an element id from a question kind (q, d, c, s) and key.
 export const fieldId = (kind, key, prefix = '') => `${prefix}${kind}-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
-// promise is the anonymity promise of ux.md, naming k.
+// promise is the anonymity promise at the top of the employee page, naming k.
 export const promise = (k) => [
   `Your answers are combined with others. No result is shown for a group smaller than ${k} people. `,
   'We do not store your name, e-mail, IP address or the time you answered.',

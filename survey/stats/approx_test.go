@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Tolerances: doc is the 4-decimal rounding of design/statistics.md, exact is
+// Tolerances: doc is the 4-decimal rounding of docs/statistics.md, exact is
 // for references computed independently in python3 double precision or exactly.
 const (
 	tolDoc   = 1e-4 / 2

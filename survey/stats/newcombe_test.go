@@ -8,7 +8,7 @@ import (
 
 func TestNewcombeReference(t *testing.T) {
 	d, iv := Newcombe(56, 70, 48, 80)
-	// doc: design/statistics.md (Newcombe 1998, table II example: d = 0.2, [0.0524, 0.3339]).
+	// doc: docs/statistics.md (Newcombe 1998, table II example: d = 0.2, [0.0524, 0.3339]).
 	assertNear(t, "d", d, 0.2, tolExact)
 	assertInterval(t, "Newcombe(56,70,48,80)", iv, Interval{0.0524, 0.3339}, tolDoc)
 	// exact: python3 with the Wilson bounds of TestWilsonReference's formula,

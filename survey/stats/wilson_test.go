@@ -9,7 +9,7 @@ import (
 )
 
 func TestWilsonReference(t *testing.T) {
-	// doc: the 4-decimal values of design/statistics.md.
+	// doc: the 4-decimal values of docs/statistics.md.
 	// exact: python3 double precision of the same formula,
 	//   z=1.959963984540054; p=x/n; c=(p+z*z/(2*n))/(1+z*z/n)
 	//   h=z*sqrt(p*(1-p)/n+z*z/(4*n*n))/(1+z*z/n); (c-h, c+h)

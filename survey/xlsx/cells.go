@@ -66,8 +66,9 @@ func (vw view) n(c report.Cell) cell {
 	return cell{v: c.N, style: vw.st.count}
 }
 
-// gap returns a gap or change in points, coloured only when flagged (ux.md:
-// unflagged differences are shown plainly).
+// gap returns a gap or change in points, coloured only when flagged:
+// unflagged differences are shown plainly, so colour never suggests a
+// difference the flag rule does not support.
 func (vw view) gap(c report.Cell) cell {
 	if c.Suppressed || c.Value == nil {
 		return vw.value(c, c.Value, vw.st.points)

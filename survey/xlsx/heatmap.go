@@ -65,7 +65,8 @@ func (b builder) heatmapBlock(s *sheet, rel report.Release) {
 // group's colour reaches full strength.
 const heatmapSpread = 20.0
 
-// colourScale is the diverging scale of ux.md, centred on the
+// colourScale is a colour-blind-safe diverging scale (orange below, blue
+// above, light grey near the middle), centred on the
 // organisation's value (or on the row's median when that is withheld).
 func colourScale(overall report.Cell) excelize.ConditionalFormatOptions {
 	o := excelize.ConditionalFormatOptions{

@@ -1,8 +1,8 @@
 package xlsx
 
 // methodText explains, in plain words, how every number in the workbook is
-// defined (design/statistics.md) and how anonymity is protected
-// (design/anonymity.md). Each entry is a heading and its paragraphs.
+// defined (docs/statistics.md) and how anonymity is protected
+// (docs/anonymity.md). Each entry is a heading and its paragraphs.
 var methodText = []struct {
 	heading string
 	lines   []string

@@ -2,8 +2,8 @@ package xlsx
 
 import "github.com/xuri/excelize/v2"
 
-// Colours of the workbook: the colour-blind-safe diverging pair of ux.md
-// (orange below the organisation, blue above it) around a light grey.
+// Colours of the workbook: a colour-blind-safe diverging pair (orange below
+// the organisation, blue above it) around a light grey.
 const (
 	colourBelow   = "#F1A340"
 	colourMiddle  = "#F7F7F7"
@@ -16,8 +16,8 @@ const (
 	colourFlagUp  = "#CFE3F1"
 )
 
-// Number formats. Percentages show as integers and scores with one decimal
-// (ux.md); the cells keep the full value.
+// Number formats. Percentages show as integers and scores with one decimal;
+// the cells keep the released value.
 const (
 	formatPercent = "0%"
 	formatScore   = "0.0"

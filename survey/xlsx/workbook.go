@@ -1,9 +1,10 @@
 // Package xlsx builds the executive Excel report of one survey wave from the
 // released views of the report engine, and nothing else: it never sees a
 // response. It writes to an io.Writer with excelize and follows the export
-// rules of anonymity.md §8: no formulas, no pivot cache, no hidden sheet, no
-// defined name, no cell comment, no row-level data, suppressed cells as
-// literal text, fixed document properties, outside text neutralised.
+// rules (docs/anonymity.md, "Exports"): no formulas, no pivot cache, no
+// hidden sheet, no defined name, no cell comment, no row-level data,
+// suppressed cells as literal text, fixed document properties, outside text
+// neutralised.
 package xlsx
 
 import (

@@ -148,7 +148,8 @@ export async function render(main, ctx) {
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) throw e;
     if (e instanceof ApiError && e.status === 400) {
-      // A view outside the closed lattice of anonymity.md: refused by design.
+      // A view outside the closed query lattice (docs/anonymity.md, "The query
+      // lattice"): refused by design.
       body.append(h('p', { class: 'note', role: 'status', id: 'view-refused' }, `This view is not available, to protect anonymity: ${e.message}`));
     } else {
       body.append(h('p', { class: 'error', role: 'alert' }, `Could not load this view: ${e.message}`));

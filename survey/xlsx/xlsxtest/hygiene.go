@@ -1,6 +1,6 @@
 // Package xlsxtest checks a finished workbook, from its zip bytes, against the
-// export rules of anonymity.md §8. Tests of the builder and of the HTTP
-// download both use it.
+// export rules (docs/anonymity.md, "Exports"). Tests of the builder and of the
+// HTTP download both use it.
 package xlsxtest
 
 import (
