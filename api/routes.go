@@ -25,7 +25,11 @@ func (s *Server) routes() {
 	// Operations.
 	e.GET("/healthz", s.handleHealthz)
 	e.GET("/readyz", s.handleReadyz)
-	e.GET("/metrics", s.handleMetrics)
+	// /metrics is here only behind a token and when it has no listener of
+	// its own (see metrics.go); otherwise this address answers 404.
+	if s.cfg.MetricsToken != "" && s.cfg.MetricsAddr == "" {
+		e.GET("/metrics", s.handleMetrics, s.requireMetricsToken)
+	}
 	e.GET("/api/openapi.json", s.handleOpenAPI)
 
 	// Every /api/v1 route runs behind authenticate and checkCSRF. They are

@@ -29,6 +29,13 @@ type Config struct {
 	// of 60 and six seconds' worth; rate < 0: off).
 	RespondRate  float64
 	RespondBurst int
+	// MetricsToken, when set, makes GET /metrics require
+	// "Authorization: Bearer <MetricsToken>".
+	MetricsToken string
+	// MetricsAddr, when set, moves /metrics to its own listener
+	// (MetricsHTTPServer) and off the main handler. With neither MetricsToken
+	// nor MetricsAddr, /metrics is not served at all.
+	MetricsAddr string
 }
 
 // Server is the HTTP API and the embedded frontend.

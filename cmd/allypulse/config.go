@@ -27,6 +27,11 @@ type config struct {
 	// RespondRate is the respond routes' limit per client address in
 	// requests per second; 0 takes the default, "off" (-1) disables it.
 	RespondRate float64
+	// MetricsToken, when set, makes /metrics require it as a bearer token;
+	// MetricsAddr, when set, serves /metrics on that address only. With
+	// neither, /metrics is off.
+	MetricsToken string
+	MetricsAddr  string
 }
 
 // configError names the variable at fault; run prints it on one line.
@@ -53,6 +58,8 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer, nam
 		AdminEmail:    getenv("ALLYPULSE_ADMIN_EMAIL"),
 		AdminPassword: getenv("ALLYPULSE_ADMIN_PASSWORD"),
 		LogFormat:     env("ALLYPULSE_LOG_FORMAT", "text"),
+		MetricsToken:  getenv("ALLYPULSE_METRICS_TOKEN"),
+		MetricsAddr:   getenv("ALLYPULSE_METRICS_ADDR"),
 	}
 	if v := getenv("ALLYPULSE_RESPOND_RATE"); v == "off" {
 		c.RespondRate = -1
@@ -84,11 +91,39 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer, nam
 	return c, fs.Args(), nil
 }
 
-func (c *config) validate() error {
-	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
-		return &configError{"ALLYPULSE_ADDR", fmt.Sprintf("%q is not host:port", c.Addr)}
+// minMetricsToken is the shortest metrics token accepted: the token is all
+// that stands between a scraper and the live request counts.
+const minMetricsToken = 16
+
+// checkAddr reports why addr is not host:port with a numeric port.
+func checkAddr(name, addr string) error {
+	if _, port, err := net.SplitHostPort(addr); err != nil || port == "" {
+		return &configError{name, fmt.Sprintf("%q is not host:port", addr)}
 	} else if _, err := strconv.ParseUint(port, 10, 16); err != nil {
-		return &configError{"ALLYPULSE_ADDR", fmt.Sprintf("%q does not end in a port number from 0 to 65535", c.Addr)}
+		return &configError{name, fmt.Sprintf("%q does not end in a port number from 0 to 65535", addr)}
+	}
+	return nil
+}
+
+func (c *config) validate() error {
+	if err := checkAddr("ALLYPULSE_ADDR", c.Addr); err != nil {
+		return err
+	}
+	if c.MetricsAddr != "" {
+		if err := checkAddr("ALLYPULSE_METRICS_ADDR", c.MetricsAddr); err != nil {
+			return err
+		}
+		if c.MetricsAddr == c.Addr && !strings.HasSuffix(c.Addr, ":0") {
+			return &configError{"ALLYPULSE_METRICS_ADDR", fmt.Sprintf("%q is ALLYPULSE_ADDR too; give metrics an address of their own, or leave it unset and set ALLYPULSE_METRICS_TOKEN", c.MetricsAddr)}
+		}
+	}
+	if t := c.MetricsToken; t != "" {
+		if len(t) < minMetricsToken {
+			return &configError{"ALLYPULSE_METRICS_TOKEN", fmt.Sprintf("must be at least %d characters long", minMetricsToken)}
+		}
+		if strings.IndexFunc(t, func(r rune) bool { return r <= ' ' || r >= 0x7f }) >= 0 {
+			return &configError{"ALLYPULSE_METRICS_TOKEN", "must be printable ASCII without spaces, as it travels in an Authorization header"}
+		}
 	}
 	if strings.TrimSpace(c.Database) == "" {
 		return &configError{"ALLYPULSE_DATABASE", "must not be empty"}

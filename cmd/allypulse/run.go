@@ -144,6 +144,15 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stderr io.Writer) 
 		return 1
 	}
 	defer ln.Close()
+	var metricsLn net.Listener
+	if cfg.MetricsAddr != "" {
+		metricsLn, err = net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			fmt.Fprintf(stderr, "allypulse: listen on ALLYPULSE_METRICS_ADDR %s: %v\n", cfg.MetricsAddr, err)
+			return 1
+		}
+		defer metricsLn.Close()
+	}
 	d, err := openDB(ctx, cfg, log)
 	if err != nil {
 		fmt.Fprintln(stderr, "allypulse:", err)
@@ -163,7 +172,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stderr io.Writer) 
 		fmt.Fprintln(stderr, "allypulse:", err)
 		return 1
 	}
-	srv := api.New(api.Config{BaseURL: cfg.BaseURL, RespondRate: cfg.RespondRate}, api.Deps{DB: d, Log: log, Clock: clock})
+	srv := api.New(api.Config{BaseURL: cfg.BaseURL, RespondRate: cfg.RespondRate,
+		MetricsToken: cfg.MetricsToken, MetricsAddr: cfg.MetricsAddr}, api.Deps{DB: d, Log: log, Clock: clock})
 	bg, stopBG := context.WithCancel(ctx)
 	defer stopBG()
 	srv.Start(bg)
@@ -172,10 +182,22 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stderr io.Writer) 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("allypulse listening", "addr", ln.Addr().String(), "url", cfg.BaseURL, "version", version)
+	// Metrics on their own address, when configured; a failure there stops
+	// the server like one on the main address.
+	ms := srv.MetricsHTTPServer()
+	metricsErr := make(chan error, 1)
+	if ms != nil {
+		go func() { metricsErr <- ms.Serve(metricsLn) }()
+		defer ms.Close()
+		log.Info("metrics listening", "addr", metricsLn.Addr().String(), "token", cfg.MetricsToken != "")
+	}
 
 	select {
 	case err := <-errc:
 		fmt.Fprintln(stderr, "allypulse:", err)
+		return 1
+	case err := <-metricsErr:
+		fmt.Fprintln(stderr, "allypulse: metrics listener:", err)
 		return 1
 	case <-ctx.Done():
 	}
@@ -186,6 +208,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stderr io.Writer) 
 	if err := hs.Shutdown(shutdownCtx); err != nil {
 		fmt.Fprintln(stderr, "allypulse: shutdown:", err)
 		return 1
+	}
+	if ms != nil {
+		_ = ms.Shutdown(shutdownCtx)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		fmt.Fprintln(stderr, "allypulse:", err)

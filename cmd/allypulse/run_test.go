@@ -63,6 +63,13 @@ func TestBadConfigNamesTheVariable(t *testing.T) {
 		{"ALLYPULSE_RESPOND_RATE", map[string]string{"ALLYPULSE_RESPOND_RATE": "NaN"}},
 		{"ALLYPULSE_RESPOND_RATE", map[string]string{"ALLYPULSE_RESPOND_RATE": "+Inf"}},
 		{"ALLYPULSE_RESPOND_RATE", map[string]string{"ALLYPULSE_RESPOND_RATE": "0"}},
+		// The metrics token guards live request counts: no short or unsendable one.
+		{"ALLYPULSE_METRICS_TOKEN", map[string]string{"ALLYPULSE_METRICS_TOKEN": "short"}},
+		{"ALLYPULSE_METRICS_TOKEN", map[string]string{"ALLYPULSE_METRICS_TOKEN": "a token with spaces in it"}},
+		{"ALLYPULSE_METRICS_TOKEN", map[string]string{"ALLYPULSE_METRICS_TOKEN": "token\x01control-0123456789"}},
+		{"ALLYPULSE_METRICS_ADDR", map[string]string{"ALLYPULSE_METRICS_ADDR": "nonsense"}},
+		{"ALLYPULSE_METRICS_ADDR", map[string]string{"ALLYPULSE_METRICS_ADDR": "127.0.0.1:99999"}},
+		{"ALLYPULSE_METRICS_ADDR", map[string]string{"ALLYPULSE_ADDR": "127.0.0.1:8080", "ALLYPULSE_METRICS_ADDR": "127.0.0.1:8080"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.variable, func(t *testing.T) {
