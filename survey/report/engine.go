@@ -108,52 +108,20 @@ func (e *Engine) resolve(ctx context.Context, surveyID string, q Query) (*view, 
 	if err != nil {
 		return nil, err
 	}
-	var p *plan
-	if snap != nil {
-		v.cells, v.snapshot, v.final = snap.cells, snap.number, snap.final
-		p = newPlan(&l, allDims(&l), true)
-		if snap.final {
-			v.notes = append(v.notes, "Final values of a wave that was viewed while open: a group that grew by fewer than k after its last publication keeps that published value.")
-		}
-	} else {
-		cw, err := e.load(ctx, &l, count)
-		if err != nil {
-			return nil, err
-		}
-		dims := queryDims(fdim, v.groupDim)
-		p = newPlan(&l, dims, true)
-		popCell := 0
-		if fdim >= 0 {
-			popCell = p.cellAt(p.margin[fdim], fopt)
-		}
-		key := fmt.Sprint(dims, popCell, len(inv.batches), v.invited)
-		c := recall(e.cache, &cw.results, key)
-		if c == nil {
-			c = compute(p, &l, cw.data, inv.fn(&l), nil)
-			memo(e.cache, &cw.results, key, c)
-		}
-		v.cells = c.byKey()
-		// Population statistics depend on the population alone, so views
-		// of the same population share them.
-		pk := p.key(popCell)
-		pv := recall(e.cache, &cw.pops, pk)
-		if pv == nil {
-			pv = populationStats(&l, cw.data, memberLists(p, cw.data, []int{popCell})[popCell], *v.cells[pk])
-			memo(e.cache, &cw.pops, pk, pv)
-		}
-		withPop := *v.cells[pk]
-		withPop.Pop = pv
-		v.cells[pk] = &withPop
-		v.final = w.Status(e.clock.Now()) == survey.WaveClosed
+	// Every view reads the one stored release of the wave's whole lattice,
+	// so the order of requests and the replica cannot change what is
+	// learnable (docs/anonymity.md, "The release audit").
+	v.cells, v.snapshot, v.final = snap.cells, snap.number, snap.final
+	if snap.final && snap.number == 1 {
+		v.snapshot = 0 // closed before anyone looked: nothing was published early
+	}
+	p := newPlan(&l, allDims(&l), true)
+	if snap.final && snap.number > 1 {
+		v.notes = append(v.notes, "Final values of a wave that was viewed while open: a group that grew by fewer than k after its last publication keeps that published value.")
 	}
 	v.pop = "*"
 	if fdim >= 0 {
 		v.pop = p.key(p.cellAt(p.margin[fdim], fopt))
-		// The complement of a filtered view in the wave must be 0 or at
-		// least k (anonymity.md §4), counted on what is published.
-		if rest := v.cells["*"].Respondents - v.cells[v.pop].Respondents; rest > 0 && rest < l.th.K {
-			return nil, &survey.QueryError{Field: "filter", Message: "the rest of the wave outside this filter is too small to show it apart"}
-		}
 	}
 	if v.groupDim >= 0 {
 		for g := 0; g < l.dims[v.groupDim].groups; g++ {

@@ -36,6 +36,8 @@ type popValues struct {
 type computed struct {
 	plan  *plan
 	cells []cellValues
+	// audit counts what the release audit hid beyond §3–§4.
+	audit auditReport
 }
 
 // invitedFunc returns the number of people invited into a cell, when known.
@@ -71,8 +73,12 @@ func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []in
 		compSt[ci] = suppress(p, n, mass, 0)
 	}
 	countSt := suppress(p, k.resp, k.resp, 0)
+	// The release audit: no combination of everything this lattice
+	// releases may determine a small group (docs/anonymity.md).
+	st := &auditState{count: countSt, item: itemSt, comp: compSt, masks: masks}
+	rep, atoms, groups := audit(p, l, d, st, k.resp)
 
-	out := &computed{plan: p, cells: make([]cellValues, nCells)}
+	out := &computed{plan: p, cells: make([]cellValues, nCells), audit: rep}
 	for c := 0; c < nCells; c++ {
 		cv := cellValues{Key: p.key(c), Respondents: int(k.resp[c])}
 		cv.Count = hiddenCell(countSt[c])
@@ -96,11 +102,19 @@ func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []in
 			if out.cells[c].Gaps == nil {
 				out.cells[c].Gaps = map[string][]Cell{}
 			}
-			out.cells[c].Gaps[p.key(par)] = gapCells(l, k, masks, compSt, c, par)
+			out.cells[c].Gaps[p.key(par)] = gapCells(l, k, masks, itemSt, compSt, c, par)
 		}
 	}
 	members := memberLists(p, d, popCells)
+	hide := auditPopulations(atoms, groups, popCells, func(c int) bool {
+		return !out.cells[c].Count.Suppressed && len(members[c]) >= minReliabilityN
+	})
+	out.audit.Populations = len(hide)
 	for _, c := range popCells {
+		if hide[c] {
+			out.cells[c].Pop = &popValues{Drivers: Drivers{Reason: ReasonSecondary}}
+			continue
+		}
 		out.cells[c].Pop = populationStats(l, d, members[c], out.cells[c])
 	}
 	return out
@@ -215,7 +229,7 @@ func indexCell(comps []Cell) Cell {
 
 // gapCells are the inclusion gaps of cell c against the rest of parent par
 // on each competency's favourable share, over the items that pass in c.
-func gapCells(l *layout, k *counts, masks []uint64, compSt [][]uint8, c, par int) []Cell {
+func gapCells(l *layout, k *counts, masks []uint64, itemSt, compSt [][]uint8, c, par int) []Cell {
 	nc := len(l.comps)
 	out := make([]Cell, nc)
 	for ci, comp := range l.comps {
@@ -227,8 +241,14 @@ func gapCells(l *layout, k *counts, masks []uint64, compSt [][]uint8, c, par int
 			out[ci] = hiddenCell(st)
 			continue
 		}
-		x1, n1, xp, np := 0, 0, 0, 0
 		mask := masks[c*nc+ci]
+		if !derivable(itemSt, comp.items, mask, masks[par*nc+ci], par) {
+			// The parent's favourable count over this cell's items is not
+			// released: the gap would release it.
+			out[ci] = hiddenCell(secondary)
+			continue
+		}
+		x1, n1, xp, np := 0, 0, 0, 0
 		for b, j := range comp.items {
 			if mask&(1<<b) == 0 {
 				continue
@@ -250,4 +270,18 @@ func gapCell(x1, n1, x2, n2 int, practicalPoints float64) Cell {
 	d, iv := stats.Newcombe(x1, n1, x2, n2)
 	return Cell{N: n1, Value: ptr(100 * d), Low: ptr(100 * iv.Low), High: ptr(100 * iv.High),
 		Flagged: stats.Flagged(iv, d, practicalPoints/100)}
+}
+
+// derivable reports whether the parent's favourable count over the items of
+// mask is released: the parent pools the same items, or shows each of them.
+func derivable(itemSt [][]uint8, items []int, mask, parMask uint64, par int) bool {
+	if mask == parMask {
+		return true
+	}
+	for b, j := range items {
+		if b < 64 && mask&(1<<b) != 0 && itemSt[j][par] != shown {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,144 @@
+package report
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/allypulse/allypulse/survey"
+)
+
+// useSurvey starts a new launched survey with design d and an open first
+// wave in the fixture's database, so many layouts share one database.
+func (f *fixture) useSurvey(d survey.Design) {
+	f.t.Helper()
+	f.sv = survey.Survey{ID: survey.NewID(), Title: "Pulse", Status: survey.StatusLaunched, Design: d,
+		Anonymity: survey.DefaultAnonymity(), PracticalGapPoints: 5,
+		Schedule:  survey.Schedule{Cadence: survey.CadenceOnce, OpensAt: f.now.Add(-time.Hour), WaveDays: 14},
+		CreatedAt: f.now, UpdatedAt: f.now}
+	if err := f.store.CreateSurvey(context.Background(), f.sv); err != nil {
+		f.t.Fatal(err)
+	}
+	f.wave = f.addWave(1)
+}
+
+// randomLayout draws a small design: two or three dimensions (at most one
+// sensitive pair is never crossed by the lattice), two to five items.
+func randomLayout(rng *rand.Rand) survey.Design {
+	pool := []survey.Demographic{
+		{Key: "dept", Label: "Department", Options: []string{"Sales", "Engineering", survey.PreferNotToSay}[:2+rng.IntN(2)]},
+		{Key: "site", Label: "Site", Options: []string{"North", "South"}},
+		{Key: "gender", Label: "Gender", Options: []string{"Woman", "Man", survey.PreferNotToSay}[:2+rng.IntN(2)], Sensitive: true},
+		{Key: "tenure", Label: "Tenure", Options: []string{"New", "Long"}},
+	}
+	rng.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
+	d := survey.Design{Demographics: pool[:2+rng.IntN(2)]}
+	items := []string{"belonging.1", "belonging.2", "belonging.3", "voice.1", "voice.2", "outcome.enps"}
+	for _, it := range items {
+		if rng.IntN(3) > 0 {
+			d.Items = append(d.Items, it)
+		}
+	}
+	if len(d.Items) == 0 {
+		d.Items = []string{"voice.1"}
+	}
+	return d
+}
+
+// randomSkippers draws n respondents whose demographics cluster in a few
+// combinations (so that small cells and skip patterns are common).
+func randomSkippers(rng *rand.Rand, d survey.Design, n int) []person {
+	out := randomPopulation(rng, d, n)
+	for i := range out {
+		if i > 0 && rng.IntN(3) == 0 {
+			out[i].demo = out[rng.IntN(i)].demo
+		}
+		for key := range out[i].answers {
+			if rng.IntN(5) == 0 {
+				delete(out[i].answers, key)
+			}
+		}
+	}
+	return out
+}
+
+// auditLayouts is the number of random layouts per database.
+func auditLayouts(backend string) int {
+	if s := os.Getenv("ALLYPULSE_AUDIT_LAYOUTS"); s != "" {
+		if n, err := strconv.Atoi(s); err == nil {
+			return n
+		}
+	}
+	switch {
+	case testing.Short():
+		return 100
+	case backend == "postgres":
+		return 300
+	}
+	return 2500
+}
+
+// TestAuditRandomLayouts runs the independent exact checker against every
+// view of the lattice, asked in a random order, on thousands of random
+// layouts: no combination of what comes back may determine a protected
+// group.
+func TestAuditRandomLayouts(t *testing.T) {
+	for _, backend := range backends() {
+		t.Run(backend, func(t *testing.T) {
+			f := newFixture(t, backend, attackDesign())
+			rng := rand.New(rand.NewPCG(20261202, 9))
+			shown := 0
+			for i := 0; i < auditLayouts(backend); i++ {
+				d := randomLayout(rng)
+				f.useSurvey(d)
+				pop := randomSkippers(rng, d, 4+rng.IntN(36))
+				f.add(f.wave, pop...)
+				if rng.IntN(2) == 0 {
+					f.closeWave(f.wave)
+				}
+				x := newXChecker(d, f.sv.Anonymity.MinGroupSize, f.sv.Anonymity.MinSensitiveGroupSize)
+				x.add(1, pop...)
+				qs := allQueries(d)
+				rng.Shuffle(len(qs), func(a, b int) { qs[a], qs[b] = qs[b], qs[a] })
+				if only := os.Getenv("ALLYPULSE_AUDIT_ONLY"); only != "" && only != strconv.Itoa(i) {
+					continue
+				}
+				for _, q := range qs {
+					r, err := f.engine.Release(context.Background(), f.sv.ID, q)
+					var qe *survey.QueryError
+					if errors.As(err, &qe) {
+						continue
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					x.release(r)
+					for _, c := range r.Competencies {
+						if !c.Overall.Suppressed {
+							shown++
+						}
+					}
+				}
+				if l := x.leaks(); len(l) > 0 {
+					t.Fatalf("layout %d (%d respondents, dims %v, items %v): released numbers determine protected groups:\n%s",
+						i, len(pop), dimKeys(d), d.Items, l[0])
+				}
+			}
+			if shown == 0 {
+				t.Fatal("no competency was ever shown: the property would hold vacuously")
+			}
+		})
+	}
+}
+
+func dimKeys(d survey.Design) []string {
+	var out []string
+	for _, dm := range d.Demographics {
+		out = append(out, dm.Key)
+	}
+	return out
+}

@@ -1,0 +1,542 @@
+package report
+
+import (
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/allypulse/allypulse/survey"
+)
+
+// xchecker is the attacker's exact audit, written independently of the
+// engine's audit: unknowns are per respondent (their presence, their answer
+// to each item, their second moments), every released number is a row of
+// exact rationals over the respondents it covers, and a group is disclosed
+// when its row lies in the span of what was released, found by Gaussian
+// elimination over big.Rat. The groups checked are those docs/anonymity.md
+// promises to protect: every cell of every cross-classification of the
+// demographics (with the batch of arrival in live waves), and every
+// demographic atom with the set of a family's items its members answered,
+// with 1..k−1 members (k_s where only a sensitive dimension names them).
+type xchecker struct {
+	d      survey.Design
+	k, ks  int
+	people []person
+	batch  []int // arrival batch of each respondent (1, 2, ...)
+	// batchOf maps a snapshot number to the last batch it contains
+	// (0 = every batch).
+	batchOf func(snapshot int) int
+	// families: item keys per family (a competency's items, or one item).
+	families map[string][]string
+	rows     map[string][]map[int]*big.Rat
+}
+
+func newXChecker(d survey.Design, k, ks int) *xchecker {
+	return &xchecker{d: d, k: k, ks: ks, rows: map[string][]map[int]*big.Rat{}, families: map[string][]string{},
+		batchOf: func(s int) int { return s }}
+}
+
+// add registers respondents arriving in batch b.
+func (x *xchecker) add(b int, ps ...person) {
+	for _, p := range ps {
+		x.people = append(x.people, p)
+		x.batch = append(x.batch, b)
+	}
+}
+
+func (x *xchecker) group(p person, dim int) int {
+	dm := x.d.Demographics[dim]
+	if opt, ok := p.demo[dm.Key]; ok {
+		return dm.OptionIndex(opt)
+	}
+	return len(dm.Options)
+}
+
+func (x *xchecker) answered(p person, key string) bool {
+	_, ok := p.answers[key]
+	return ok
+}
+
+// members lists the respondents matching conds up to batch maxBatch.
+func (x *xchecker) members(conds []cond, maxBatch int) []int {
+	var out []int
+	for r, p := range x.people {
+		if maxBatch > 0 && x.batch[r] > maxBatch {
+			continue
+		}
+		in := true
+		for _, c := range conds {
+			if x.group(p, c.dim) != c.group {
+				in = false
+			}
+		}
+		if in {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (x *xchecker) viewConds(q Query) (pop []cond, groups [][]cond) {
+	if q.Filter != nil {
+		dm, d, _ := x.d.Demographic(q.Filter.Dimension)
+		pop = append(pop, cond{d, dm.OptionIndex(q.Filter.Option)})
+	}
+	if q.By != "" {
+		dm, d, _ := x.d.Demographic(q.By)
+		for g := 0; g <= len(dm.Options); g++ {
+			groups = append(groups, append(append([]cond(nil), pop...), cond{d, g}))
+		}
+	}
+	return pop, groups
+}
+
+func (x *xchecker) itemIndex(key string) int {
+	for j, k := range x.d.Items {
+		if k == key {
+			return j
+		}
+	}
+	panic("unknown item " + key)
+}
+
+// val is the unknown of respondent r's answer to item key.
+func (x *xchecker) val(r int, key string) int { return r*len(x.d.Items) + x.itemIndex(key) }
+
+func rat(n, d int64) *big.Rat { return big.NewRat(n, d) }
+
+func (x *xchecker) push(system string, row map[int]*big.Rat) {
+	if len(row) > 0 {
+		x.rows[system] = append(x.rows[system], row)
+	}
+}
+
+// release adds every number r shows as rows of its systems.
+func (x *xchecker) release(r *Release) {
+	pop, groups := x.viewConds(r.Query)
+	upTo := func(c Cell) int {
+		if r.Snapshot == 0 {
+			return 0
+		}
+		if c.AsOf != nil {
+			return x.batchOf(c.AsOf.Snapshot)
+		}
+		return x.batchOf(r.Snapshot)
+	}
+	compItems := map[string][]string{}
+	for _, it := range r.Items {
+		if it.Construct != "" {
+			compItems[it.Construct] = append(compItems[it.Construct], it.Key)
+		}
+	}
+	isComp := map[string]bool{}
+	for _, c := range r.Competencies {
+		isComp[c.Key] = true
+		x.families[c.Key] = compItems[c.Key]
+	}
+	for _, it := range r.Items {
+		if !isComp[it.Construct] {
+			x.families["item:"+it.Key] = []string{it.Key}
+		}
+	}
+	familyOf := func(key string) string {
+		for f, items := range x.families {
+			for _, k := range items {
+				if k == key {
+					return f
+				}
+			}
+		}
+		return ""
+	}
+	count := func(conds []cond, c Cell) {
+		if !shownCell(c) {
+			return
+		}
+		row := map[int]*big.Rat{}
+		for _, m := range x.members(conds, upTo(c)) {
+			row[m] = rat(1, 1)
+		}
+		for f := range x.families {
+			x.push("count:"+f, row)
+		}
+	}
+	item := func(key string, conds []cond, c Cell) {
+		if !shownCell(c) {
+			return
+		}
+		n, v := map[int]*big.Rat{}, map[int]*big.Rat{}
+		for _, m := range x.members(conds, upTo(c)) {
+			if x.answered(x.people[m], key) {
+				n[m] = rat(1, 1)
+				v[x.val(m, key)] = rat(1, 1)
+			}
+		}
+		f := familyOf(key)
+		x.push("count:"+f, n)
+		x.push("value:"+f, v)
+	}
+	comp := func(key string, conds []cond, c Cell) {
+		if !shownCell(c) {
+			return
+		}
+		mask := c.ItemsUsed
+		if len(mask) == 0 {
+			mask = x.families[key]
+		}
+		n, answers, score, pooled := map[int]*big.Rat{}, map[int]*big.Rat{}, map[int]*big.Rat{}, map[int]*big.Rat{}
+		for _, m := range x.members(conds, upTo(c)) {
+			var got []string
+			for _, k := range mask {
+				if x.answered(x.people[m], k) {
+					got = append(got, k)
+				}
+			}
+			if len(got) > 0 {
+				answers[m] = rat(int64(len(got)), 1)
+			}
+			for _, k := range got {
+				pooled[x.val(m, k)] = rat(1, 1)
+			}
+			if len(got) > 0 && 2*len(got) >= len(mask) {
+				n[m] = rat(1, 1)
+				for _, k := range got {
+					score[x.val(m, k)] = rat(1, int64(len(got)))
+				}
+			}
+		}
+		x.push("count:"+key, n)
+		x.push("count:"+key, answers)
+		x.push("value:"+key, score)
+		x.push("value:"+key, pooled)
+	}
+	count(pop, r.Respondents)
+	for i, g := range r.Groups {
+		count(groups[i], g.Count)
+	}
+	count(pop, r.Participation.Overall)
+	for i, c := range r.Participation.Groups {
+		count(groups[i], c)
+	}
+	for _, row := range r.Competencies {
+		comp(row.Key, pop, row.Overall)
+		for i, c := range row.Groups {
+			comp(row.Key, groups[i], c)
+		}
+	}
+	for _, row := range r.Items {
+		item(row.Key, pop, row.Overall)
+		for i, c := range row.Groups {
+			item(row.Key, groups[i], c)
+		}
+	}
+	moments := false
+	for _, rel := range r.Reliability {
+		moments = moments || rel.Alpha != nil
+	}
+	if moments || len(r.Drivers.Rows) > 0 {
+		row := map[int]*big.Rat{}
+		for _, m := range x.members(pop, upTo(r.Respondents)) {
+			row[m] = rat(1, 1)
+		}
+		x.push("moments", row)
+	}
+}
+
+// namedGroup is a set of respondents the checker protects.
+type namedGroup struct {
+	members []int
+	th      int
+	name    string
+}
+
+// groupsToProtect lists every cross-classification cell (any subset of the
+// dimensions, optionally restricted to a range of arrival batches) with the
+// smallest threshold of its names.
+func (x *xchecker) groupsToProtect() []namedGroup {
+	nd := len(x.d.Demographics)
+	maxBatch := 0
+	for _, b := range x.batch {
+		maxBatch = max(maxBatch, b)
+	}
+	byKey := map[string]*namedGroup{}
+	var order []string
+	for s := 0; s < 1<<nd; s++ {
+		th := x.k
+		for i := 0; i < nd; i++ {
+			if s&(1<<i) != 0 && x.d.Demographics[i].Sensitive {
+				th = x.ks
+			}
+		}
+		for b1 := 1; b1 <= maxBatch; b1++ {
+			for b2 := b1; b2 <= maxBatch; b2++ {
+				if maxBatch > 1 && b1 == 1 && b2 == maxBatch {
+					// the whole wave: same as the unrestricted cells
+				}
+				cells := map[string][]int{}
+				for r, p := range x.people {
+					if x.batch[r] < b1 || x.batch[r] > b2 {
+						continue
+					}
+					var k []string
+					for i := 0; i < nd; i++ {
+						if s&(1<<i) != 0 {
+							k = append(k, fmt.Sprint(i, "=", x.group(p, i)))
+						}
+					}
+					key := strings.Join(k, "&")
+					cells[key] = append(cells[key], r)
+				}
+				for key, ms := range cells {
+					set := fmt.Sprint(ms)
+					name := fmt.Sprintf("{%s}@%d..%d", key, b1, b2)
+					if g, ok := byKey[set]; ok {
+						g.th = min(g.th, th)
+						continue
+					}
+					byKey[set] = &namedGroup{members: ms, th: th, name: name}
+					order = append(order, set)
+				}
+			}
+		}
+	}
+	out := make([]namedGroup, 0, len(order))
+	for _, k := range order {
+		out = append(out, *byKey[k])
+	}
+	return out
+}
+
+// leaks lists every protected group that the released rows determine.
+func (x *xchecker) leaks() []string {
+	var out []string
+	groups := x.groupsToProtect()
+	thOfAtom := map[string]int{}
+	for _, g := range groups {
+		if len(g.members) > 0 {
+			thOfAtom[fmt.Sprint(g.members)] = g.th
+		}
+	}
+	span := map[string]*ratSpan{}
+	spanOf := func(system string) *ratSpan {
+		if s, ok := span[system]; ok {
+			return s
+		}
+		s := newRatSpan(x.rows[system])
+		span[system] = s
+		return s
+	}
+	check := func(system, what string, n, th int, row map[int]*big.Rat) {
+		if n == 0 || n >= th || len(row) == 0 {
+			return
+		}
+		if spanOf(system).contains(row) {
+			out = append(out, fmt.Sprintf("%s: %s (%d respondents, threshold %d)", system, what, n, th))
+		}
+	}
+	for _, g := range groups {
+		all := map[int]*big.Rat{}
+		for _, m := range g.members {
+			all[m] = rat(1, 1)
+		}
+		check("moments", g.name, len(g.members), g.th, all)
+		for f, items := range x.families {
+			check("count:"+f, g.name, len(g.members), g.th, all)
+			x.checkFamily(f, items, g, check)
+		}
+	}
+	// Demographic atoms split by the set of a family's items answered.
+	atoms := map[string][]int{}
+	for r, p := range x.people {
+		var k []string
+		for i := range x.d.Demographics {
+			k = append(k, fmt.Sprint(x.group(p, i)))
+		}
+		k = append(k, fmt.Sprint("@", x.batch[r]))
+		atoms[strings.Join(k, ",")] = append(atoms[strings.Join(k, ",")], r)
+	}
+	for key, ms := range atoms {
+		th := x.ks
+		for _, g := range groups {
+			if fmt.Sprint(g.members) == fmt.Sprint(ms) {
+				th = min(th, g.th)
+			}
+		}
+		for f, items := range x.families {
+			byPattern := map[string][]int{}
+			for _, m := range ms {
+				var pat []string
+				for _, k := range items {
+					if x.answered(x.people[m], k) {
+						pat = append(pat, k)
+					}
+				}
+				byPattern[strings.Join(pat, "+")] = append(byPattern[strings.Join(pat, "+")], m)
+			}
+			for pat, sub := range byPattern {
+				g := namedGroup{members: sub, th: th, name: fmt.Sprintf("atom{%s} answered {%s}", key, pat)}
+				if len(ms) < th {
+					all := map[int]*big.Rat{}
+					for _, m := range sub {
+						all[m] = rat(1, 1)
+					}
+					check("count:"+f, g.name, len(sub), th, all)
+				}
+				x.checkFamily(f, items, g, func(system, what string, n, th int, row map[int]*big.Rat) {
+					if strings.HasPrefix(system, "value:") || len(ms) < th {
+						check(system, what, n, th, row)
+					}
+				})
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkFamily checks a group's answers to each item of a family, its
+// answerer counts and, for a competency, its scores.
+func (x *xchecker) checkFamily(f string, items []string, g namedGroup, check func(system, what string, n, th int, row map[int]*big.Rat)) {
+	for _, key := range items {
+		n, v := map[int]*big.Rat{}, map[int]*big.Rat{}
+		for _, m := range g.members {
+			if x.answered(x.people[m], key) {
+				n[m] = rat(1, 1)
+				v[x.val(m, key)] = rat(1, 1)
+			}
+		}
+		check("count:"+f, g.name+" answering "+key, len(n), g.th, n)
+		check("value:"+f, g.name+" answers to "+key, len(n), g.th, v)
+	}
+	if strings.HasPrefix(f, "item:") {
+		return
+	}
+	n, score := map[int]*big.Rat{}, map[int]*big.Rat{}
+	for _, m := range g.members {
+		var got []string
+		for _, k := range items {
+			if x.answered(x.people[m], k) {
+				got = append(got, k)
+			}
+		}
+		if len(got) > 0 && 2*len(got) >= len(items) {
+			n[m] = rat(1, 1)
+			for _, k := range got {
+				score[x.val(m, k)] = rat(1, int64(len(got)))
+			}
+		}
+	}
+	check("count:"+f, g.name+" scored on "+f, len(n), g.th, n)
+	check("value:"+f, g.name+" scores on "+f, len(n), g.th, score)
+}
+
+// ratSpan is a reduced row echelon basis over exact rationals.
+type ratSpan struct {
+	pivots []int
+	rows   []map[int]*big.Rat
+}
+
+func newRatSpan(rows []map[int]*big.Rat) *ratSpan {
+	s := &ratSpan{}
+	for _, r := range rows {
+		v := s.reduce(r)
+		p, ok := leading(v)
+		if !ok {
+			continue
+		}
+		inv := new(big.Rat).Inv(v[p])
+		for c, x := range v {
+			v[c] = new(big.Rat).Mul(x, inv)
+		}
+		// Keep the basis reduced: clear the new pivot from older rows.
+		for i, old := range s.rows {
+			if x, ok := old[p]; ok && x.Sign() != 0 {
+				s.rows[i] = axpy(old, new(big.Rat).Neg(x), v)
+			}
+		}
+		s.pivots = append(s.pivots, p)
+		s.rows = append(s.rows, v)
+	}
+	return s
+}
+
+func leading(v map[int]*big.Rat) (int, bool) {
+	best, ok := 0, false
+	for c, x := range v {
+		if x.Sign() != 0 && (!ok || c < best) {
+			best, ok = c, true
+		}
+	}
+	return best, ok
+}
+
+// axpy returns v + a·w.
+func axpy(v map[int]*big.Rat, a *big.Rat, w map[int]*big.Rat) map[int]*big.Rat {
+	out := make(map[int]*big.Rat, len(v)+len(w))
+	for c, x := range v {
+		out[c] = new(big.Rat).Set(x)
+	}
+	for c, x := range w {
+		t := new(big.Rat).Mul(a, x)
+		if y, ok := out[c]; ok {
+			t.Add(t, y)
+		}
+		if t.Sign() == 0 {
+			delete(out, c)
+		} else {
+			out[c] = t
+		}
+	}
+	return out
+}
+
+func (s *ratSpan) reduce(r map[int]*big.Rat) map[int]*big.Rat {
+	v := axpy(r, rat(0, 1), nil)
+	for i, p := range s.pivots {
+		if x, ok := v[p]; ok && x.Sign() != 0 {
+			v = axpy(v, new(big.Rat).Neg(x), s.rows[i])
+		}
+	}
+	return v
+}
+
+func (s *ratSpan) contains(r map[int]*big.Rat) bool { return len(s.reduce(r)) == 0 }
+
+// mustNotLeak fails the test when the released rows determine a group.
+func (x *xchecker) mustNotLeak(t testing.TB) {
+	t.Helper()
+	if l := x.leaks(); len(l) > 0 {
+		t.Fatalf("released numbers determine protected groups (k=%d, k_s=%d):\n%s", x.k, x.ks, strings.Join(l[:min(len(l), 12)], "\n"))
+	}
+}
+
+// TestXCheckerFindsNaiveLeaks checks the checker itself: the numbers an
+// unprotected release would show do determine the planted small groups.
+func TestXCheckerFindsNaiveLeaks(t *testing.T) {
+	d := attackDesign()
+	x := newXChecker(d, 5, 10)
+	sales := grp(12, 4, "dept", "Sales")
+	lone := grp(2, 1, "dept", "Engineering")
+	x.add(1, concat(sales, lone)...)
+	// Naive rows: the wave's and Sales' counts and voice sums.
+	for _, conds := range [][]cond{nil, {{0, 0}}} {
+		row, v := map[int]*big.Rat{}, map[int]*big.Rat{}
+		for _, m := range x.members(conds, 0) {
+			row[m] = rat(1, 1)
+			v[x.val(m, "voice.1")] = rat(1, 1)
+		}
+		x.families["voice"] = []string{"voice.1"}
+		x.push("count:voice", row)
+		x.push("value:voice", v)
+	}
+	l := x.leaks()
+	found := false
+	for _, s := range l {
+		found = found || strings.Contains(s, "answers to voice.1")
+	}
+	if !found {
+		t.Fatalf("wave minus Sales should disclose Engineering's two answers; got %v", l)
+	}
+}
