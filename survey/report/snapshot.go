@@ -85,8 +85,6 @@ func (e *Engine) snapshot(ctx context.Context, l *layout, count int, inv invitat
 	switch {
 	case last != nil && last.final:
 		return last, nil
-	case last == nil && closed:
-		return nil, nil
 	case last != nil && !closed && count-last.responses < snapshotStep(l.th.K, last.responses):
 		return last, nil
 	}
