@@ -13,6 +13,7 @@ import (
 
 	"github.com/allypulse/allypulse/frontend"
 	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/survey/report"
 )
 
 // respondBodyLimit caps a submission: 30-odd answers, a few demographics and
@@ -25,18 +26,23 @@ type inviteRequest struct {
 	Segment map[string]string `json:"segment"`
 }
 
-// inviteBatchJSON is one batch with its counts under the anonymity rules: a
-// suppressed used count is absent, a rounded one is flagged used_at_least.
+// inviteBatchJSON is one batch as the lead issued it. It carries no count of
+// used codes: how many people of its segment answered is a result, shown
+// only as the results engine releases it for the segment's group (see
+// handleListInviteBatches).
 type inviteBatchJSON struct {
-	ID          string            `json:"id"`
-	Wave        int               `json:"wave"`
-	Segment     map[string]string `json:"segment"`
-	Issued      int               `json:"issued"`
-	Used        *int              `json:"used,omitempty"`
-	UsedAtLeast bool              `json:"used_at_least"`
-	Suppressed  bool              `json:"suppressed"`
-	Reason      string            `json:"reason,omitempty"`
-	CreatedAt   time.Time         `json:"created_at"`
+	ID        string            `json:"id"`
+	Wave      int               `json:"wave"`
+	Segment   map[string]string `json:"segment"`
+	Issued    int               `json:"issued"`
+	CreatedAt time.Time         `json:"created_at"`
+	// SegmentRespondents and SegmentParticipation are the released
+	// respondent count and participation of the group with the segment's
+	// attributes in this wave (the same cells as in the results, suppressed
+	// when they are). Absent for a batch without a segment and before the
+	// wave opens; batches with the same segment show the same cells.
+	SegmentRespondents   *report.Cell `json:"segment_respondents,omitempty"`
+	SegmentParticipation *report.Cell `json:"segment_participation,omitempty"`
 }
 
 // inviteCode is one code and its survey link, shown once.
@@ -51,7 +57,11 @@ type createdInvites struct {
 }
 
 type inviteBatchList struct {
-	Batches []inviteBatchJSON `json:"batches"`
+	Wave int `json:"wave"`
+	// Participation is the wave's released participation (as in the
+	// results); absent before the wave opens.
+	Participation *report.Cell      `json:"participation,omitempty"`
+	Batches       []inviteBatchJSON `json:"batches"`
 }
 
 // respondForm is the respondent's form; invite says whether the code is a
@@ -95,8 +105,7 @@ func (s *Server) handleCreateInvites(c echo.Context) error {
 	}
 	s.audit(c, "invites.create", sv.ID, fmt.Sprintf("wave %d: %d codes, segment %v", w.Number, b.Count, b.Segment))
 	out := createdInvites{
-		Batch: inviteBatchJSON{ID: b.ID, Wave: w.Number, Segment: b.Segment, Issued: b.Count, Suppressed: true,
-			Reason: fmt.Sprintf("fewer than %d codes used", sv.Anonymity.MinGroupSize), CreatedAt: b.CreatedAt},
+		Batch: inviteBatchJSON{ID: b.ID, Wave: w.Number, Segment: b.Segment, Issued: b.Count, CreatedAt: b.CreatedAt},
 		Codes: make([]inviteCode, len(codes)),
 	}
 	for i, code := range codes {
@@ -129,24 +138,39 @@ func writeInviteCSV(c echo.Context, codes []inviteCode, surveyID string, wave in
 	return w.Error()
 }
 
+// handleListInviteBatches lists a wave's batches with what the results
+// release about their segments. No count is made here: the engine releases
+// each segment's group from a results view (report.Engine.Segments), so the
+// list moves only when the results do and hides what they hide.
 func (s *Server) handleListInviteBatches(c echo.Context) error {
 	sv, w, err := s.surveyWave(c)
 	if err != nil {
 		return err
 	}
-	list, err := s.surveys.InviteBatches(c.Request().Context(), sv, w, s.clock.Now())
+	ctx := c.Request().Context()
+	list, err := s.surveys.InviteBatches(ctx, sv, w)
 	if err != nil {
 		return err
 	}
-	out := inviteBatchList{Batches: make([]inviteBatchJSON, 0, len(list))}
-	for _, u := range list {
-		b := inviteBatchJSON{ID: u.ID, Wave: w.Number, Segment: u.Segment, Issued: u.Count, UsedAtLeast: u.AtLeast,
-			Suppressed: u.Suppressed, Reason: u.Reason, CreatedAt: u.CreatedAt}
-		if !u.Suppressed {
-			used := u.Used
-			b.Used = &used
+	out := inviteBatchList{Wave: w.Number, Batches: make([]inviteBatchJSON, len(list))}
+	segments := make([]map[string]string, len(list))
+	for i, b := range list {
+		out.Batches[i] = inviteBatchJSON{ID: b.ID, Wave: w.Number, Segment: b.Segment, Issued: b.Count, CreatedAt: b.CreatedAt}
+		segments[i] = b.Segment
+	}
+	if w.Status(s.clock.Now()) == survey.WaveScheduled {
+		return c.JSON(http.StatusOK, out) // no results before the wave opens
+	}
+	part, cells, err := s.report.Segments(ctx, sv.ID, w.Number, segments)
+	if err != nil {
+		return err
+	}
+	out.Participation = &part
+	for i := range cells {
+		if len(segments[i]) > 0 {
+			out.Batches[i].SegmentRespondents = &cells[i].Respondents
+			out.Batches[i].SegmentParticipation = &cells[i].Participation
 		}
-		out.Batches = append(out.Batches, b)
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"net/http/httptest"
 	"strings"
@@ -261,7 +262,7 @@ func TestRespondPageWarnsLikeTheServer(t *testing.T) {
 
 // TestDistributionInChromium issues a segmented invite batch from the survey
 // page, finds the codes shown once with a CSV download, answers with them,
-// and sees the batch's used count only once k codes are used.
+// and sees the segment's respondents as the results release them.
 func TestDistributionInChromium(t *testing.T) {
 	e, base, ctx, consoleErrors := pageEnv(t)
 	if _, err := e.srv.accounts.CreateUser(context.Background(), account.NewUser{Email: "lead@example.org", Name: "Lead", Role: account.RoleLead, Password: harnessPassword}); err != nil {
@@ -294,9 +295,19 @@ func TestDistributionInChromium(t *testing.T) {
 		}
 	}
 	browserDo(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#distribution table tbody tr`)))
+	// The row shows the segment's group as the results release it, never
+	// a count of used codes.
+	_, cells, err := e.srv.report.Segments(context.Background(), e.survey.ID, 1, []map[string]string{{"department": "Sales"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "withheld: " + cells[0].Respondents.Reason
+	if !cells[0].Respondents.Suppressed {
+		want = fmt.Sprint(cells[0].Respondents.N)
+	}
 	row := textOf(t, ctx, `#distribution table tbody tr`)
-	if !strings.Contains(row, "Department: Sales") || !strings.Contains(row, "at least 5") {
-		t.Errorf("batch row %q", row)
+	if !strings.Contains(row, "Department: Sales") || !strings.Contains(row, want) || strings.Contains(row, "used") {
+		t.Errorf("batch row %q, want the released respondents %q", row, want)
 	}
 
 	// Once the wave has closed, the page offers no link and no new codes.

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
 	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/framework"
 )
@@ -384,17 +383,7 @@ func TestStoredResponsesHoldNothingIdentifying(t *testing.T) {
 
 func TestInvitesHTTP(t *testing.T) {
 	e := newRespondEnv(t, Config{BaseURL: "https://survey.example.org"})
-	ctx := context.Background()
-	acc := account.NewStore(e.db.Gorm, survey.ClockFunc(e.Now))
-	lead, err := acc.CreateUser(ctx, account.NewUser{Email: "lead@example.org", Name: "Lead", Role: account.RoleLead, Password: "a long enough password"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, secret, err := acc.CreateToken(ctx, lead, "test", account.RoleLead)
-	if err != nil {
-		t.Fatal(err)
-	}
-	auth := []string{"Authorization", "Bearer " + secret}
+	auth := e.leadAuth()
 	path := "/api/v1/surveys/" + e.survey.ID + "/waves/1/invites"
 
 	rec := e.do(http.MethodPost, path, "application/json", `{"count":6,"segment":{"department":"Sales"}}`, auth...)
@@ -437,12 +426,16 @@ func TestInvitesHTTP(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &list); err != nil || len(list.Batches) != 3 {
 		t.Fatalf("list %d %s", rec.Code, rec.Body)
 	}
+	// The segment's group as the results release it: 5 respondents; its
+	// participation is not known, as the other batches carry no department.
+	// Batches without a segment show nothing of their own.
 	for _, b := range list.Batches {
-		if b.Issued == 6 && (b.Used == nil || *b.Used != 5 || !b.UsedAtLeast) {
-			t.Errorf("segmented batch %+v", b)
+		r, p := b.SegmentRespondents, b.SegmentParticipation
+		if b.Issued == 6 && (r == nil || r.Suppressed || r.N != 5 || p == nil || p.Suppressed || p.Value != nil) {
+			t.Errorf("segmented batch %+v: %+v %+v", b, r, p)
 		}
-		if b.Issued == 3 && (!b.Suppressed || b.Used != nil) {
-			t.Errorf("unused batch %+v", b)
+		if b.Issued == 3 && (r != nil || p != nil) {
+			t.Errorf("batch without a segment %+v", b)
 		}
 	}
 	if rec := e.do(http.MethodGet, path, "", ""); rec.Code != http.StatusUnauthorized {

@@ -22,24 +22,6 @@ type InviteBatch struct {
 	CreatedAt time.Time
 }
 
-// BatchUsage is a batch with its used count as the anonymity rules allow it
-// to be shown (docs/anonymity.md, "Participation"):
-//   - fewer than k used: suppressed (0 and 1..k−1 look the same);
-//   - while the wave is open, the count is rounded down to a multiple of k,
-//     so it moves only when k more people answered and watching it does not
-//     tell who just answered;
-//   - after close, the exact count when the codes left unused are 0 or at
-//     least k, else rounded down the same way.
-type BatchUsage struct {
-	InviteBatch
-	// Used is the count shown; meaningful only when Suppressed is false.
-	Used int
-	// AtLeast marks a rounded-down count ("at least Used").
-	AtLeast    bool
-	Suppressed bool
-	Reason     string
-}
-
 type inviteBatchRow struct {
 	ID        string `gorm:"primaryKey"`
 	WaveID    string
@@ -120,9 +102,12 @@ func (s *Store) CreateInviteBatch(ctx context.Context, sv Survey, w Wave, count 
 	return b, codes, nil
 }
 
-// InviteBatches lists the batches of wave w with their used counts under the
-// anonymity rules (see BatchUsage), oldest first.
-func (s *Store) InviteBatches(ctx context.Context, sv Survey, w Wave, now time.Time) ([]BatchUsage, error) {
+// InviteBatches lists the batches of wave w, oldest first: what the lead
+// issued, never how many codes were used. How many people of a segment
+// answered is a result, and only the results engine releases it
+// (report.Engine.Segments), under the same suppression as every other
+// number; a count kept here with rules of its own could undo it.
+func (s *Store) InviteBatches(ctx context.Context, sv Survey, w Wave) ([]InviteBatch, error) {
 	if w.SurveyID != sv.ID {
 		return nil, ErrNotFound
 	}
@@ -130,42 +115,16 @@ func (s *Store) InviteBatches(ctx context.Context, sv Survey, w Wave, now time.T
 	if err := s.db.WithContext(ctx).Where("wave_id = ?", w.ID).Order("created_at, id").Find(&rows).Error; err != nil {
 		return nil, err
 	}
-	var used []struct {
-		BatchID string
-		N       int
-	}
-	err := s.db.WithContext(ctx).Table("invites").Select("batch_id, COUNT(*) AS n").
-		Where("wave_id = ? AND used = ?", w.ID, true).Group("batch_id").Scan(&used).Error
-	if err != nil {
-		return nil, err
-	}
-	usedBy := make(map[string]int, len(used))
-	for _, u := range used {
-		usedBy[u.BatchID] = u.N
-	}
-	closed := w.Status(now) == WaveClosed
-	out := make([]BatchUsage, 0, len(rows))
+	out := make([]InviteBatch, 0, len(rows))
 	for _, r := range rows {
 		var seg map[string]string
 		if err := json.Unmarshal([]byte(r.Segment), &seg); err != nil {
 			return nil, fmt.Errorf("invite batch %s segment: %w", r.ID, err)
 		}
-		u := BatchUsage{InviteBatch: InviteBatch{ID: r.ID, WaveID: r.WaveID, Segment: seg, Count: r.Count, CreatedAt: r.CreatedAt.UTC()}}
-		// The used codes of a batch are respondents of its segment: k_s
-		// when the segment is sensitive, as for the cell in the results.
-		u.Used, u.AtLeast, u.Suppressed, u.Reason = shownUsage(usedBy[r.ID], r.Count, minSegmentSize(sv, seg), closed)
-		out = append(out, u)
+		if seg == nil {
+			seg = map[string]string{}
+		}
+		out = append(out, InviteBatch{ID: r.ID, WaveID: r.WaveID, Segment: seg, Count: r.Count, CreatedAt: r.CreatedAt.UTC()})
 	}
 	return out, nil
-}
-
-// shownUsage applies the rules documented on BatchUsage.
-func shownUsage(used, issued, k int, closed bool) (shown int, atLeast, suppressed bool, reason string) {
-	if used < k {
-		return 0, false, true, fmt.Sprintf("fewer than %d codes used", k)
-	}
-	if left := issued - used; closed && (left == 0 || left >= k) {
-		return used, false, false, ""
-	}
-	return used / k * k, true, false, ""
 }

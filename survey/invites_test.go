@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -63,72 +64,45 @@ func TestCreateInviteBatchRules(t *testing.T) {
 			}
 		}
 	}
-	for i := 0; i < 7; i++ {
-		if err := f.intake.Submit(ctx, codes[i], Submission{Answers: map[string]AnswerValue{"belonging.1": ScaleAnswer(3)}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	list, err := f.store.InviteBatches(ctx, f.survey, f.wave, f.now)
-	if err != nil || len(list) != 1 {
-		t.Fatalf("%v %v", list, err)
-	}
-	if u := list[0]; u.Suppressed || u.Used != 5 || !u.AtLeast || u.Count != 12 {
-		t.Errorf("open wave usage %+v, want at least 5", u)
+	before, err := f.store.InviteBatches(ctx, f.survey, f.wave)
+	if err != nil || len(before) != 1 || before[0].Count != 12 || before[0].Segment["department"] != "Sales" {
+		t.Fatalf("%+v %v", before, err)
 	}
 	f.now = f.wave.ClosesAt.Add(time.Second)
 	if _, _, err := f.store.CreateInviteBatch(ctx, f.survey, f.wave, 5, nil, f.now); !errors.Is(err, ErrClosed) {
 		t.Errorf("batch for a closed wave: %v", err)
 	}
-	list, _ = f.store.InviteBatches(ctx, f.survey, f.wave, f.now)
-	if u := list[0]; u.Used != 7 || u.AtLeast {
-		t.Errorf("closed wave usage %+v, want exactly 7 (5 left ≥ k)", u)
-	}
 }
 
-// A batch for a sensitive segment counts respondents of a sensitive group:
-// its used codes follow k_s, not k, or the list would show a count that the
-// results withhold (7 Non-binary respondents with k_s = 10).
-func TestSensitiveBatchUsageNeedsKs(t *testing.T) {
+// TestInviteBatchesHoldNoUse: the list is what the lead issued, nothing about
+// how many codes were used, so submissions leave it unchanged. How many of a
+// segment answered is a result, released by the results engine only.
+func TestInviteBatchesHoldNoUse(t *testing.T) {
 	f := newIntakeFixture(t, false)
 	ctx := context.Background()
 	_, codes, err := f.store.CreateInviteBatch(ctx, f.survey, f.wave, 12, map[string]string{"gender": "Woman"}, f.now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range codes[:7] {
+	if _, _, err := f.store.CreateInviteBatch(ctx, f.survey, f.wave, 3, nil, f.now); err != nil {
+		t.Fatal(err)
+	}
+	before, err := f.store.InviteBatches(ctx, f.survey, f.wave)
+	if err != nil || len(before) != 2 {
+		t.Fatalf("%+v %v", before, err)
+	}
+	for _, c := range codes[:11] {
 		if err := f.intake.Submit(ctx, c, Submission{Answers: map[string]AnswerValue{"belonging.1": ScaleAnswer(3)}}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, now := range []time.Time{f.now, f.wave.ClosesAt.Add(time.Second)} {
-		list, err := f.store.InviteBatches(ctx, f.survey, f.wave, now)
-		if err != nil || len(list) != 1 {
-			t.Fatalf("%v %v", list, err)
-		}
-		if u := list[0]; !u.Suppressed || u.Used != 0 || u.Reason != "fewer than 10 codes used" {
-			t.Errorf("at %v: 7 used codes of a sensitive batch shown: %+v", now, u)
-		}
+	after, err := f.store.InviteBatches(ctx, f.survey, f.wave)
+	if err != nil || !reflect.DeepEqual(before, after) {
+		t.Errorf("the list changed with submissions:\n%+v\n%+v (%v)", before, after, err)
 	}
-}
-
-func TestShownUsage(t *testing.T) {
-	cases := []struct {
-		used, issued int
-		closed       bool
-		shown        int
-		atLeast, sup bool
-	}{
-		{0, 10, true, 0, false, true},
-		{4, 10, true, 0, false, true},
-		{5, 10, true, 5, false, false},
-		{7, 10, true, 5, true, false},    // 3 left unused: fewer than k
-		{10, 10, true, 10, false, false}, // all used
-		{9, 10, false, 5, true, false},   // open: steps of k
-	}
-	for _, c := range cases {
-		shown, atLeast, sup, _ := shownUsage(c.used, c.issued, 5, c.closed)
-		if shown != c.shown || atLeast != c.atLeast || sup != c.sup {
-			t.Errorf("%+v: got %d %v %v", c, shown, atLeast, sup)
+	for _, b := range after {
+		if b.Count == 3 && (b.Segment == nil || len(b.Segment) != 0) {
+			t.Errorf("batch without a segment %+v: want an empty segment", b)
 		}
 	}
 }
@@ -147,7 +121,7 @@ func TestInviteBatchTimeReadsBackAsCreated(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			list, err := f.store.InviteBatches(ctx, f.survey, f.wave, at)
+			list, err := f.store.InviteBatches(ctx, f.survey, f.wave)
 			if err != nil || len(list) != 1 {
 				t.Fatalf("%d batches, %v", len(list), err)
 			}

@@ -1,12 +1,15 @@
 // pages/distribution.js: the Distribution part of the survey detail page:
 // the wave's open link, invite-code batches (shown once, downloadable as CSV
-// for a mail merge) and per-batch counts under the anonymity rules.
+// for a mail merge) and, per batch, the codes issued and what the results
+// release about its segment. No count of used codes reaches the page: a
+// segment's respondents and participation are the results' own cells,
+// withheld when the results withhold them.
 //
 // survey.js calls renderDistribution(container, survey, waves) for its
 // <section id="distribution">. survey needs id, anonymity.min_group_size and
 // demographics [{key, label, options}] (or design.demographics); waves are
 // [{number, status}] in order.
-import { h, clear } from '../dom.js';
+import { h, clear, pct } from '../dom.js';
 import { get, post } from '../api.js';
 import { labelOf, humanise, fieldMessage } from '../fields.js';
 
@@ -20,9 +23,28 @@ function kOf(survey) {
   return (survey.anonymity && survey.anonymity.min_group_size) || 5;
 }
 
-function usedText(b) {
-  if (b.suppressed) return b.reason || 'fewer than k used';
-  return b.used_at_least ? `at least ${b.used}` : String(b.used);
+const has = (x) => x !== null && x !== undefined;
+
+// A released cell as text: the engine's reason when withheld, the value
+// otherwise ("as of" a date while the results hold an earlier value).
+function asOfText(c) {
+  return c.as_of ? ` (as of ${fmtDate(c.as_of.published_at)})` : '';
+}
+
+function withheldSpan(c) {
+  return h('span', { class: 'suppressed-text', title: 'Withheld in the results, so withheld here too.' }, `withheld: ${c.reason || 'too few'}`);
+}
+
+function respondentsText(c) {
+  if (!c) return '';
+  if (c.suppressed) return withheldSpan(c);
+  return has(c.n) ? `${c.n}${asOfText(c)}` : '—';
+}
+
+function participationText(c) {
+  if (!c) return '';
+  if (c.suppressed) return withheldSpan(c);
+  return has(c.value) ? `${pct(c.value)}${asOfText(c)}` : 'not known';
 }
 
 // segmentText names a batch's attributes by their questions' labels, as the
@@ -134,18 +156,22 @@ export function renderDistribution(container, survey, waves) {
 
   async function refreshBatches() {
     try {
-      const { batches } = await get(`/api/v1/surveys/${encodeURIComponent(survey.id)}/waves/${wave}/invites`);
+      const { batches, participation } = await get(`/api/v1/surveys/${encodeURIComponent(survey.id)}/waves/${wave}/invites`);
+      if (participation) {
+        batchesBox.append(h('p', { id: 'dist-participation' }, `Participation in wave ${wave}: `, participationText(participation)));
+      }
       if (!batches.length) {
         batchesBox.append(h('p', { class: 'muted' }, 'No invite batches for this wave yet.'));
         return;
       }
       batchesBox.append(
         h('table', {},
-          h('caption', {}, `Invite batches of wave ${wave}. Used counts below ${k} are hidden, and while the wave is open they move only in steps of ${k}, so nobody can tell who has answered.`),
-          h('thead', {}, h('tr', {}, ['Created', 'Segment', 'Issued', 'Used'].map((c) => h('th', { scope: 'col' }, c)))),
+          h('caption', {}, `Invite batches of wave ${wave}. For a batch with a segment, the respondents and participation are those of the whole segment as the results show them (the same for every batch of that segment): withheld when the results withhold them, and while the wave is open they move only when at least ${k} more people of the segment have answered. How many codes of a batch were used is never shown.`),
+          h('thead', {}, h('tr', {}, ['Created', 'Segment', 'Issued', 'Segment respondents', 'Segment participation'].map((c) => h('th', { scope: 'col' }, c)))),
           h('tbody', {}, batches.map((b) => h('tr', {},
             h('td', {}, fmtDate(b.created_at)), h('td', {}, segmentText(b.segment, survey)),
-            h('td', {}, String(b.issued)), h('td', {}, usedText(b)))))));
+            h('td', {}, String(b.issued)), h('td', {}, respondentsText(b.segment_respondents)),
+            h('td', {}, participationText(b.segment_participation)))))));
     } catch (err) {
       batchesBox.append(h('p', { class: 'error' }, `Could not load the invite batches: ${err.message}`));
     }
