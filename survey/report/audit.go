@@ -36,54 +36,150 @@ import (
 // a population are second moments, unknowns of their own: a third system
 // over demographic atoms whose rows are the populations that show them.
 
-// auditAtoms groups the wave's respondents by demographic atom.
-type auditAtoms struct {
-	// of maps a respondent to its demographic atom.
-	of []int32
-	// groups holds each atom's group per dimension.
-	groups [][]uint8
-	size   []int
-	// cells lists, per plan cell, its demographic atoms.
-	cells [][]int32
+// auditEntry is a number of respondents who share every demographic group
+// and the set of items they answered, and who arrived in the same period
+// (the interval between two snapshots of a live wave; 1 for a wave
+// released once). The audit needs nothing finer.
+type auditEntry struct {
+	// demo is the response's demographic bytes (option index + 1, 0 for
+	// not answered), as the plan reads them.
+	demo []byte
+	// answered has bit j set when item j has a valid answer.
+	answered []byte
+	period   int
+	n        int
 }
 
-func newAuditAtoms(p *plan, d *waveData) *auditAtoms {
-	a := &auditAtoms{of: make([]int32, d.n), cells: make([][]int32, p.cells())}
-	index := map[string]int32{}
-	key := make([]byte, len(p.l.dims))
+func (e auditEntry) has(j int) bool { return e.answered[j/8]&(1<<(j%8)) != 0 }
+
+// censusOf counts the wave's respondents by demographic groups and
+// answered items: the key is the normalised demographic bytes followed by
+// the answered bits.
+func censusOf(l *layout, d *waveData) map[string]int {
+	out := map[string]int{}
+	nb := (len(l.items) + 7) / 8
+	key := make([]byte, len(l.dims)+nb)
 	for r := 0; r < d.n; r++ {
-		demo, _ := d.row(r)
-		for i := range p.l.dims {
-			key[i] = uint8(p.l.groupOf(demo, i))
+		demo, ans := d.row(r)
+		for i := range l.dims {
+			key[i] = byte(l.groupOf(demo, i) + 1)
 		}
-		id, ok := index[string(key)]
+		clear(key[len(l.dims):])
+		for j := range l.items {
+			if j < len(ans) {
+				if _, ok := l.value(j, ans[j]); ok {
+					key[len(l.dims)+j/8] |= 1 << (j % 8)
+				}
+			}
+		}
+		out[string(key)]++
+	}
+	return out
+}
+
+// entriesOf turns cumulative censuses, one per period in order, into the
+// respondents who arrived in each period.
+func entriesOf(l *layout, censuses []map[string]int) []auditEntry {
+	var out []auditEntry
+	var prev map[string]int
+	for t, c := range censuses {
+		keys := make([]string, 0, len(c))
+		for k := range c {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if n := c[k] - prev[k]; n > 0 {
+				out = append(out, auditEntry{demo: []byte(k[:len(l.dims)]), answered: []byte(k[len(l.dims):]), period: t + 1, n: n})
+			}
+		}
+		prev = c
+	}
+	return out
+}
+
+// auditAtoms groups the entries by demographic atom and period.
+type auditAtoms struct {
+	groups [][]uint8
+	period []int
+	size   []int
+	// cells lists, per plan cell, its atoms.
+	cells [][]int32
+	// of maps an entry to its atom.
+	of []int32
+}
+
+func newAuditAtoms(p *plan, entries []auditEntry) *auditAtoms {
+	a := &auditAtoms{cells: make([][]int32, p.cells()), of: make([]int32, len(entries))}
+	index := map[string]int32{}
+	for i, e := range entries {
+		key := string(e.demo) + "@" + strconv.Itoa(e.period)
+		id, ok := index[key]
 		if !ok {
 			id = int32(len(a.groups))
-			index[string(key)] = id
-			a.groups = append(a.groups, append([]uint8(nil), key...))
+			index[key] = id
+			g := make([]uint8, len(p.l.dims))
+			for d := range g {
+				g[d] = uint8(p.l.groupOf(e.demo, d))
+			}
+			a.groups = append(a.groups, g)
+			a.period = append(a.period, e.period)
 			a.size = append(a.size, 0)
 			for ti := range p.tables {
-				c := p.cellOf(&p.tables[ti], demo)
+				c := p.cellOf(&p.tables[ti], e.demo)
 				a.cells[c] = append(a.cells[c], id)
 			}
 		}
-		a.of[r] = id
-		a.size[id]++
+		a.of[i] = id
+		a.size[id] += e.n
 	}
 	return a
 }
 
-// auditGroup is a group an attacker can name by demographics: one cell of
-// a cross-classification of any set of dimensions, as its atoms.
+// in lists the atoms of cell c that arrived up to period upTo.
+func (a *auditAtoms) in(c, upTo int) []int32 {
+	var out []int32
+	for _, id := range a.cells[c] {
+		if a.period[id] <= upTo {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// auditGroup is a group an attacker can name by demographics and time:
+// one cell of a cross-classification of any set of dimensions, among the
+// respondents who arrived in a range of periods, as its atoms.
 type auditGroup struct {
 	atoms []int32
 	th    int
 }
 
+// periodRanges lists the ranges of periods a group is named over: all of
+// them for up to maxAllRanges periods; beyond, each period alone and every
+// range from the first or to the last.
+func periodRanges(periods int) [][2]int {
+	var out [][2]int
+	for t1 := 1; t1 <= periods; t1++ {
+		for t2 := t1; t2 <= periods; t2++ {
+			if periods <= maxAllRanges || t1 == t2 || t1 == 1 || t2 == periods {
+				out = append(out, [2]int{t1, t2})
+			}
+		}
+	}
+	return out
+}
+
+// maxAllRanges bounds the live-wave periods over which every range is
+// named.
+const maxAllRanges = 12
+
 // namedGroups lists every cell of every cross-classification of the
-// dimensions (every subset of them, the atoms themselves included) with the
-// threshold that protects it: k_s when a sensitive dimension defines it.
-func namedGroups(l *layout, a *auditAtoms) []auditGroup {
+// dimensions (every subset of them, the atoms themselves included), over
+// every range of periods, with the threshold that protects it: k_s when
+// only a sensitive dimension names it (a set of respondents that can also
+// be named without one is a k-group).
+func namedGroups(l *layout, a *auditAtoms, periods int) []auditGroup {
 	nd := min(len(l.dims), maxAuditDims)
 	var subsets []int
 	for s := 0; s < 1<<nd; s++ {
@@ -94,33 +190,35 @@ func namedGroups(l *layout, a *auditAtoms) []auditGroup {
 	}
 	var out []auditGroup
 	key := make([]byte, 0, len(l.dims))
-	for _, s := range subsets {
-		th := l.th.K
-		for i := range l.dims {
-			if s&(1<<i) != 0 && l.dims[i].sensitive {
-				th = l.th.KS
-			}
-		}
-		byKey := map[string]int{}
-		for id, g := range a.groups {
-			key = key[:0]
+	for _, rg := range periodRanges(periods) {
+		for _, s := range subsets {
+			th := l.th.K
 			for i := range l.dims {
-				if s&(1<<i) != 0 {
-					key = append(key, g[i])
+				if s&(1<<i) != 0 && l.dims[i].sensitive {
+					th = l.th.KS
 				}
 			}
-			gi, ok := byKey[string(key)]
-			if !ok {
-				gi = len(out)
-				byKey[string(key)] = gi
-				out = append(out, auditGroup{th: th})
+			byKey := map[string]int{}
+			for id, g := range a.groups {
+				if a.period[id] < rg[0] || a.period[id] > rg[1] {
+					continue
+				}
+				key = key[:0]
+				for i := range l.dims {
+					if s&(1<<i) != 0 {
+						key = append(key, g[i])
+					}
+				}
+				gi, ok := byKey[string(key)]
+				if !ok {
+					gi = len(out)
+					byKey[string(key)] = gi
+					out = append(out, auditGroup{th: th})
+				}
+				out[gi].atoms = append(out[gi].atoms, int32(id))
 			}
-			out[gi].atoms = append(out[gi].atoms, int32(id))
 		}
 	}
-	// A set of respondents that can be named without a sensitive dimension
-	// is a k-group, whatever other names it has: keep each set once, with
-	// the smallest threshold of its names.
 	seen := map[string]int{}
 	uniq := out[:0]
 	for _, g := range out {
@@ -149,14 +247,39 @@ func atomKey(atoms []int32) string {
 const maxAuditDims = 12
 
 // auditState is what the audit may change: the suppression states of the
-// counts, items and competencies per cell, and whether each population
-// shows reliability and drivers.
+// counts, items and competencies per cell, and the competency masks.
 type auditState struct {
 	count []uint8
 	item  [][]uint8
 	comp  [][]uint8
 	masks []uint64
 }
+
+// pastRelease is what an earlier snapshot of the wave published fresh (not
+// held): its rows are released for good and enter the audit first.
+type pastRelease struct {
+	period int
+	cells  []int // plan cells published fresh in that snapshot
+	state  *auditState
+	pops   []int // populations that showed second moments
+}
+
+// auditInput is everything one audit judges: the respondents (by atom and
+// period), the releases already made, and the new release, made at the
+// last period, whose shown cells are candidates.
+type auditInput struct {
+	p       *plan
+	l       *layout
+	entries []auditEntry
+	periods int
+	past    []pastRelease
+	// fresh marks the cells the new release publishes (nil: all of them).
+	fresh []bool
+	state *auditState
+	resp  []int32
+}
+
+func (in *auditInput) isFresh(c int) bool { return in.fresh == nil || in.fresh[c] }
 
 // candidateOrder lists the plan's cells in the order their rows are offered:
 // the wave, then the margins, then the cross tables; larger cells first, so
@@ -177,16 +300,23 @@ func candidateOrder(p *plan, size func(c int) int) []int {
 
 // auditCounts audits the cell counts over demographic atoms and hides the
 // counts that would disclose a named group. It returns the number hidden.
-func auditCounts(p *plan, a *auditAtoms, groups []auditGroup, st []uint8, resp []int32) int {
-	prims := groupPrims(a, groups, func(id int32) int { return a.size[id] })
+func auditCounts(in *auditInput, a *auditAtoms, groups []auditGroup) int {
+	prims := groupPrims(groups, func(id int32) int { return a.size[id] })
 	b := gauss.New(len(a.size), prims)
+	for _, pr := range in.past {
+		for _, c := range pr.cells {
+			if pr.state.count[c] == shown {
+				force(b, indicator(a.in(c, pr.period), nil))
+			}
+		}
+	}
 	hidden := 0
-	for _, c := range candidateOrder(p, func(c int) int { return int(resp[c]) }) {
-		if st[c] != shown || resp[c] == 0 {
+	for _, c := range candidateOrder(in.p, func(c int) int { return int(in.resp[c]) }) {
+		if !in.isFresh(c) || in.state.count[c] != shown || in.resp[c] == 0 {
 			continue
 		}
-		if !offer(b, indicator(a.cells[c], nil)) {
-			st[c] = secondary
+		if !offer(b, indicator(a.in(c, in.periods), nil)) {
+			in.state.count[c] = secondary
 			hidden++
 		}
 	}
@@ -195,7 +325,7 @@ func auditCounts(p *plan, a *auditAtoms, groups []auditGroup, st []uint8, resp [
 
 // groupPrims turns the named groups of 1..th−1 respondents (as counted by
 // size) into indicator rows over atoms.
-func groupPrims(a *auditAtoms, groups []auditGroup, size func(id int32) int) []gauss.Vec {
+func groupPrims(groups []auditGroup, size func(id int32) int) []gauss.Vec {
 	var out []gauss.Vec
 	for _, g := range groups {
 		n := 0
@@ -261,7 +391,8 @@ func offer(b *gauss.Basis, rows ...gauss.Vec) bool {
 	return true
 }
 
-// force publishes rows that an earlier audit has already cleared.
+// force publishes rows that are released already, whatever they disclose
+// (what they disclose was judged when they were released).
 func force(b *gauss.Basis, rows ...gauss.Vec) bool {
 	ch, err := b.Try(rows...)
 	if err != nil {
@@ -300,8 +431,8 @@ func auditFamilies(l *layout) []family {
 // maxFamilyItems bounds a family's items (patterns are bit sets).
 const maxFamilyItems = 20
 
-// familyAtoms are the atoms (δ, π) of one family: demographic atom and the
-// set of the family's items answered.
+// familyAtoms are the atoms (δ, π) of one family: demographic atom (with
+// its period) and the set of the family's items answered.
 type familyAtoms struct {
 	delta []int32
 	pat   []uint32
@@ -314,30 +445,29 @@ type familyAtoms struct {
 	nvals   int
 }
 
-func newFamilyAtoms(l *layout, d *waveData, a *auditAtoms, f family) *familyAtoms {
+func newFamilyAtoms(entries []auditEntry, a *auditAtoms, f family) *familyAtoms {
 	fa := &familyAtoms{byDelta: make([][]int32, len(a.size))}
 	index := map[uint64]int32{}
-	for r := 0; r < d.n; r++ {
-		_, ans := d.row(r)
+	for i, e := range entries {
 		var pat uint32
 		for b, j := range f.items {
-			if _, ok := l.value(j, ans[j]); ok {
+			if e.has(j) {
 				pat |= 1 << b
 			}
 		}
-		key := uint64(a.of[r])<<32 | uint64(pat)
+		key := uint64(a.of[i])<<32 | uint64(pat)
 		id, ok := index[key]
 		if !ok {
 			id = int32(len(fa.size))
 			index[key] = id
-			fa.delta = append(fa.delta, a.of[r])
+			fa.delta = append(fa.delta, a.of[i])
 			fa.pat = append(fa.pat, pat)
 			fa.size = append(fa.size, 0)
-			fa.byDelta[a.of[r]] = append(fa.byDelta[a.of[r]], id)
+			fa.byDelta[a.of[i]] = append(fa.byDelta[a.of[i]], id)
 			fa.valBase = append(fa.valBase, int32(fa.nvals))
 			fa.nvals += popcount(pat)
 		}
-		fa.size[id]++
+		fa.size[id] += e.n
 	}
 	return fa
 }
@@ -379,32 +509,31 @@ func gcd64(a, b int64) int64 {
 	return a
 }
 
-// familyRows builds the rows of one family in one cell.
+// familyRows builds the rows of one family.
 type familyRows struct {
-	l  *layout
 	a  *auditAtoms
 	fa *familyAtoms
 	f  family
 	L  int64
 }
 
-// atomsIn lists the family atoms of cell c.
-func (fr *familyRows) atomsIn(c int) []int32 {
+// atomsIn lists the family atoms of cell c up to period upTo.
+func (fr *familyRows) atomsIn(c, upTo int) []int32 {
 	var out []int32
-	for _, dl := range fr.a.cells[c] {
+	for _, dl := range fr.a.in(c, upTo) {
 		out = append(out, fr.fa.byDelta[dl]...)
 	}
 	return out
 }
 
-func (fr *familyRows) count(c int) gauss.Vec {
-	return indicator(fr.atomsIn(c), nil)
+func (fr *familyRows) count(c, upTo int) gauss.Vec {
+	return indicator(fr.atomsIn(c, upTo), nil)
 }
 
 // item is item bit b's n row (counts) and sum row (values) in cell c.
-func (fr *familyRows) item(c, b int) (gauss.Vec, gauss.Vec) {
+func (fr *familyRows) item(c, upTo, b int) (gauss.Vec, gauss.Vec) {
 	var n, v gauss.Vec
-	for _, id := range fr.atomsIn(c) {
+	for _, id := range fr.atomsIn(c, upTo) {
 		if fr.fa.pat[id]&(1<<b) != 0 {
 			n.I, n.V = append(n.I, id), append(n.V, 1)
 			v.I, v.V = append(v.I, fr.fa.valCol(id, b)), append(v.V, 1)
@@ -417,8 +546,9 @@ func (fr *familyRows) item(c, b int) (gauss.Vec, gauss.Vec) {
 
 // comp is the competency's n and answers rows (counts) and its score and
 // pooled-favourable rows (values) in cell c under mask.
-func (fr *familyRows) comp(c int, mask uint64) (n, answers, score, pooled gauss.Vec) {
-	for _, id := range fr.atomsIn(c) {
+func (fr *familyRows) comp(c, upTo int, mask uint64) (counts, values []gauss.Vec) {
+	var n, answers, score, pooled gauss.Vec
+	for _, id := range fr.atomsIn(c, upTo) {
 		pat := fr.fa.pat[id]
 		valid, ok := scorable(pat, mask)
 		if ok {
@@ -438,156 +568,184 @@ func (fr *familyRows) comp(c int, mask uint64) (n, answers, score, pooled gauss.
 			}
 		}
 	}
-	sortVec(&n)
-	sortVec(&answers)
-	sortVec(&score)
-	sortVec(&pooled)
-	return n, answers, score, pooled
+	for _, v := range []*gauss.Vec{&n, &answers, &score, &pooled} {
+		sortVec(v)
+	}
+	return []gauss.Vec{n, answers}, []gauss.Vec{score, pooled}
 }
 
-// familyPrims are the groups to protect in one family: every family atom
-// and every named group, restricted to those who answered each item (values
-// and counts) or who have a score (the competency), with 1..th−1 people.
-func familyPrims(l *layout, a *auditAtoms, fa *familyAtoms, f family, groups []auditGroup, L int64) (counts, values []gauss.Vec) {
+// familyPrims are the groups to protect in one family. Every name an
+// attacker can give a set of respondents (a named group; its members who
+// answered one of the family's items; its members with a score; a single
+// family atom) is collected with its threshold, and a set with several
+// names keeps the smallest threshold. Each set of 1..th−1 respondents is
+// then protected: its count, its answers to each item all its members
+// answered, and its scores when all have one. A family atom whose
+// demographic atom is large and that has no other name is protected on its
+// answers only: which items the members of a larger atom skipped is not an
+// answer of anyone an attacker can single out.
+func familyPrims(a *auditAtoms, fa *familyAtoms, f family, groups []auditGroup, L int64) (counts, values []gauss.Vec) {
 	full := uint64(1)<<len(f.items) - 1
-	// thOf is each demographic atom's threshold, from its named group.
 	thOf := make([]int, len(a.size))
 	for _, g := range groups {
 		if len(g.atoms) == 1 {
 			thOf[g.atoms[0]] = g.th
 		}
 	}
-	addGroup := func(ids []int32, th int, withCounts bool) {
-		// answerers of each item
-		for b := range f.items {
-			n := 0
-			var cv, vv gauss.Vec
-			for _, id := range ids {
-				if fa.pat[id]&(1<<b) != 0 {
-					n += fa.size[id]
-					cv.I, cv.V = append(cv.I, id), append(cv.V, 1)
-					vv.I, vv.V = append(vv.I, fa.valCol(id, b)), append(vv.V, 1)
-				}
-			}
-			if n > 0 && n < th {
-				sortVec(&cv)
-				sortVec(&vv)
-				if withCounts {
-					counts = append(counts, cv)
-				}
-				values = append(values, vv)
-			}
-		}
-		if f.comp < 0 {
+	type named struct {
+		ids     []int32
+		th      int
+		grouped bool // named by a group, not only as one family atom
+	}
+	sets := map[string]*named{}
+	var order []string
+	name := func(ids []int32, th int, grouped bool) {
+		if len(ids) == 0 {
 			return
 		}
-		n := 0
-		var cv, sv gauss.Vec
-		for _, id := range ids {
-			valid, ok := scorable(fa.pat[id], full)
-			if !ok {
-				continue
-			}
-			n += fa.size[id]
-			cv.I, cv.V = append(cv.I, id), append(cv.V, 1)
-			for b := range f.items {
-				if fa.pat[id]&(1<<b) != 0 {
-					sv.I, sv.V = append(sv.I, fa.valCol(id, b)), append(sv.V, L/int64(valid))
-				}
-			}
+		ids = slices.Clone(ids)
+		slices.Sort(ids)
+		key := atomKey(ids)
+		if s, ok := sets[key]; ok {
+			s.th = min(s.th, th)
+			s.grouped = s.grouped || grouped
+			return
 		}
-		if n > 0 && n < th {
-			sortVec(&cv)
-			sortVec(&sv)
-			if withCounts {
-				counts = append(counts, cv)
-			}
-			values = append(values, sv)
-		}
-	}
-	// Each family atom alone (demographics and answered items).
-	// Each family atom alone (demographics and answered items): its answers
-	// always; its count when its demographic atom is itself small (which
-	// items the members of a larger atom skipped is not an answer of anyone
-	// an attacker can single out).
-	for id := range fa.size {
-		th := thOf[fa.delta[id]]
-		small := a.size[fa.delta[id]] < th
-		if small {
-			counts = append(counts, gauss.Vec{I: []int32{int32(id)}, V: []int64{1}})
-		}
-		addGroup([]int32{int32(id)}, th, small)
+		sets[key] = &named{ids: ids, th: th, grouped: grouped}
+		order = append(order, key)
 	}
 	for _, g := range groups {
 		var ids []int32
 		for _, dl := range g.atoms {
 			ids = append(ids, fa.byDelta[dl]...)
 		}
-		// The group's own count, which the family's rows could complete.
-		total := 0
-		for _, dl := range g.atoms {
-			total += a.size[dl]
+		name(ids, g.th, true)
+		for b := range f.items {
+			name(slices.DeleteFunc(slices.Clone(ids), func(id int32) bool { return fa.pat[id]&(1<<b) == 0 }), g.th, true)
 		}
-		if total > 0 && total < g.th {
-			counts = append(counts, indicator(ids, nil))
+		if f.comp >= 0 {
+			name(slices.DeleteFunc(slices.Clone(ids), func(id int32) bool { _, ok := scorable(fa.pat[id], full); return !ok }), g.th, true)
 		}
-		addGroup(ids, g.th, true)
+	}
+	for id := range fa.size {
+		name([]int32{int32(id)}, thOf[fa.delta[id]], a.size[fa.delta[id]] < thOf[fa.delta[id]])
+	}
+	for _, key := range order {
+		s := sets[key]
+		n := 0
+		all := ^uint32(0)
+		allScored := true
+		for _, id := range s.ids {
+			n += fa.size[id]
+			all &= fa.pat[id]
+			if _, ok := scorable(fa.pat[id], full); !ok {
+				allScored = false
+			}
+		}
+		if n == 0 || n >= s.th {
+			continue
+		}
+		if s.grouped {
+			counts = append(counts, indicator(s.ids, nil))
+		}
+		for b := range f.items {
+			if all&(1<<b) == 0 {
+				continue
+			}
+			var v gauss.Vec
+			for _, id := range s.ids {
+				v.I, v.V = append(v.I, fa.valCol(id, b)), append(v.V, 1)
+			}
+			sortVec(&v)
+			values = append(values, v)
+		}
+		if f.comp >= 0 && allScored {
+			var v gauss.Vec
+			for _, id := range s.ids {
+				valid, _ := scorable(fa.pat[id], full)
+				for b := range f.items {
+					if fa.pat[id]&(1<<b) != 0 {
+						v.I, v.V = append(v.I, fa.valCol(id, b)), append(v.V, L/int64(valid))
+					}
+				}
+			}
+			sortVec(&v)
+			values = append(values, v)
+		}
 	}
 	return counts, values
 }
 
-// auditFamily audits one family's items and competency in every cell and
-// hides those that would disclose a group. It returns the number hidden.
-func auditFamily(p *plan, l *layout, d *waveData, a *auditAtoms, groups []auditGroup, f family, s *auditState, resp []int32) int {
-	fa := newFamilyAtoms(l, d, a, f)
+// auditFamily audits one family's items and competency in every fresh cell
+// and hides those that would disclose a group. It returns the number hidden.
+func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) int {
+	fa := newFamilyAtoms(in.entries, a, f)
 	L := lcmUpTo(len(f.items))
-	cp, vp := familyPrims(l, a, fa, f, groups, L)
+	cp, vp := familyPrims(a, fa, f, groups, L)
 	cb := gauss.New(len(fa.size), cp)
 	vb := gauss.New(fa.nvals, vp)
-	fr := &familyRows{l: l, a: a, fa: fa, f: f, L: L}
-	hidden := 0
-	nc := len(l.comps)
-	order := candidateOrder(p, func(c int) int { return int(resp[c]) })
-	// The counts were cleared on demographic atoms and are released
-	// whatever happens here: they enter first, so that every candidate is
-	// judged together with all of them.
-	for _, c := range order {
-		if s.count[c] == shown && resp[c] > 0 && !force(cb, fr.count(c)) {
-			// A count that cannot be added exactly hides the cell's answers.
-			for _, j := range f.items {
-				if s.item[j][c] == shown {
-					s.item[j][c] = secondary
-					hidden++
-				}
+	fr := &familyRows{a: a, fa: fa, f: f, L: L}
+	nc := len(in.l.comps)
+	order := candidateOrder(in.p, func(c int) int { return int(in.resp[c]) })
+	// Rows released already enter first: the earlier snapshots', then this
+	// release's counts (cleared on demographic atoms before).
+	rowsOf := func(s *auditState, c, upTo int) (counts, values [][]gauss.Vec) {
+		if f.comp >= 0 && s.comp[f.comp][c] == shown {
+			cr, vr := fr.comp(c, upTo, s.masks[c*nc+f.comp])
+			counts, values = append(counts, cr), append(values, vr)
+		}
+		for b, j := range f.items {
+			if s.item[j][c] == shown {
+				n, v := fr.item(c, upTo, b)
+				counts, values = append(counts, []gauss.Vec{n}), append(values, []gauss.Vec{v})
 			}
-			if f.comp >= 0 && s.comp[f.comp][c] == shown {
-				s.comp[f.comp][c] = secondary
-				hidden++
+		}
+		return counts, values
+	}
+	for _, pr := range in.past {
+		for _, c := range pr.cells {
+			if pr.state.count[c] == shown {
+				force(cb, fr.count(c, pr.period))
+			}
+			counts, values := rowsOf(pr.state, c, pr.period)
+			for i := range counts {
+				force(cb, counts[i]...)
+				force(vb, values[i]...)
 			}
 		}
 	}
+	// This release's counts come next: they were cleared on demographic
+	// atoms, but a family can name a union of whole atoms (the members of a
+	// group who answered an item, when they are whole atoms) that the
+	// counts alone would determine: such a count is hidden here.
+	hidden := 0
 	for _, c := range order {
-		if resp[c] == 0 {
+		if in.isFresh(c) && in.state.count[c] == shown && in.resp[c] > 0 && !offer(cb, fr.count(c, in.periods)) {
+			in.state.count[c] = secondary
+			hidden++
+		}
+	}
+	for _, c := range order {
+		if !in.isFresh(c) || in.resp[c] == 0 {
 			continue
 		}
-		if f.comp >= 0 && s.comp[f.comp][c] == shown {
-			mask := s.masks[c*nc+f.comp]
-			n, answers, score, pooled := fr.comp(c, mask)
-			if !offerBoth(cb, vb, []gauss.Vec{n, answers}, []gauss.Vec{score, pooled}) {
-				s.comp[f.comp][c] = secondary
+		if f.comp >= 0 && in.state.comp[f.comp][c] == shown {
+			cr, vr := fr.comp(c, in.periods, in.state.masks[c*nc+f.comp])
+			if !offerBoth(cb, vb, cr, vr) {
+				in.state.comp[f.comp][c] = secondary
 				hidden++
 			}
 		}
 		for b, j := range f.items {
-			if s.item[j][c] != shown {
+			if in.state.item[j][c] != shown {
 				continue
 			}
-			n, v := fr.item(c, b)
+			n, v := fr.item(c, in.periods, b)
 			if n.Len() == 0 {
 				continue
 			}
 			if !offerBoth(cb, vb, []gauss.Vec{n}, []gauss.Vec{v}) {
-				s.item[j][c] = secondary
+				in.state.item[j][c] = secondary
 				hidden++
 			}
 		}
@@ -611,17 +769,22 @@ func offerBoth(cb, vb *gauss.Basis, counts, values []gauss.Vec) bool {
 }
 
 // auditPopulations audits the second-moment statistics (reliability,
-// drivers) of the populations that show them and returns the populations
-// that must not.
-func auditPopulations(a *auditAtoms, groups []auditGroup, pops []int, showing func(c int) bool) map[int]bool {
-	prims := groupPrims(a, groups, func(id int32) int { return a.size[id] })
+// drivers) of the populations that would show them now, after those shown
+// before, and returns the populations that must not.
+func auditPopulations(in *auditInput, a *auditAtoms, groups []auditGroup, pops []int, showing func(c int) bool) map[int]bool {
+	prims := groupPrims(groups, func(id int32) int { return a.size[id] })
 	b := gauss.New(len(a.size), prims)
+	for _, pr := range in.past {
+		for _, c := range pr.pops {
+			force(b, indicator(a.in(c, pr.period), nil))
+		}
+	}
 	hide := map[int]bool{}
 	for _, c := range pops {
-		if !showing(c) {
+		if !in.isFresh(c) || !showing(c) {
 			continue
 		}
-		if !offer(b, indicator(a.cells[c], nil)) {
+		if !offer(b, indicator(a.in(c, in.periods), nil)) {
 			hide[c] = true
 		}
 	}
@@ -637,15 +800,21 @@ func (r auditReport) String() string {
 	return "counts " + strconv.Itoa(r.Counts) + ", answers " + strconv.Itoa(r.Answers) + ", populations " + strconv.Itoa(r.Populations)
 }
 
-// audit runs the whole release audit on a computed lattice and updates the
-// states in place.
-func audit(p *plan, l *layout, d *waveData, s *auditState, resp []int32) (auditReport, *auditAtoms, []auditGroup) {
+// audited is an audit's atoms and groups, kept for the populations.
+type audited struct {
+	atoms  *auditAtoms
+	groups []auditGroup
+}
+
+// audit runs the release audit on the counts and answers of a release and
+// updates in.state in place.
+func audit(in *auditInput) (auditReport, audited) {
 	var rep auditReport
-	a := newAuditAtoms(p, d)
-	groups := namedGroups(l, a)
-	rep.Counts = auditCounts(p, a, groups, s.count, resp)
-	for _, f := range auditFamilies(l) {
-		rep.Answers += auditFamily(p, l, d, a, groups, f, s, resp)
+	a := newAuditAtoms(in.p, in.entries)
+	groups := namedGroups(in.l, a, in.periods)
+	rep.Counts = auditCounts(in, a, groups)
+	for _, f := range auditFamilies(in.l) {
+		rep.Answers += auditFamily(in, a, groups, f)
 	}
-	return rep, a, groups
+	return rep, audited{atoms: a, groups: groups}
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -57,8 +58,8 @@ func randomSkippers(rng *rand.Rand, d survey.Design, n int) []person {
 		if i > 0 && rng.IntN(3) == 0 {
 			out[i].demo = out[rng.IntN(i)].demo
 		}
-		for key := range out[i].answers {
-			if rng.IntN(5) == 0 {
+		for _, key := range d.Items { // in design order: map order would make the layouts differ between runs
+			if _, ok := out[i].answers[key]; ok && rng.IntN(5) == 0 {
 				delete(out[i].answers, key)
 			}
 		}
@@ -124,6 +125,10 @@ func TestAuditRandomLayouts(t *testing.T) {
 					}
 				}
 				if l := x.leaks(); len(l) > 0 {
+					if dump := os.Getenv("ALLYPULSE_AUDIT_DUMP"); dump != "" {
+						b, _ := json.Marshal(map[string]any{"design": d, "people": peopleJSON(pop), "closed": f.wave.ClosesAt})
+						_ = os.WriteFile(dump, b, 0o644)
+					}
 					t.Fatalf("layout %d (%d respondents, dims %v, items %v): released numbers determine protected groups:\n%s",
 						i, len(pop), dimKeys(d), d.Items, l[0])
 				}
@@ -139,6 +144,15 @@ func dimKeys(d survey.Design) []string {
 	var out []string
 	for _, dm := range d.Demographics {
 		out = append(out, dm.Key)
+	}
+	return out
+}
+
+// peopleJSON is a test population as plain data (for a failure dump).
+func peopleJSON(ps []person) []map[string]any {
+	out := make([]map[string]any, len(ps))
+	for i, p := range ps {
+		out[i] = map[string]any{"demo": p.demo, "answers": p.answers}
 	}
 	return out
 }

@@ -310,15 +310,17 @@ func (x *xchecker) groupsToProtect() []namedGroup {
 }
 
 // leaks lists every protected group that the released rows determine.
+// Within each family, every name of a set of respondents is collected (a
+// group; its members who answered an item of the family; its members with
+// a score; a demographic atom with the set of the family's items its
+// members answered), a set with several names keeps the smallest
+// threshold, and each set of 1..th−1 respondents is checked: its count,
+// its answers to each item all of them answered, its scores when all have
+// one, and its second moments. A demographic atom's answer pattern alone is
+// checked on answers only when the atom itself is large.
 func (x *xchecker) leaks() []string {
 	var out []string
 	groups := x.groupsToProtect()
-	thOfAtom := map[string]int{}
-	for _, g := range groups {
-		if len(g.members) > 0 {
-			thOfAtom[fmt.Sprint(g.members)] = g.th
-		}
-	}
 	span := map[string]*ratSpan{}
 	spanOf := func(system string) *ratSpan {
 		if s, ok := span[system]; ok {
@@ -342,30 +344,73 @@ func (x *xchecker) leaks() []string {
 			all[m] = rat(1, 1)
 		}
 		check("moments", g.name, len(g.members), g.th, all)
-		for f, items := range x.families {
-			check("count:"+f, g.name, len(g.members), g.th, all)
-			x.checkFamily(f, items, g, check)
-		}
 	}
-	// Demographic atoms split by the set of a family's items answered.
+	// Demographic atoms (with the batch of arrival) and their thresholds.
 	atoms := map[string][]int{}
+	var atomKeys []string
 	for r, p := range x.people {
 		var k []string
 		for i := range x.d.Demographics {
 			k = append(k, fmt.Sprint(x.group(p, i)))
 		}
-		k = append(k, fmt.Sprint("@", x.batch[r]))
-		atoms[strings.Join(k, ",")] = append(atoms[strings.Join(k, ",")], r)
+		key := strings.Join(k, ",") + fmt.Sprint("@", x.batch[r])
+		if _, ok := atoms[key]; !ok {
+			atomKeys = append(atomKeys, key)
+		}
+		atoms[key] = append(atoms[key], r)
 	}
-	for key, ms := range atoms {
-		th := x.ks
+	thOf := map[string]int{}
+	for _, g := range groups {
+		thOf[fmt.Sprint(g.members)] = g.th
+	}
+	for f, items := range x.families {
+		type named struct {
+			members []int
+			th      int
+			grouped bool
+			name    string
+		}
+		sets := map[string]*named{}
+		var order []string
+		add := func(ms []int, th int, grouped bool, name string) {
+			if len(ms) == 0 {
+				return
+			}
+			key := fmt.Sprint(ms)
+			if s, ok := sets[key]; ok {
+				s.th = min(s.th, th)
+				s.grouped = s.grouped || grouped
+				return
+			}
+			sets[key] = &named{members: ms, th: th, grouped: grouped, name: name}
+			order = append(order, key)
+		}
 		for _, g := range groups {
-			if fmt.Sprint(g.members) == fmt.Sprint(ms) {
-				th = min(th, g.th)
+			add(g.members, g.th, true, g.name)
+			for _, key := range items {
+				var sub []int
+				for _, m := range g.members {
+					if x.answered(x.people[m], key) {
+						sub = append(sub, m)
+					}
+				}
+				add(sub, g.th, true, g.name+" answering "+key)
+			}
+			if !strings.HasPrefix(f, "item:") {
+				var sub []int
+				for _, m := range g.members {
+					if x.scored(m, items) {
+						sub = append(sub, m)
+					}
+				}
+				add(sub, g.th, true, g.name+" scored on "+f)
 			}
 		}
-		for f, items := range x.families {
+		for _, ak := range atomKeys {
+			ms := atoms[ak]
+			th := thOf[fmt.Sprint(ms)]
 			byPattern := map[string][]int{}
+			var pats []string
 			for _, m := range ms {
 				var pat []string
 				for _, k := range items {
@@ -373,22 +418,62 @@ func (x *xchecker) leaks() []string {
 						pat = append(pat, k)
 					}
 				}
-				byPattern[strings.Join(pat, "+")] = append(byPattern[strings.Join(pat, "+")], m)
-			}
-			for pat, sub := range byPattern {
-				g := namedGroup{members: sub, th: th, name: fmt.Sprintf("atom{%s} answered {%s}", key, pat)}
-				if len(ms) < th {
-					all := map[int]*big.Rat{}
-					for _, m := range sub {
-						all[m] = rat(1, 1)
-					}
-					check("count:"+f, g.name, len(sub), th, all)
+				p := strings.Join(pat, "+")
+				if _, ok := byPattern[p]; !ok {
+					pats = append(pats, p)
 				}
-				x.checkFamily(f, items, g, func(system, what string, n, th int, row map[int]*big.Rat) {
-					if strings.HasPrefix(system, "value:") || len(ms) < th {
-						check(system, what, n, th, row)
+				byPattern[p] = append(byPattern[p], m)
+			}
+			for _, p := range pats {
+				add(byPattern[p], th, len(ms) < th, fmt.Sprintf("atom{%s} answered {%s}", ak, p))
+			}
+		}
+		for _, key := range order {
+			s := sets[key]
+			if len(s.members) >= s.th {
+				continue
+			}
+			if s.grouped {
+				row := map[int]*big.Rat{}
+				for _, m := range s.members {
+					row[m] = rat(1, 1)
+				}
+				check("count:"+f, s.name, len(s.members), s.th, row)
+			}
+			for _, k := range items {
+				v := map[int]*big.Rat{}
+				for _, m := range s.members {
+					if !x.answered(x.people[m], k) {
+						v = nil
+						break
 					}
-				})
+					v[x.val(m, k)] = rat(1, 1)
+				}
+				if v != nil {
+					check("value:"+f, s.name+" answers to "+k, len(s.members), s.th, v)
+				}
+			}
+			if strings.HasPrefix(f, "item:") {
+				continue
+			}
+			score := map[int]*big.Rat{}
+			for _, m := range s.members {
+				if !x.scored(m, items) {
+					score = nil
+					break
+				}
+				var got []string
+				for _, k := range items {
+					if x.answered(x.people[m], k) {
+						got = append(got, k)
+					}
+				}
+				for _, k := range got {
+					score[x.val(m, k)] = rat(1, int64(len(got)))
+				}
+			}
+			if score != nil {
+				check("value:"+f, s.name+" scores on "+f, len(s.members), s.th, score)
 			}
 		}
 	}
@@ -396,40 +481,16 @@ func (x *xchecker) leaks() []string {
 	return out
 }
 
-// checkFamily checks a group's answers to each item of a family, its
-// answerer counts and, for a competency, its scores.
-func (x *xchecker) checkFamily(f string, items []string, g namedGroup, check func(system, what string, n, th int, row map[int]*big.Rat)) {
-	for _, key := range items {
-		n, v := map[int]*big.Rat{}, map[int]*big.Rat{}
-		for _, m := range g.members {
-			if x.answered(x.people[m], key) {
-				n[m] = rat(1, 1)
-				v[x.val(m, key)] = rat(1, 1)
-			}
-		}
-		check("count:"+f, g.name+" answering "+key, len(n), g.th, n)
-		check("value:"+f, g.name+" answers to "+key, len(n), g.th, v)
-	}
-	if strings.HasPrefix(f, "item:") {
-		return
-	}
-	n, score := map[int]*big.Rat{}, map[int]*big.Rat{}
-	for _, m := range g.members {
-		var got []string
-		for _, k := range items {
-			if x.answered(x.people[m], k) {
-				got = append(got, k)
-			}
-		}
-		if len(got) > 0 && 2*len(got) >= len(items) {
-			n[m] = rat(1, 1)
-			for _, k := range got {
-				score[x.val(m, k)] = rat(1, int64(len(got)))
-			}
+// scored reports whether respondent m has a score over items (at least half
+// of them answered).
+func (x *xchecker) scored(m int, items []string) bool {
+	got := 0
+	for _, k := range items {
+		if x.answered(x.people[m], k) {
+			got++
 		}
 	}
-	check("count:"+f, g.name+" scored on "+f, len(n), g.th, n)
-	check("value:"+f, g.name+" scores on "+f, len(n), g.th, score)
+	return got > 0 && 2*got >= len(items)
 }
 
 // ratSpan is a reduced row echelon basis over exact rationals.

@@ -24,6 +24,9 @@ type snapshotRow struct {
 	PublishedAt time.Time
 	// Cells is the gzip-compressed JSON of every released cell.
 	Cells []byte
+	// Census is the gzip-compressed count of the respondents the snapshot
+	// covered, by demographic groups and answered items (history.go).
+	Census []byte
 }
 
 func (snapshotRow) TableName() string { return "report_snapshots" }
@@ -113,11 +116,24 @@ func (e *Engine) takeSnapshot(ctx context.Context, l *layout, count int, inv inv
 	if last != nil {
 		number = last.number + 1
 	}
-	body, err := encodeCells(hold(p, fresh, last))
+	cells := hold(p, fresh, last)
+	census := censusOf(l, cw.data)
+	if last != nil {
+		past, err := e.readLedger(ctx, l.wave.ID)
+		if err != nil {
+			return err
+		}
+		auditAgainstLedger(p, l, past, census, cells)
+	}
+	body, err := encodeCells(cells)
 	if err != nil {
 		return err
 	}
-	row := snapshotRow{WaveID: l.wave.ID, Number: number, Responses: cw.data.n, Final: closed, PublishedAt: now.UTC(), Cells: body}
+	cb, err := encodeCensus(census)
+	if err != nil {
+		return err
+	}
+	row := snapshotRow{WaveID: l.wave.ID, Number: number, Responses: cw.data.n, Final: closed, PublishedAt: now.UTC(), Cells: body, Census: cb}
 	// Replicas may race to take the same snapshot: the first one wins and
 	// everyone reads what it stored.
 	return e.store.DB().WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error
@@ -148,7 +164,6 @@ func hold(p *plan, fresh *computed, last *published) []cellValues {
 	prev := make([]*cellValues, n)
 	delta := make([]int, n)
 	held := make([]bool, n)
-	k := p.l.th.K
 	for c := 0; c < n; c++ {
 		pv := last.cells[fresh.cells[c].Key]
 		if pv == nil || pv.Count.Suppressed {
@@ -156,7 +171,7 @@ func hold(p *plan, fresh *computed, last *published) []cellValues {
 		}
 		prev[c] = pv
 		delta[c] = fresh.cells[c].Respondents - pv.Respondents
-		held[c] = delta[c] > 0 && delta[c] < k
+		held[c] = !grewEnough(&fresh.cells[c], pv, p.tables[p.defs[c].table].th)
 	}
 	parts := p.partitions()
 	holdCell := func(c int) {
@@ -192,7 +207,7 @@ func hold(p *plan, fresh *computed, last *published) []cellValues {
 					sum += delta[c]
 				}
 			}
-			if sum == 0 || sum >= k {
+			if sum == 0 || sum >= p.l.th.K {
 				continue
 			}
 			next := -1
@@ -281,4 +296,27 @@ func decodeCells(b []byte) ([]cellValues, error) {
 // every few answers (cells still need k new respondents to change).
 func snapshotStep(k, responses int) int {
 	return max(k, responses/100)
+}
+
+// grewEnough reports whether every metric of a cell grew by 0 or by at
+// least th (k, or k_s for a cell of a sensitive dimension) since pv was
+// published: its respondents, each item's answers and each competency's
+// scored respondents. A metric that grew by 1..th−1 would let its
+// newcomers be differenced out.
+func grewEnough(cv, pv *cellValues, th int) bool {
+	ok := func(now, then int) bool { d := now - then; return d == 0 || d >= th }
+	if !ok(cv.Respondents, pv.Respondents) {
+		return false
+	}
+	for j := range cv.RawItems {
+		if j < len(pv.RawItems) && !ok(cv.RawItems[j], pv.RawItems[j]) {
+			return false
+		}
+	}
+	for ci := range cv.RawComps {
+		if ci < len(pv.RawComps) && !ok(cv.RawComps[ci], pv.RawComps[ci]) {
+			return false
+		}
+	}
+	return true
 }

@@ -13,7 +13,13 @@ type cellValues struct {
 	Key string `json:"key"`
 	// Respondents is the cell's raw respondent count at computation, kept
 	// for the snapshot rule; it is never sent to a client.
-	Respondents   int    `json:"respondents"`
+	Respondents int `json:"respondents"`
+	// RawItems and RawComps are the raw numbers of valid answers per item
+	// and of scored respondents per competency, kept like Respondents for
+	// the snapshot rule (a metric is republished only when it grew by at
+	// least its threshold); never sent to a client.
+	RawItems      []int  `json:"raw_items,omitempty"`
+	RawComps      []int  `json:"raw_comps,omitempty"`
 	Count         Cell   `json:"count"`
 	Participation Cell   `json:"participation"`
 	Items         []Cell `json:"items"`
@@ -75,12 +81,21 @@ func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []in
 	countSt := suppress(p, k.resp, k.resp, 0)
 	// The release audit: no combination of everything this lattice
 	// releases may determine a small group (docs/anonymity.md).
-	st := &auditState{count: countSt, item: itemSt, comp: compSt, masks: masks}
-	rep, atoms, groups := audit(p, l, d, st, k.resp)
+	in := &auditInput{p: p, l: l, entries: entriesOf(l, []map[string]int{censusOf(l, d)}), periods: 1,
+		state: &auditState{count: countSt, item: itemSt, comp: compSt, masks: masks}, resp: k.resp}
+	rep, au := audit(in)
 
 	out := &computed{plan: p, cells: make([]cellValues, nCells), audit: rep}
 	for c := 0; c < nCells; c++ {
-		cv := cellValues{Key: p.key(c), Respondents: int(k.resp[c])}
+		cv := cellValues{Key: p.key(c), Respondents: int(k.resp[c]), RawItems: make([]int, len(l.items)), RawComps: make([]int, nc)}
+		for j := range l.items {
+			if l.items[j].asked {
+				cv.RawItems[j] = k.valid(c, j)
+			}
+		}
+		for ci := range l.comps {
+			cv.RawComps[ci] = int(sc.n[c*nc+ci])
+		}
 		cv.Count = hiddenCell(countSt[c])
 		if countSt[c] == shown {
 			cv.Count = Cell{N: int(k.resp[c])}
@@ -106,7 +121,7 @@ func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []in
 		}
 	}
 	members := memberLists(p, d, popCells)
-	hide := auditPopulations(atoms, groups, popCells, func(c int) bool {
+	hide := auditPopulations(in, au.atoms, au.groups, popCells, func(c int) bool {
 		return !out.cells[c].Count.Suppressed && len(members[c]) >= minReliabilityN
 	})
 	out.audit.Populations = len(hide)
