@@ -21,6 +21,10 @@ import (
 // respondents of batches up to maxBatch (0 = all): every count, every item
 // and every competency over all its items, in every cell.
 func (x *xchecker) naive(r *Release, maxBatch int) {
+	if x.cuts == nil {
+		x.cuts = map[int]bool{}
+	}
+	x.cuts[maxBatch] = true // an unprotected release shows every batch
 	pop, groups := x.viewConds(r.Query)
 	cells := append([][]cond{pop}, groups...)
 	for _, conds := range cells {

@@ -92,49 +92,76 @@ func TestAuditRandomLayouts(t *testing.T) {
 		t.Run(backend, func(t *testing.T) {
 			f := newFixture(t, backend, attackDesign())
 			rng := rand.New(rand.NewPCG(20261202, 9))
-			shown := 0
+			shown, live := 0, 0
 			for i := 0; i < auditLayouts(backend); i++ {
 				d := randomLayout(rng)
 				f.useSurvey(d)
 				pop := randomSkippers(rng, d, 4+rng.IntN(36))
-				f.add(f.wave, pop...)
-				if rng.IntN(2) == 0 {
-					f.closeWave(f.wave)
+				// A third of the layouts arrive in two or three batches with
+				// every view asked after each (a live wave's snapshots).
+				batches := [][]person{pop}
+				if rng.IntN(3) == 0 {
+					cut1 := rng.IntN(len(pop) + 1)
+					cut2 := cut1 + rng.IntN(len(pop)-cut1+1)
+					batches = [][]person{pop[:cut1], pop[cut1:cut2], pop[cut2:]}
+					live++
 				}
-				x := newXChecker(d, f.sv.Anonymity.MinGroupSize, f.sv.Anonymity.MinSensitiveGroupSize)
-				x.add(1, pop...)
+				closeAtEnd := rng.IntN(2) == 0
 				qs := allQueries(d)
-				rng.Shuffle(len(qs), func(a, b int) { qs[a], qs[b] = qs[b], qs[a] })
-				if only := os.Getenv("ALLYPULSE_AUDIT_ONLY"); only != "" && only != strconv.Itoa(i) {
-					continue
-				}
-				for _, q := range qs {
-					r, err := f.engine.Release(context.Background(), f.sv.ID, q)
-					var qe *survey.QueryError
-					if errors.As(err, &qe) {
-						continue
+				skip := os.Getenv("ALLYPULSE_AUDIT_ONLY") != "" && os.Getenv("ALLYPULSE_AUDIT_ONLY") != strconv.Itoa(i)
+				x := newXChecker(d, f.sv.Anonymity.MinGroupSize, f.sv.Anonymity.MinSensitiveGroupSize)
+				snapshotBatch := map[int]int{}
+				x.batchOf = func(s int) int { return snapshotBatch[s] }
+				call := func(b int) {
+					rng.Shuffle(len(qs), func(a, b int) { qs[a], qs[b] = qs[b], qs[a] })
+					if skip {
+						return
 					}
-					if err != nil {
-						t.Fatal(err)
-					}
-					x.release(r)
-					for _, c := range r.Competencies {
-						if !c.Overall.Suppressed {
-							shown++
+					for _, q := range qs {
+						r, err := f.engine.Release(context.Background(), f.sv.ID, q)
+						var qe *survey.QueryError
+						if errors.As(err, &qe) {
+							continue
+						}
+						if err != nil {
+							t.Fatal(err)
+						}
+						if _, ok := snapshotBatch[r.Snapshot]; !ok && r.Snapshot > 0 {
+							snapshotBatch[r.Snapshot] = b
+						}
+						x.release(r)
+						for _, c := range r.Competencies {
+							if !c.Overall.Suppressed {
+								shown++
+							}
 						}
 					}
 				}
+				for bi, b := range batches {
+					f.add(f.wave, b...)
+					x.add(bi+1, b...)
+					if len(batches) > 1 || !closeAtEnd {
+						call(bi + 1)
+					}
+				}
+				if closeAtEnd {
+					f.closeWave(f.wave)
+					call(len(batches))
+				}
+				if skip {
+					continue
+				}
 				if l := x.leaks(); len(l) > 0 {
 					if dump := os.Getenv("ALLYPULSE_AUDIT_DUMP"); dump != "" {
-						b, _ := json.Marshal(map[string]any{"design": d, "people": peopleJSON(pop), "closed": f.wave.ClosesAt})
+						b, _ := json.Marshal(map[string]any{"design": d, "people": peopleJSON(pop), "batches": len(batches), "closed": closeAtEnd})
 						_ = os.WriteFile(dump, b, 0o644)
 					}
-					t.Fatalf("layout %d (%d respondents, dims %v, items %v): released numbers determine protected groups:\n%s",
-						i, len(pop), dimKeys(d), d.Items, l[0])
+					t.Fatalf("layout %d (%d respondents in %d batches, closed=%v, dims %v, items %v): released numbers determine protected groups:\n%s",
+						i, len(pop), len(batches), closeAtEnd, dimKeys(d), d.Items, l[0])
 				}
 			}
-			if shown == 0 {
-				t.Fatal("no competency was ever shown: the property would hold vacuously")
+			if shown == 0 || live == 0 {
+				t.Fatalf("competencies shown %d times, %d live layouts: the property would hold vacuously", shown, live)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math/big"
+	"os"
 	"sort"
 	"strings"
 	"testing"
@@ -31,6 +32,12 @@ type xchecker struct {
 	// families: item keys per family (a competency's items, or one item).
 	families map[string][]string
 	rows     map[string][]map[int]*big.Rat
+	// cuts holds the last batch of each snapshot seen: respondents are told
+	// apart in time only by the snapshots that an attacker saw.
+	cuts map[int]bool
+	// desc names each row (debugging aid).
+	desc map[string][]string
+	cur  string
 }
 
 func newXChecker(d survey.Design, k, ks int) *xchecker {
@@ -110,12 +117,22 @@ func rat(n, d int64) *big.Rat { return big.NewRat(n, d) }
 func (x *xchecker) push(system string, row map[int]*big.Rat) {
 	if len(row) > 0 {
 		x.rows[system] = append(x.rows[system], row)
+		if x.desc == nil {
+			x.desc = map[string][]string{}
+		}
+		x.desc[system] = append(x.desc[system], x.cur)
 	}
 }
 
 // release adds every number r shows as rows of its systems.
 func (x *xchecker) release(r *Release) {
 	pop, groups := x.viewConds(r.Query)
+	if x.cuts == nil {
+		x.cuts = map[int]bool{}
+	}
+	if r.Snapshot > 0 {
+		x.cuts[x.batchOf(r.Snapshot)] = true
+	}
 	upTo := func(c Cell) int {
 		if r.Snapshot == 0 {
 			return 0
@@ -155,6 +172,7 @@ func (x *xchecker) release(r *Release) {
 		if !shownCell(c) {
 			return
 		}
+		x.cur = fmt.Sprint(r.Query, " snap ", r.Snapshot, " count ", conds, " upTo ", upTo(c))
 		row := map[int]*big.Rat{}
 		for _, m := range x.members(conds, upTo(c)) {
 			row[m] = rat(1, 1)
@@ -167,6 +185,7 @@ func (x *xchecker) release(r *Release) {
 		if !shownCell(c) {
 			return
 		}
+		x.cur = fmt.Sprint(r.Query, " snap ", r.Snapshot, " ", key, " ", conds, " upTo ", upTo(c))
 		n, v := map[int]*big.Rat{}, map[int]*big.Rat{}
 		for _, m := range x.members(conds, upTo(c)) {
 			if x.answered(x.people[m], key) {
@@ -182,6 +201,7 @@ func (x *xchecker) release(r *Release) {
 		if !shownCell(c) {
 			return
 		}
+		x.cur = fmt.Sprint(r.Query, " snap ", r.Snapshot, " comp ", key, " ", conds, " upTo ", upTo(c), " mask ", c.ItemsUsed)
 		mask := c.ItemsUsed
 		if len(mask) == 0 {
 			mask = x.families[key]
@@ -245,6 +265,22 @@ func (x *xchecker) release(r *Release) {
 	}
 }
 
+// period is respondent r's period: the number of the first snapshot seen
+// whose batches include r's (1 when no snapshot was seen).
+func (x *xchecker) period(r int) int {
+	var cuts []int
+	for c := range x.cuts {
+		cuts = append(cuts, c)
+	}
+	sort.Ints(cuts)
+	for i, c := range cuts {
+		if c == 0 || x.batch[r] <= c {
+			return i + 1
+		}
+	}
+	return len(cuts) + 1
+}
+
 // namedGroup is a set of respondents the checker protects.
 type namedGroup struct {
 	members []int
@@ -258,8 +294,8 @@ type namedGroup struct {
 func (x *xchecker) groupsToProtect() []namedGroup {
 	nd := len(x.d.Demographics)
 	maxBatch := 0
-	for _, b := range x.batch {
-		maxBatch = max(maxBatch, b)
+	for r := range x.batch {
+		maxBatch = max(maxBatch, x.period(r))
 	}
 	byKey := map[string]*namedGroup{}
 	var order []string
@@ -277,7 +313,7 @@ func (x *xchecker) groupsToProtect() []namedGroup {
 				}
 				cells := map[string][]int{}
 				for r, p := range x.people {
-					if x.batch[r] < b1 || x.batch[r] > b2 {
+					if pr := x.period(r); pr < b1 || pr > b2 {
 						continue
 					}
 					var k []string
@@ -335,7 +371,24 @@ func (x *xchecker) leaks() []string {
 			return
 		}
 		if spanOf(system).contains(row) {
-			out = append(out, fmt.Sprintf("%s: %s (%d respondents, threshold %d)", system, what, n, th))
+			msg := fmt.Sprintf("%s: %s (%d respondents, threshold %d)", system, what, n, th)
+			if os.Getenv("ALLYPULSE_AUDIT_TRACE") != "" {
+				rows := x.rows[system]
+				seen := map[string]bool{}
+				for _, d := range x.desc[system] {
+					if !seen[d] {
+						seen[d] = true
+						msg += "\n    row " + d
+					}
+				}
+				for i := range rows {
+					rest := append(append([]map[int]*big.Rat(nil), rows[:i]...), rows[i+1:]...)
+					if !newRatSpan(rest).contains(row) {
+						msg += "\n    needs " + x.desc[system][i]
+					}
+				}
+			}
+			out = append(out, msg)
 		}
 	}
 	for _, g := range groups {
@@ -353,7 +406,7 @@ func (x *xchecker) leaks() []string {
 		for i := range x.d.Demographics {
 			k = append(k, fmt.Sprint(x.group(p, i)))
 		}
-		key := strings.Join(k, ",") + fmt.Sprint("@", x.batch[r])
+		key := strings.Join(k, ",") + fmt.Sprint("@", x.period(r))
 		if _, ok := atoms[key]; !ok {
 			atomKeys = append(atomKeys, key)
 		}
