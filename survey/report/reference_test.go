@@ -30,6 +30,19 @@ func near(t *testing.T, name string, got *float64, want, tol float64) {
 	}
 }
 
+// exactly checks a released value against its reference rounded as the
+// release rounds it (round.go): the rounded value is exact, no tolerance.
+func exactly(t *testing.T, name string, got *float64, want float64) {
+	t.Helper()
+	if got == nil {
+		t.Errorf("%s: missing, want %v", name, want)
+		return
+	}
+	if *got != want {
+		t.Errorf("%s = %v, want %v", name, *got, want)
+	}
+}
+
 func itemRow(t *testing.T, r *Release, key string) ItemRow {
 	t.Helper()
 	for _, it := range r.Items {
@@ -73,28 +86,31 @@ func TestReferenceWilson(t *testing.T) {
 			f.closeWave(f.wave)
 			r := f.release(Query{})
 			for _, c := range []struct {
-				item      string
-				x, n      int
-				refLo, rh float64
+				item string
+				x, n int
+				// The statistics.md references (0.2553, 0.3662, ...) as
+				// released: one decimal on the 0–100 scale.
+				fav, refLo, rh float64
 			}{
-				{"belonging.1", 81, 263, 0.2553, 0.3662},
-				{"belonging.3", 15, 148, 0.0624, 0.1605},
-				{"voice.1", 0, 20, 0, 0.1611},
-				{"outcome.enps", 1, 29, 0.0061, 0.1718},
+				{"belonging.1", 81, 263, 0.308, 0.255, 0.366},
+				{"belonging.3", 15, 148, 0.101, 0.062, 0.16},
+				{"voice.1", 0, 20, 0, 0, 0.161},
+				{"outcome.enps", 1, 29, 0.034, 0.006, 0.172},
 			} {
 				cell := itemRow(t, r, c.item).Overall
 				if cell.N != c.n {
 					t.Errorf("%s n = %d, want %d", c.item, cell.N, c.n)
 				}
 				lo, hi := wilsonRef(c.x, c.n)
-				near(t, c.item+" favourable", cell.Favourable, float64(c.x)/float64(c.n), 1e-12)
-				near(t, c.item+" low", cell.Low, lo, 1e-9)
-				near(t, c.item+" high", cell.High, hi, 1e-9)
-				near(t, c.item+" low (4 digits)", cell.Low, c.refLo, 5e-5)
-				near(t, c.item+" high (4 digits)", cell.High, c.rh, 5e-5)
+				exactly(t, c.item+" favourable", cell.Favourable, roundTo(float64(c.x)/float64(c.n), shareDecimals))
+				exactly(t, c.item+" low", cell.Low, roundTo(lo, shareDecimals))
+				exactly(t, c.item+" high", cell.High, roundTo(hi, shareDecimals))
+				exactly(t, c.item+" favourable (reference)", cell.Favourable, c.fav)
+				exactly(t, c.item+" low (reference)", cell.Low, c.refLo)
+				exactly(t, c.item+" high (reference)", cell.High, c.rh)
 			}
-			// eNPS of the 29: one promoter, 28 detractors.
-			near(t, "eNPS", r.ENPS.Overall.Value, 100*(1.0-28)/29, 1e-9)
+			// eNPS of the 29: one promoter, 28 detractors: −93.10…
+			exactly(t, "eNPS", r.ENPS.Overall.Value, -93.1)
 		})
 	}
 }
@@ -118,15 +134,15 @@ func TestReferenceNewcombeGap(t *testing.T) {
 		}
 	}
 	sales := voice.Groups[0]
-	near(t, "d", sales.Value, 20, 1e-9)
-	near(t, "L", sales.Low, 5.24, 0.005)
-	near(t, "U", sales.High, 33.39, 0.005)
+	exactly(t, "d", sales.Value, 20)
+	exactly(t, "L", sales.Low, 5.2)   // 5.24 in statistics.md
+	exactly(t, "U", sales.High, 33.4) // 33.39
 	if !sales.Flagged {
 		t.Error("a 20-point gap whose interval excludes 0 is not flagged")
 	}
 	// Engineering: 43/75 against 61/75.
 	eng := voice.Groups[1]
-	near(t, "eng d", eng.Value, 100*(43.0/75-61.0/75), 1e-9)
+	exactly(t, "eng d", eng.Value, -24)
 }
 
 // refDesign has a reverse-keyed item, two competencies and both outcomes.
@@ -194,21 +210,22 @@ func TestReferenceScoresAndPopulationStats(t *testing.T) {
 		}
 		score := (sum/float64(n) - 1) / 4 * 100
 		index += score / 2
-		near(t, row.Key+" score", row.Overall.Score, score, 1e-9)
-		near(t, row.Key+" favourable", row.Overall.Favourable, float64(fav)/float64(answers), 1e-12)
+		exactly(t, row.Key+" score", row.Overall.Score, roundTo(score, pointDecimals))
+		exactly(t, row.Key+" favourable", row.Overall.Favourable, roundTo(float64(fav)/float64(answers), shareDecimals))
 		if row.Overall.N != n || row.Overall.Answers != answers {
 			t.Errorf("%s n=%d answers=%d, want %d %d", row.Key, row.Overall.N, row.Overall.Answers, n, answers)
 		}
 		for _, rel := range r.Reliability {
 			if rel.Key == row.Key {
-				near(t, row.Key+" alpha", rel.Alpha, alphaRef(rows), 1e-9)
+				exactly(t, row.Key+" alpha", rel.Alpha, roundTo(alphaRef(rows), coefDecimals))
 				if rel.N != len(rows) {
 					t.Errorf("%s alpha n=%d, want %d", row.Key, rel.N, len(rows))
 				}
 			}
 		}
 	}
-	near(t, "index", r.Index.Overall.Score, index, 1e-9)
+	// The index is the mean of the full-precision scores, then rounded.
+	exactly(t, "index", r.Index.Overall.Score, roundTo(index, pointDecimals))
 	prom, det := 0, 0
 	for _, p := range pop {
 		switch v := p.answers["outcome.enps"]; {
@@ -218,7 +235,7 @@ func TestReferenceScoresAndPopulationStats(t *testing.T) {
 			det++
 		}
 	}
-	near(t, "eNPS", r.ENPS.Overall.Value, 100*float64(prom-det)/60, 1e-9)
+	exactly(t, "eNPS", r.ENPS.Overall.Value, roundTo(100*float64(prom-det)/60, pointDecimals))
 	if len(r.Drivers.Rows) != 2 {
 		t.Fatalf("drivers for 60 respondents: %+v", r.Drivers)
 	}
@@ -287,7 +304,7 @@ func TestReliabilityBelowTenAndHeadcount(t *testing.T) {
 	if len(r.Drivers.Rows) != 0 || r.Drivers.Reason == "" {
 		t.Errorf("drivers of 9 respondents shown: %+v", r.Drivers)
 	}
-	near(t, "participation", r.Participation.Overall.Value, 0.5, 1e-12)
+	exactly(t, "participation", r.Participation.Overall.Value, 0.5)
 	if r.Participation.Source != "expected_headcount" || r.Participation.Invited != 18 {
 		t.Errorf("participation %+v", r.Participation)
 	}
@@ -311,9 +328,9 @@ func TestTrendFlagsChange(t *testing.T) {
 		if s.Key != "voice" || s.Group != "" {
 			continue
 		}
-		near(t, "wave 1", s.Points[0].Favourable, 0.3, 1e-12)
-		near(t, "wave 2", s.Points[1].Favourable, 0.7, 1e-12)
-		near(t, "change", s.Changes[1].Value, 40, 1e-9)
+		exactly(t, "wave 1", s.Points[0].Favourable, 0.3)
+		exactly(t, "wave 2", s.Points[1].Favourable, 0.7)
+		exactly(t, "change", s.Changes[1].Value, 40)
 		if !s.Changes[1].Flagged {
 			t.Error("a 40-point change is not flagged")
 		}

@@ -224,7 +224,7 @@ func (v *view) behaviours(pop *cellValues) []BehaviourRow {
 			}
 			continue
 		}
-		out[i].Gap = gapCell(roundShare(*s.Favourable, s.N), s.N, roundShare(*x.Favourable, x.N), x.N, l.th.PracticalGapPoints)
+		out[i].Gap = roundGap(gapCell(roundShare(*s.Favourable, s.N), s.N, roundShare(*x.Favourable, x.N), x.N, l.th.PracticalGapPoints))
 	}
 	return out
 }

@@ -125,7 +125,7 @@ func (e *Engine) takeSnapshot(ctx context.Context, l *layout, count int, inv inv
 		}
 		auditAgainstLedger(p, l, past, census, cells)
 	}
-	body, err := encodeCells(cells)
+	body, err := encodeCells(roundAll(cells))
 	if err != nil {
 		return err
 	}

@@ -126,7 +126,7 @@ func change(points []Cell, i int, kind string, practical float64) Cell {
 	}
 	xa := roundShare(*a.Favourable, na)
 	xb := roundShare(*b.Favourable, nb)
-	return gapCell(xa, na, xb, nb, practical)
+	return roundGap(gapCell(xa, na, xb, nb, practical))
 }
 
 // roundShare recovers a count from a share of n.

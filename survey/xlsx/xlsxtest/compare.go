@@ -40,8 +40,16 @@ type Grid map[string][][]string
 // grid against the views and returns each disagreement. Numbers must match
 // to 1e-9, or to half a percentage point where the grid shows a rounded
 // percentage ("68%", as LibreOffice prints percent cells).
-func Compare(g Grid, v Views) []string {
-	c := &comparer{g: g, v: v}
+func Compare(g Grid, v Views) []string { return compare(g, v, false) }
+
+// CompareExact is Compare for a grid of raw cell values (Read): every
+// number must be stored as exactly the released value, as the JSON prints
+// it (the engine rounds once; the workbook never rounds again, only its
+// number formats may show fewer digits).
+func CompareExact(g Grid, v Views) []string { return compare(g, v, true) }
+
+func compare(g Grid, v Views, exact bool) []string {
+	c := &comparer{g: g, v: v, exact: exact}
 	c.summary()
 	c.heatmap()
 	c.competencies()
@@ -62,6 +70,7 @@ type comparer struct {
 	v       Views
 	errs    []string
 	checked int
+	exact   bool
 }
 
 func (c *comparer) errorf(format string, args ...any) {
@@ -118,6 +127,10 @@ func (c *comparer) cell(where, got string, rc report.Cell, v *float64, k int) {
 	case v == nil:
 		if got != "" {
 			c.errorf("%s: got %q, want an empty cell", where, got)
+		}
+	case c.exact:
+		if want := strconv.FormatFloat(*v, 'f', -1, 64); got != want {
+			c.errorf("%s: stored %q, want exactly %s", where, got, want)
 		}
 	default:
 		if !numberMatches(got, *v) {
