@@ -23,7 +23,6 @@ package gauss
 
 import (
 	"errors"
-	"hash/maphash"
 	"math/bits"
 	"sort"
 )
@@ -146,66 +145,81 @@ func primitive(v Vec) Vec {
 
 // Basis is an echelon basis of published rows with the residuals of the
 // primaries reduced against it.
+//
+// Columns are renumbered internally so that those touched by the fewest
+// primaries come first: a pivot is a row's first column, so pivots then
+// fall where few primaries need updating, which keeps the work and the
+// fill-in of the primaries small. The order of columns changes nothing
+// about which combinations are determined.
 type Basis struct {
+	// perm maps a caller's column to the internal one.
+	perm []int32
 	// pivot[c] is the basis row whose leading column is c, or -1.
 	pivot []int32
 	rows  []Vec
 	prims []Vec
-	// byCol lists, per column, primaries whose residual may touch it.
-	byCol map[int32][]int32
-	// byHash finds primaries by the hash of their residual.
-	byHash map[uint64][]int32
-	seed   maphash.Seed
+	// byCol lists, per column, primaries whose residual touches it (and
+	// some whose residual touched it once).
+	byCol [][]int32
 	// gone marks primaries whose residual is zero (disclosed by forced rows).
 	gone []bool
 }
 
 // New returns an empty basis over n columns that protects prims.
 func New(n int, prims []Vec) *Basis {
-	b := &Basis{pivot: make([]int32, n), byCol: map[int32][]int32{}, byHash: map[uint64][]int32{},
-		seed: maphash.MakeSeed(), gone: make([]bool, len(prims))}
+	load := make([]int, n)
+	for _, p := range prims {
+		for _, c := range p.I {
+			load[c]++
+		}
+	}
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.SliceStable(order, func(a, b int) bool { return load[order[a]] < load[order[b]] })
+	b := &Basis{perm: make([]int32, n), pivot: make([]int32, n), byCol: make([][]int32, n), gone: make([]bool, len(prims))}
+	for newCol, oldCol := range order {
+		b.perm[oldCol] = int32(newCol)
+	}
 	for i := range b.pivot {
 		b.pivot[i] = -1
 	}
 	for i, p := range prims {
-		p = primitive(Vec{I: append([]int32(nil), p.I...), V: append([]int64(nil), p.V...)})
+		p = primitive(b.internal(p))
 		b.prims = append(b.prims, p)
-		b.index(int32(i))
+		if p.Len() == 0 {
+			b.gone[i] = true
+		}
+		for _, c := range p.I {
+			b.byCol[c] = append(b.byCol[c], int32(i))
+		}
 	}
 	return b
 }
 
-func (b *Basis) hash(v Vec) uint64 {
-	var h maphash.Hash
-	h.SetSeed(b.seed)
-	var buf [12]byte
-	for k := range v.I {
-		c, x := uint32(v.I[k]), uint64(v.V[k])
-		buf[0], buf[1], buf[2], buf[3] = byte(c), byte(c>>8), byte(c>>16), byte(c>>24)
-		for s := 0; s < 8; s++ {
-			buf[4+s] = byte(x >> (8 * s))
-		}
-		h.Write(buf[:])
+// internal copies v into the internal column numbering, sorted.
+func (b *Basis) internal(v Vec) Vec {
+	out := Vec{I: make([]int32, len(v.I)), V: append([]int64(nil), v.V...)}
+	for k, c := range v.I {
+		out.I[k] = b.perm[c]
 	}
-	return h.Sum64()
+	sort.Sort(byIndex(out))
+	return out
 }
 
-func (b *Basis) index(i int32) {
-	p := b.prims[i]
-	if p.Len() == 0 {
-		b.gone[i] = true
-		return
-	}
-	for _, c := range p.I {
-		b.byCol[c] = append(b.byCol[c], i)
-	}
-	h := b.hash(p)
-	b.byHash[h] = append(b.byHash[h], i)
+type byIndex Vec
+
+func (v byIndex) Len() int           { return len(v.I) }
+func (v byIndex) Less(a, b int) bool { return v.I[a] < v.I[b] }
+func (v byIndex) Swap(a, b int) {
+	v.I[a], v.I[b] = v.I[b], v.I[a]
+	v.V[a], v.V[b] = v.V[b], v.V[a]
 }
 
-// reduce eliminates every pivot column from v.
+// reduce eliminates every pivot column from v (internal numbering).
 func (b *Basis) reduce(v Vec) (Vec, error) {
-	v = primitive(Vec{I: append([]int32(nil), v.I...), V: append([]int64(nil), v.V...)})
+	v = primitive(v)
 	for k := 0; k < len(v.I); {
 		c := v.I[k]
 		r := b.pivot[c]
@@ -220,7 +234,6 @@ func (b *Basis) reduce(v Vec) (Vec, error) {
 		if err != nil {
 			return Vec{}, err
 		}
-		// Columns before c are unchanged; continue from the same position.
 		k = sort.Search(len(v.I), func(i int) bool { return v.I[i] > c })
 	}
 	return v, nil
@@ -247,45 +260,43 @@ func (b *Basis) Try(rows ...Vec) (*Change, error) {
 	ch := &Change{updated: map[int32]Vec{}}
 	local := &overlay{b: b, ch: ch}
 	for _, r := range rows {
-		rr, err := local.reduce(r)
+		rr, err := local.reduce(b.internal(r))
 		if err != nil {
 			return nil, err
 		}
 		if rr.Len() == 0 {
 			continue
 		}
-		h := b.hash(rr)
-		for _, i := range b.byHash[h] {
-			if p := local.prim(i); !b.gone[i] && equal(p, rr) {
-				ch.Discloses = append(ch.Discloses, int(i))
-			}
-		}
-		for i, p := range ch.updated {
-			if equal(p, rr) && !b.gone[i] {
-				ch.Discloses = append(ch.Discloses, int(i))
-			}
-		}
-		// Update the primaries that touch the new pivot.
+		// A primary is disclosed when its residual is a multiple of rr (both
+		// primitive, so equal); such a residual touches rr's pivot. Every
+		// primary touching the pivot is then reduced by rr.
 		c := rr.I[0]
-		for _, i := range b.byCol[c] {
-			p := local.prim(i)
+		update := func(i int32, p Vec) error {
 			x := p.at(c)
 			if x == 0 {
-				continue
+				return nil
+			}
+			if !b.gone[i] && equal(p, rr) {
+				ch.Discloses = append(ch.Discloses, int(i))
 			}
 			np, err := combine(rr.V[0], p, x, rr)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			ch.updated[i] = np
+			return nil
+		}
+		for _, i := range b.byCol[c] {
+			if _, ok := ch.updated[i]; ok {
+				continue // handled below with its pending residual
+			}
+			if err := update(i, b.prims[i]); err != nil {
+				return nil, err
+			}
 		}
 		for i, p := range ch.updated {
-			if x := p.at(c); x != 0 {
-				np, err := combine(rr.V[0], p, x, rr)
-				if err != nil {
-					return nil, err
-				}
-				ch.updated[i] = np
+			if err := update(i, p); err != nil {
+				return nil, err
 			}
 		}
 		ch.rows = append(ch.rows, rr)
@@ -302,8 +313,21 @@ func (b *Basis) Commit(ch *Change) {
 		b.rows = append(b.rows, r)
 	}
 	for i, p := range ch.updated {
+		old := b.prims[i]
+		// Register the columns the residual gained.
+		k := 0
+		for _, c := range p.I {
+			for k < len(old.I) && old.I[k] < c {
+				k++
+			}
+			if k >= len(old.I) || old.I[k] != c {
+				b.byCol[c] = append(b.byCol[c], i)
+			}
+		}
 		b.prims[i] = p
-		b.index(i)
+		if p.Len() == 0 {
+			b.gone[i] = true
+		}
 	}
 }
 
