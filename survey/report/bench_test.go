@@ -69,18 +69,27 @@ func overviewAndHeatmap(b *testing.B, e *Engine, id string) {
 //   - decoded: decoded responses cached, aggregates computed afresh;
 //   - warm: a repeat read with the same response count.
 func BenchmarkResults100k(b *testing.B) {
-	store, _, id := benchStore(b, false)
+	store, d, id := benchStore(b, false)
+	for _, audit := range []bool{true, false} {
+		name, opts := "first", []Option(nil)
+		if !audit {
+			name, opts = "first-no-audit", []Option{withoutAudit()}
+		}
+		// first: the wave's one release is computed (with the audit) and
+		// stored, as at the first view after it closes.
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if err := d.Gorm.Exec("DELETE FROM report_snapshots").Error; err != nil {
+					b.Fatal(err)
+				}
+				overviewAndHeatmap(b, New(store, survey.SystemClock{}, opts...), id)
+			}
+		})
+	}
+	// cold: a fresh engine (a restarted replica) reads the stored release.
 	b.Run("cold", func(b *testing.B) {
 		for b.Loop() {
 			overviewAndHeatmap(b, New(store, survey.SystemClock{}), id)
-		}
-	})
-	b.Run("decoded", func(b *testing.B) {
-		e := New(store, survey.SystemClock{})
-		overviewAndHeatmap(b, e, id)
-		for b.Loop() {
-			e.cache.forgetResults()
-			overviewAndHeatmap(b, e, id)
 		}
 	})
 	b.Run("warm", func(b *testing.B) {
@@ -99,14 +108,20 @@ func BenchmarkResults100k(b *testing.B) {
 //   - stored: a fresh engine (another replica) reads the stored snapshot.
 func BenchmarkSnapshot100k(b *testing.B) {
 	store, d, id := benchStore(b, true)
-	b.Run("first", func(b *testing.B) {
-		for b.Loop() {
-			if err := d.Gorm.Exec("DELETE FROM report_snapshots").Error; err != nil {
-				b.Fatal(err)
-			}
-			overviewAndHeatmap(b, New(store, survey.SystemClock{}), id)
+	for _, audit := range []bool{true, false} {
+		name, opts := "first", []Option(nil)
+		if !audit {
+			name, opts = "first-no-audit", []Option{withoutAudit()}
 		}
-	})
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if err := d.Gorm.Exec("DELETE FROM report_snapshots").Error; err != nil {
+					b.Fatal(err)
+				}
+				overviewAndHeatmap(b, New(store, survey.SystemClock{}, opts...), id)
+			}
+		})
+	}
 	b.Run("stored", func(b *testing.B) {
 		for b.Loop() {
 			overviewAndHeatmap(b, New(store, survey.SystemClock{}), id)
@@ -135,19 +150,27 @@ func BenchmarkAggregate100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	invited := invitations{}.fn(&l)
-	wave, team := newPlan(&l, nil, true), newPlan(&l, []int{0}, true)
+	wave, lattice := newPlan(&l, nil, true), newPlan(&l, allDims(&l), true)
 	b.Run("wave", func(b *testing.B) {
 		for b.Loop() {
-			compute(wave, &l, cw.data, invited, nil)
+			compute(wave, &l, cw.data, invited, nil, true)
 		}
 	})
-	b.Run("team", func(b *testing.B) {
+	// The whole lattice (every margin and allowed cross table, every metric,
+	// reliability and drivers of every population), as a release computes
+	// it, with the audit and without.
+	b.Run("lattice", func(b *testing.B) {
 		for b.Loop() {
-			compute(team, &l, cw.data, invited, nil)
+			compute(lattice, &l, cw.data, invited, popCells(lattice), true)
+		}
+	})
+	b.Run("lattice-no-audit", func(b *testing.B) {
+		for b.Loop() {
+			compute(lattice, &l, cw.data, invited, popCells(lattice), false)
 		}
 	})
 	b.Run("population", func(b *testing.B) {
-		c := compute(wave, &l, cw.data, invited, nil)
+		c := compute(wave, &l, cw.data, invited, nil, false)
 		members := memberLists(wave, cw.data, []int{0})[0]
 		for b.Loop() {
 			populationStats(&l, cw.data, members, c.cells[0])

@@ -35,6 +35,7 @@ type xchecker struct {
 	// cuts holds the last batch of each snapshot seen: respondents are told
 	// apart in time only by the snapshots that an attacker saw.
 	cuts map[int]bool
+	seen map[string]bool
 	// desc names each row (debugging aid).
 	desc map[string][]string
 	cur  string
@@ -115,6 +116,24 @@ func (x *xchecker) val(r int, key string) int { return r*len(x.d.Items) + x.item
 func rat(n, d int64) *big.Rat { return big.NewRat(n, d) }
 
 func (x *xchecker) push(system string, row map[int]*big.Rat) {
+	// The same cell comes back in many views: keep each row once.
+	cols := make([]int, 0, len(row))
+	for c := range row {
+		cols = append(cols, c)
+	}
+	sort.Ints(cols)
+	var key strings.Builder
+	key.WriteString(system)
+	for _, c := range cols {
+		fmt.Fprintf(&key, ",%d:%s", c, row[c].RatString())
+	}
+	if x.seen == nil {
+		x.seen = map[string]bool{}
+	}
+	if x.seen[key.String()] {
+		return
+	}
+	x.seen[key.String()] = true
 	if len(row) > 0 {
 		x.rows[system] = append(x.rows[system], row)
 		if x.desc == nil {

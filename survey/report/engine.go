@@ -23,7 +23,13 @@ type Engine struct {
 	// snapshots lets one request per wave take a due snapshot while the
 	// others that find it due at the same moment wait for it.
 	snapshots singleflight.Group
+	// noAudit turns the release audit off: benchmarks measure its cost
+	// side by side; nothing else may set it.
+	noAudit bool
 }
+
+// withoutAudit is for benchmarks and tests that measure the audit's cost.
+func withoutAudit() Option { return func(e *Engine) { e.noAudit = true } }
 
 // Option configures an Engine.
 type Option func(*Engine)

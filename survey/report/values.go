@@ -51,7 +51,7 @@ type invitedFunc func(p *plan, c int) (int, bool)
 
 // compute aggregates the wave over plan p and applies primary and secondary
 // suppression; popCells are the cells that get reliability and drivers.
-func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []int) *computed {
+func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []int, withAudit bool) *computed {
 	k := tally(p, d)
 	nCells := p.cells()
 	itemSt := make([][]uint8, len(l.items))
@@ -83,7 +83,11 @@ func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []in
 	// releases may determine a small group (docs/anonymity.md).
 	in := &auditInput{p: p, l: l, entries: entriesOf(l, []map[string]int{censusOf(l, d)}), periods: 1,
 		state: &auditState{count: countSt, item: itemSt, comp: compSt, masks: masks}, resp: k.resp}
-	rep, au := audit(in)
+	var rep auditReport
+	var au audited
+	if withAudit {
+		rep, au = audit(in)
+	}
 
 	out := &computed{plan: p, cells: make([]cellValues, nCells), audit: rep}
 	for c := 0; c < nCells; c++ {
@@ -121,9 +125,12 @@ func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []in
 		}
 	}
 	members := memberLists(p, d, popCells)
-	hide := auditPopulations(in, au.atoms, au.groups, popCells, func(c int) bool {
-		return !out.cells[c].Count.Suppressed && len(members[c]) >= minReliabilityN
-	})
+	hide := map[int]bool{}
+	if withAudit {
+		hide = auditPopulations(in, au.atoms, au.groups, popCells, func(c int) bool {
+			return !out.cells[c].Count.Suppressed && len(members[c]) >= minReliabilityN
+		})
+	}
 	out.audit.Populations = len(hide)
 	for _, c := range popCells {
 		if hide[c] {
