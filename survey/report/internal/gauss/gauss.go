@@ -163,6 +163,9 @@ type Basis struct {
 	byCol [][]int32
 	// gone marks primaries whose residual is zero (disclosed by forced rows).
 	gone []bool
+	// val and nz are a dense scratch row and its non-zero columns.
+	val []int64
+	nz  []uint64
 }
 
 // New returns an empty basis over n columns that protects prims.
@@ -217,26 +220,103 @@ func (v byIndex) Swap(a, b int) {
 	v.V[a], v.V[b] = v.V[b], v.V[a]
 }
 
-// reduce eliminates every pivot column from v (internal numbering).
+// reduce eliminates every pivot column from v (internal numbering). It
+// works in a dense scratch row, so one elimination step costs the length of
+// the basis row, not of v.
 func (b *Basis) reduce(v Vec) (Vec, error) {
-	v = primitive(v)
-	for k := 0; k < len(v.I); {
-		c := v.I[k]
+	if b.val == nil {
+		b.val = make([]int64, len(b.pivot))
+		b.nz = make([]uint64, (len(b.pivot)+63)/64)
+	}
+	for k, c := range v.I {
+		b.set(c, v.V[k])
+	}
+	err := b.eliminate(firstIndex(v))
+	out := b.gather()
+	if err != nil {
+		return Vec{}, err
+	}
+	return primitive(out), nil
+}
+
+func firstIndex(v Vec) int32 {
+	if len(v.I) == 0 {
+		return -1
+	}
+	return v.I[0]
+}
+
+func (b *Basis) set(c int32, x int64) {
+	b.val[c] = x
+	if x != 0 {
+		b.nz[c/64] |= 1 << (c % 64)
+	} else {
+		b.nz[c/64] &^= 1 << (c % 64)
+	}
+}
+
+// next returns the first non-zero column at or after c, or -1.
+func (b *Basis) next(c int32) int32 {
+	if c < 0 {
+		return -1
+	}
+	for w := int(c / 64); w < len(b.nz); w++ {
+		word := b.nz[w]
+		if w == int(c/64) {
+			word &^= (1 << (c % 64)) - 1
+		}
+		if word != 0 {
+			return int32(w*64 + bits.TrailingZeros64(word))
+		}
+	}
+	return -1
+}
+
+// eliminate clears the scratch row's pivot columns from column c on.
+func (b *Basis) eliminate(c int32) error {
+	for c = b.next(c); c >= 0; c = b.next(c + 1) {
 		r := b.pivot[c]
 		if r < 0 {
-			k++
 			continue
 		}
 		row := b.rows[r]
-		var err error
-		// row's leading entry is at c; entries before c in v stay put.
-		v, err = combine(row.V[0], v, v.V[k], row)
-		if err != nil {
-			return Vec{}, err
+		a, x := row.V[0], b.val[c]
+		if a != 1 {
+			// Fraction-free: scale the scratch row by the pivot's lead.
+			for d := b.next(0); d >= 0; d = b.next(d + 1) {
+				y, err := mul(b.val[d], a)
+				if err != nil {
+					return err
+				}
+				b.val[d] = y
+			}
 		}
-		k = sort.Search(len(v.I), func(i int) bool { return v.I[i] > c })
+		for k, col := range row.I {
+			p, err := mul(x, row.V[k])
+			if err != nil {
+				return err
+			}
+			old := b.val[col]
+			d := old - p
+			if (old >= 0) != (p >= 0) && (d >= 0) != (old >= 0) {
+				return errOverflow
+			}
+			b.set(col, d)
+		}
 	}
-	return v, nil
+	return nil
+}
+
+// gather reads the scratch row out and clears it.
+func (b *Basis) gather() Vec {
+	var out Vec
+	for c := b.next(0); c >= 0; c = b.next(c + 1) {
+		out.I = append(out.I, c)
+		out.V = append(out.V, b.val[c])
+		b.val[c] = 0
+	}
+	clear(b.nz)
+	return out
 }
 
 // Disclosed reports whether a primary's residual is already zero.
