@@ -2,6 +2,8 @@ package report
 
 import (
 	"cmp"
+	"runtime"
+	"sync"
 	"slices"
 	"strconv"
 
@@ -813,8 +815,43 @@ func audit(in *auditInput) (auditReport, audited) {
 	a := newAuditAtoms(in.p, in.entries)
 	groups := namedGroups(in.l, a, in.periods)
 	rep.Counts = auditCounts(in, a, groups)
-	for _, f := range auditFamilies(in.l) {
-		rep.Answers += auditFamily(in, a, groups, f)
+	// Families are independent but for the counts, which a family may hide:
+	// each works on its own copy of them and the hidden ones are merged.
+	// Hiding a count only removes a row, so a family audited while it was
+	// still shown stays safe.
+	families := auditFamilies(in.l)
+	counts := make([][]uint8, len(families))
+	hidden := make([]int, len(families))
+	var wg sync.WaitGroup
+	work := make(chan int)
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(families)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				fin := *in
+				st := *in.state
+				st.count = slices.Clone(in.state.count)
+				fin.state = &st
+				hidden[i] = auditFamily(&fin, a, groups, families[i])
+				counts[i] = st.count
+			}
+		}()
+	}
+	for i := range families {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for i := range families {
+		rep.Answers += hidden[i]
+		for c, st := range counts[i] {
+			if st != shown && in.state.count[c] == shown {
+				in.state.count[c] = st
+				rep.Counts++
+				rep.Answers--
+			}
+		}
 	}
 	return rep, audited{atoms: a, groups: groups}
 }
