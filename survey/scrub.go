@@ -9,7 +9,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Placeholders that replace contact details in comments (anonymity.md §6).
+// Placeholders that replace contact details in comments (docs/anonymity.md, "Comments").
 const (
 	EmailPlaceholder  = "[e-mail removed]"
 	URLPlaceholder    = "[link removed]"

@@ -3,9 +3,9 @@ package report
 import (
 	"cmp"
 	"runtime"
-	"sync"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/allypulse/allypulse/survey/report/internal/gauss"
 )

@@ -177,13 +177,3 @@ func BenchmarkAggregate100k(b *testing.B) {
 		}
 	})
 }
-
-// forgetResults drops memoised computations, keeping decoded waves.
-func (c *waveCache) forgetResults() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, w := range c.waves {
-		w.results = map[string]*computed{}
-		w.pops = map[string]*popValues{}
-	}
-}

@@ -673,3 +673,20 @@ func TestXCheckerFindsNaiveLeaks(t *testing.T) {
 		t.Fatalf("wave minus Sales should disclose Engineering's two answers; got %v", l)
 	}
 }
+
+// mustLeak checks that a scenario is a real attack: the same calls without
+// suppression single someone out.
+func mustLeak(t testing.TB, naive *xchecker) {
+	t.Helper()
+	if len(naive.leaks()) == 0 {
+		t.Fatal("the scenario does not leak even without suppression; it tests nothing")
+	}
+}
+
+// cond is an equality on one dimension.
+type cond struct{ dim, group int }
+
+// shownCell reports whether a cell releases a number.
+func shownCell(c Cell) bool {
+	return !c.Suppressed && (c.N > 0 || c.Value != nil || c.Score != nil)
+}

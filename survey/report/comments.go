@@ -61,7 +61,7 @@ const (
 )
 
 // Comments returns the comments of a view population under the comment
-// rules (anonymity.md §6): once the wave has closed, only for populations
+// rules (docs/anonymity.md, "Comments"): once the wave has closed, only for populations
 // that commentPopulations publishes, filtered by non-sensitive dimensions
 // only, never broken down, without dates, in a stable shuffled order.
 func (e *Engine) Comments(ctx context.Context, surveyID string, q Query) (*Comments, error) {
@@ -121,7 +121,6 @@ func (e *Engine) Comments(ctx context.Context, surveyID string, q Query) (*Comme
 			out.Items = append(out.Items, CommentItem{Prompt: r.Prompt, Text: r.Body})
 		}
 	}
-	e.ledger.Record(ctx, ledgerComments(v, len(out.Items)))
 	return out, nil
 }
 

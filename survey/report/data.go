@@ -110,10 +110,6 @@ type cachedWave struct {
 	count int
 	data  *waveData
 	used  int
-	// results memoises computed cells per plan key at this count; pops
-	// memoises population statistics per population cell key.
-	results map[string]*computed
-	pops    map[string]*popValues
 }
 
 func newWaveCache() *waveCache {
@@ -147,29 +143,9 @@ func (c *waveCache) put(waveID string, count int, data *waveData) *cachedWave {
 		delete(c.waves, oldest)
 	}
 	c.tick++
-	w := &cachedWave{count: count, data: data, used: c.tick, results: map[string]*computed{}, pops: map[string]*popValues{}}
+	w := &cachedWave{count: count, data: data, used: c.tick}
 	c.waves[waveID] = w
 	return w
-}
-
-// memoLimit bounds the memoised entries per wave; past it they are dropped.
-const memoLimit = 64
-
-// recall reads (*m)[key] under the cache's lock.
-func recall[T any](c *waveCache, m *map[string]T, key string) T {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return (*m)[key]
-}
-
-// memo stores (*m)[key] under the cache's lock.
-func memo[T any](c *waveCache, m *map[string]T, key string, v T) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(*m) >= memoLimit {
-		*m = map[string]T{}
-	}
-	(*m)[key] = v
 }
 
 // load returns the wave's decoded responses, from the cache when count (the

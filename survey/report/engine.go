@@ -19,7 +19,6 @@ type Engine struct {
 	clock       survey.Clock
 	frameworkOf func(context.Context) (framework.Framework, error)
 	cache       *waveCache
-	ledger      Ledger
 	// snapshots lets one request per wave take a due snapshot while the
 	// others that find it due at the same moment wait for it.
 	snapshots singleflight.Group
@@ -34,9 +33,6 @@ func withoutAudit() Option { return func(e *Engine) { e.noAudit = true } }
 // Option configures an Engine.
 type Option func(*Engine)
 
-// WithLedger records every released cell in l (anonymity.md §9).
-func WithLedger(l Ledger) Option { return func(e *Engine) { e.ledger = l } }
-
 // WithFramework sets where the engine gets the item bank (built-in plus
 // custom items); the default is the built-in framework.
 func WithFramework(f func(context.Context) (framework.Framework, error)) Option {
@@ -45,7 +41,7 @@ func WithFramework(f func(context.Context) (framework.Framework, error)) Option 
 
 // New returns an engine over store with clock.
 func New(store *survey.Store, clock survey.Clock, opts ...Option) *Engine {
-	e := &Engine{store: store, clock: clock, cache: newWaveCache(), ledger: NopLedger{},
+	e := &Engine{store: store, clock: clock, cache: newWaveCache(),
 		frameworkOf: func(context.Context) (framework.Framework, error) { return framework.BuiltIn(), nil }}
 	for _, o := range opts {
 		o(e)
@@ -191,17 +187,6 @@ func allDims(l *layout) []int {
 	return out
 }
 
-// queryDims lists the dimensions a query uses, filter first.
-func queryDims(fdim, bdim int) []int {
-	var out []int
-	for _, d := range []int{fdim, bdim} {
-		if d >= 0 {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
 // popCells are the cells that can be a view's population: the wave and
 // every margin cell.
 func popCells(p *plan) []int {
@@ -216,15 +201,6 @@ func popCells(p *plan) []int {
 		}
 	}
 	return out
-}
-
-// byKey indexes the computed cells by their canonical key.
-func (c *computed) byKey() map[string]*cellValues {
-	m := make(map[string]*cellValues, len(c.cells))
-	for i := range c.cells {
-		m[c.cells[i].Key] = &c.cells[i]
-	}
-	return m
 }
 
 // batch is an invite batch's segment and size.

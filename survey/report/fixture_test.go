@@ -20,7 +20,6 @@ type fixture struct {
 	db     *db.DB
 	store  *survey.Store
 	engine *Engine
-	ledger *MemoryLedger
 	sv     survey.Survey
 	wave   survey.Wave
 	now    time.Time
@@ -76,7 +75,7 @@ func attackDesign() survey.Design {
 func newFixture(t testing.TB, backend string, d survey.Design) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{t: t, db: openDB(t, backend), now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), ledger: &MemoryLedger{}}
+	f := &fixture{t: t, db: openDB(t, backend), now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	f.store = survey.NewStore(f.db.Gorm)
 	f.sv = survey.Survey{ID: survey.NewID(), Title: "Pulse", Status: survey.StatusLaunched, Design: d,
 		Anonymity: survey.DefaultAnonymity(), PracticalGapPoints: 5,
@@ -86,7 +85,7 @@ func newFixture(t testing.TB, backend string, d survey.Design) *fixture {
 		t.Fatal(err)
 	}
 	f.wave = f.addWave(1)
-	f.engine = New(f.store, survey.ClockFunc(func() time.Time { return f.now }), WithLedger(f.ledger))
+	f.engine = New(f.store, survey.ClockFunc(func() time.Time { return f.now }))
 	return f
 }
 

@@ -137,7 +137,7 @@ func scoredScale(sc framework.Scale) bool {
 	return sc.Ordinal() && sc.Min == 1 && sc.Max == 5
 }
 
-// fixThresholds applies the floors of anonymity.md to stored settings, so a
+// fixThresholds applies the floors of docs/anonymity.md to stored settings, so a
 // survey saved with zero thresholds still gets the defaults. A practical
 // gap minimum of 0 is a lead's choice (flag every gap whose interval
 // excludes 0) and is kept; only a negative one is replaced.

@@ -7,7 +7,7 @@ import (
 	"github.com/allypulse/allypulse/survey/stats"
 )
 
-// Population sizes below which a statistic is not reported (statistics.md).
+// Population sizes below which a statistic is not reported (docs/statistics.md).
 const (
 	minReliabilityN = 10
 	minDriversN     = 30

@@ -10,7 +10,7 @@ import (
 // A practical minimum of 0 points is a valid survey setting: every gap
 // whose interval excludes 0 is flagged, and the release reports 0 rather
 // than the default 5. Sales 1560/3000 favourable against Engineering
-// 1440/3000: d = 4 points, Newcombe [1.4697, 6.5230] (python3, statistics.md).
+// 1440/3000: d = 4 points, Newcombe [1.4697, 6.5230] (python3, docs/statistics.md).
 func TestPracticalMinimumZeroIsKept(t *testing.T) {
 	for _, points := range []float64{0, 5} {
 		f := newFixture(t, "sqlite", attackDesign())

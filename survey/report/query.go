@@ -56,7 +56,7 @@ func ParseQuery(d survey.Design, p QueryParams) (Query, error) {
 }
 
 // ValidateQuery checks that q lies in the closed lattice of design
-// (anonymity.md §2): declared dimensions, options from the design, at most
+// (docs/anonymity.md, "The query lattice"): declared dimensions, options from the design, at most
 // two dimensions and never two sensitive ones.
 func ValidateQuery(d survey.Design, q Query) error {
 	if q.Wave < 0 {

@@ -11,7 +11,7 @@ import (
 
 const z = 1.959963984540054
 
-// wilsonRef is the Wilson interval written out from statistics.md.
+// wilsonRef is the Wilson interval written out from docs/statistics.md.
 func wilsonRef(x, n int) (lo, hi float64) {
 	p, fn := float64(x)/float64(n), float64(n)
 	centre := (p + z*z/(2*fn)) / (1 + z*z/fn)
@@ -54,7 +54,7 @@ func itemRow(t *testing.T, r *Release, key string) ItemRow {
 	return ItemRow{}
 }
 
-// The Wilson reference values of statistics.md, through the engine.
+// The Wilson reference values of docs/statistics.md, through the engine.
 func TestReferenceWilson(t *testing.T) {
 	for _, backend := range backends() {
 		t.Run(backend, func(t *testing.T) {
@@ -88,7 +88,7 @@ func TestReferenceWilson(t *testing.T) {
 			for _, c := range []struct {
 				item string
 				x, n int
-				// The statistics.md references (0.2553, 0.3662, ...) as
+				// The docs/statistics.md references (0.2553, 0.3662, ...) as
 				// released: one decimal on the 0–100 scale.
 				fav, refLo, rh float64
 			}{
@@ -115,7 +115,7 @@ func TestReferenceWilson(t *testing.T) {
 	}
 }
 
-// The Newcombe reference of statistics.md as an inclusion gap: Sales 56/70
+// The Newcombe reference of docs/statistics.md as an inclusion gap: Sales 56/70
 // against the rest of the wave 48/80 (including "Prefer not to say").
 func TestReferenceNewcombeGap(t *testing.T) {
 	f := newFixture(t, "sqlite", attackDesign())
@@ -135,7 +135,7 @@ func TestReferenceNewcombeGap(t *testing.T) {
 	}
 	sales := voice.Groups[0]
 	exactly(t, "d", sales.Value, 20)
-	exactly(t, "L", sales.Low, 5.2)   // 5.24 in statistics.md
+	exactly(t, "L", sales.Low, 5.2)   // 5.24 in docs/statistics.md
 	exactly(t, "U", sales.High, 33.4) // 33.39
 	if !sales.Flagged {
 		t.Error("a 20-point gap whose interval excludes 0 is not flagged")

@@ -16,9 +16,7 @@ func (e *Engine) Release(ctx context.Context, surveyID string, q Query) (*Releas
 	if err != nil {
 		return nil, err
 	}
-	r := v.release()
-	e.ledger.Record(ctx, ledgerEntries(v))
-	return r, nil
+	return v.release(), nil
 }
 
 // Heatmap is competencies (with the index first) × the groups of q.By.

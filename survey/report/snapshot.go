@@ -73,7 +73,7 @@ func (e *Engine) latestSnapshot(ctx context.Context, waveID string) (*published,
 	return p, nil
 }
 
-// snapshot returns the published cells of the wave (anonymity.md §5), taking
+// snapshot returns the published cells of the wave (docs/anonymity.md, "Time and snapshots"), taking
 // a new snapshot when due: while the wave is open, when the wave has grown by
 // snapshotStep responses since the last snapshot; at close, once, the final
 // one. A closed wave never viewed while open has no snapshot (nil): its
@@ -150,11 +150,8 @@ func (e *Engine) takeSnapshot(ctx context.Context, l *layout, count int, inv inv
 // together have grown by 0 or at least k, otherwise the next-smallest
 // growing children are held too, and failing that the parent.
 //
-// These rules protect each step between two snapshots. Cells republished in
-// different windows over three or more snapshots can still, in rare
-// layouts, be combined into a smaller difference; proving that impossible
-// needs the exact audit over everything ever released that the ledger
-// (anonymity.md §9, Ledger) is designed for.
+// These rules are a first layer; the release audit then checks the new
+// snapshot against every earlier one (history.go).
 func hold(p *plan, fresh *computed, last *published) []cellValues {
 	n := p.cells()
 	out := make([]cellValues, n)

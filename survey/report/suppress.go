@@ -3,8 +3,8 @@ package report
 // Suppression states of a cell for one metric.
 const (
 	shown     uint8 = 0
-	primary   uint8 = 1 // too few answers (anonymity.md §3)
-	secondary uint8 = 2 // hidden to protect another cell (§4)
+	primary   uint8 = 1 // too few answers (docs/anonymity.md, "Primary suppression")
+	secondary uint8 = 2 // hidden to protect another cell (docs/anonymity.md, "Secondary suppression")
 )
 
 // suppress returns the suppression state of every cell of the plan for one

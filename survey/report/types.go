@@ -1,6 +1,6 @@
 // Package report is the aggregation engine and its release step: it computes
-// every number of statistics.md from a wave's responses and applies the
-// anonymity rules of anonymity.md §2–§7 before anything leaves the package.
+// every number of docs/statistics.md from a wave's responses and applies the
+// anonymity rules of docs/anonymity.md before anything leaves the package.
 // The API, the dashboard and the Excel/CSV exports all call Engine.Release.
 //
 // Units used throughout the JSON: shares (favourable, neutral, unfavourable,
@@ -23,10 +23,12 @@
 //     and columns of each cross table. Margins depend only on the wave and
 //     cross tables only on their margins, so a cell is released the same way
 //     by every view that shows it (one view's row is another's column).
-//   - Time (snapshot.go): open waves answer from stored snapshots of the
-//     whole lattice; a cell is republished only when it grew by at least k.
-//   - Ledger (ledger.go): every released cell, with its key and snapshot, is
-//     handed to a Ledger, where a cross-release audit can sit (§9).
+//   - Audit (audit.go, internal/gauss): exact elimination over everything
+//     the lattice releases hides what would determine a small group.
+//   - Release (snapshot.go, history.go): every view reads one stored release
+//     of the whole lattice; an open wave publishes snapshots, each audited
+//     with every earlier one (the ledger), and a cell is republished only
+//     when every metric it shows grew by its threshold.
 package report
 
 import "time"
@@ -38,14 +40,14 @@ const (
 	// k_d), including none at all.
 	ReasonTooFew = "fewer than the minimum group size"
 	// ReasonSecondary: hidden to protect a suppressed sibling, a remainder or
-	// an overlap (anonymity.md §4).
+	// an overlap (docs/anonymity.md, "Secondary suppression").
 	ReasonSecondary = "hidden to protect another group"
 	// ReasonNotReported: the statistic is not defined for this population size
 	// (reliability below 10 respondents, drivers below 30).
 	ReasonNotReported = "not reported for a population this small"
 )
 
-// Query is one view of the closed lattice (anonymity.md §2): an optional
+// Query is one view of the closed lattice (docs/anonymity.md, "The query lattice"): an optional
 // equality filter on one declared dimension and an optional breakdown by
 // another. At most two dimensions, never two sensitive ones.
 type Query struct {

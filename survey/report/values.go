@@ -42,7 +42,7 @@ type popValues struct {
 type computed struct {
 	plan  *plan
 	cells []cellValues
-	// audit counts what the release audit hid beyond §3–§4.
+	// audit counts what the release audit hid beyond the cell-by-cell rules.
 	audit auditReport
 }
 
