@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/account"
 	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/demo"
+	"github.com/allypulse/allypulse/survey/report"
 )
 
 // seedDemo fills an empty database with the demo organisation before
@@ -27,6 +29,7 @@ func seedDemo(ctx context.Context, cfg config, d *db.DB, clock survey.Clock, log
 		return err
 	default:
 		log.Info("demo organisation created", "survey", res.SurveyID, "responses", fmt.Sprint(res.Responses))
+		go warmReleases(context.WithoutCancel(ctx), d, clock, log, res.SurveyID, len(res.Responses))
 	}
 	present, err := demoAccountsExist(ctx, d, clock)
 	if err != nil || !present {
@@ -37,6 +40,23 @@ func seedDemo(ctx context.Context, cfg config, d *db.DB, clock survey.Clock, log
 	}
 	log.Info("demo dashboard", "url", cfg.BaseURL+"/app/results")
 	return nil
+}
+
+// warmReleases computes and stores the release of each wave of a survey
+// (the release audit makes the first one take seconds), so that the first
+// person to open the dashboard does not wait. Every replica reads what it
+// stores.
+func warmReleases(ctx context.Context, d *db.DB, clock survey.Clock, log *slog.Logger, surveyID string, waves int) {
+	store := survey.NewStore(d.Gorm)
+	engine := report.New(store, clock, report.WithFramework(store.Framework))
+	for n := 1; n <= waves; n++ {
+		start := time.Now()
+		if _, err := engine.Release(ctx, surveyID, report.Query{Wave: n}); err != nil {
+			log.Warn("demo: release not computed in advance", "wave", n, "err", err)
+			return
+		}
+		log.Info("demo: release ready", "wave", n, "took", time.Since(start).Round(time.Millisecond).String())
+	}
 }
 
 // demoAccountsExist reports whether the demo's lead account is present.

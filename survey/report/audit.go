@@ -471,6 +471,20 @@ func newFamilyAtoms(entries []auditEntry, a *auditAtoms, f family) *familyAtoms 
 		}
 		fa.size[id] += e.n
 	}
+	// Who answered none of the family's items is not known to an attacker:
+	// every demographic atom keeps an unknown for them, even when nobody
+	// there skipped the family (otherwise a cell's count minus its answers
+	// would single out the one atom where somebody did).
+	for dl := range a.size {
+		if !slices.ContainsFunc(fa.byDelta[dl], func(id int32) bool { return fa.pat[id] == 0 }) {
+			id := int32(len(fa.size))
+			fa.delta = append(fa.delta, int32(dl))
+			fa.pat = append(fa.pat, 0)
+			fa.size = append(fa.size, 0)
+			fa.byDelta[dl] = append(fa.byDelta[dl], id)
+			fa.valBase = append(fa.valBase, int32(fa.nvals))
+		}
+	}
 	return fa
 }
 
@@ -546,10 +560,11 @@ func (fr *familyRows) item(c, upTo, b int) (gauss.Vec, gauss.Vec) {
 	return n, v
 }
 
-// comp is the competency's n and answers rows (counts) and its score and
-// pooled-favourable rows (values) in cell c under mask.
-func (fr *familyRows) comp(c, upTo int, mask uint64) (counts, values []gauss.Vec) {
-	var n, answers, score, pooled gauss.Vec
+// comp is the competency's n and answers rows (counts), its score row
+// (value sums) and its pooled-favourable row (indicator counts) in cell c
+// under mask.
+func (fr *familyRows) comp(c, upTo int, mask uint64) (counts []gauss.Vec, score, pooled gauss.Vec) {
+	var n, answers gauss.Vec
 	for _, id := range fr.atomsIn(c, upTo) {
 		pat := fr.fa.pat[id]
 		valid, ok := scorable(pat, mask)
@@ -573,7 +588,7 @@ func (fr *familyRows) comp(c, upTo int, mask uint64) (counts, values []gauss.Vec
 	for _, v := range []*gauss.Vec{&n, &answers, &score, &pooled} {
 		sortVec(v)
 	}
-	return []gauss.Vec{n, answers}, []gauss.Vec{score, pooled}
+	return []gauss.Vec{n, answers}, score, pooled
 }
 
 // familyPrims are the groups to protect in one family. Every name an
@@ -678,41 +693,60 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, groups []auditGroup, 
 	return counts, values
 }
 
+// familyCandidate is one metric of one cell in a family's three systems:
+// counts, value sums (item sums and the competency's score) and indicator
+// counts (item shares and distributions, the pooled favourable count).
+type familyCandidate struct {
+	counts, sums, shares []gauss.Vec
+}
+
 // auditFamily audits one family's items and competency in every fresh cell
 // and hides those that would disclose a group. It returns the number hidden.
+//
+// An item's answers enter two value systems: their sum (its mean) with the
+// competency's score sums, and their per-value counts (its shares and
+// distribution) with the competency's pooled favourable count. A group
+// disclosed on any function of its answers is disclosed in one of the two
+// (a function that is not a favourable count can be told apart from one,
+// and the reverse), so auditing both is enough; a single system would
+// wrongly subtract a favourable count from a score.
 func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) int {
 	fa := newFamilyAtoms(in.entries, a, f)
 	L := lcmUpTo(len(f.items))
 	cp, vp := familyPrims(a, fa, f, groups, L)
-	cb := gauss.New(len(fa.size), cp)
-	vb := gauss.New(fa.nvals, vp)
+	bases := []*gauss.Basis{gauss.New(len(fa.size), cp), gauss.New(fa.nvals, vp), gauss.New(fa.nvals, vp)}
+	cb := bases[0]
 	fr := &familyRows{a: a, fa: fa, f: f, L: L}
 	nc := len(in.l.comps)
 	order := candidateOrder(in.p, func(c int) int { return int(in.resp[c]) })
+	compOf := func(s *auditState, c, upTo int) familyCandidate {
+		counts, score, pooled := fr.comp(c, upTo, s.masks[c*nc+f.comp])
+		return familyCandidate{counts: counts, sums: []gauss.Vec{score}, shares: []gauss.Vec{pooled}}
+	}
+	itemOf := func(c, upTo, b int) familyCandidate {
+		n, v := fr.item(c, upTo, b)
+		return familyCandidate{counts: []gauss.Vec{n}, sums: []gauss.Vec{v}, shares: []gauss.Vec{v}}
+	}
 	// Rows released already enter first: the earlier snapshots', then this
 	// release's counts (cleared on demographic atoms before).
-	rowsOf := func(s *auditState, c, upTo int) (counts, values [][]gauss.Vec) {
-		if f.comp >= 0 && s.comp[f.comp][c] == shown {
-			cr, vr := fr.comp(c, upTo, s.masks[c*nc+f.comp])
-			counts, values = append(counts, cr), append(values, vr)
-		}
-		for b, j := range f.items {
-			if s.item[j][c] == shown {
-				n, v := fr.item(c, upTo, b)
-				counts, values = append(counts, []gauss.Vec{n}), append(values, []gauss.Vec{v})
-			}
-		}
-		return counts, values
-	}
 	for _, pr := range in.past {
 		for _, c := range pr.cells {
 			if pr.state.count[c] == shown {
 				force(cb, fr.count(c, pr.period))
 			}
-			counts, values := rowsOf(pr.state, c, pr.period)
-			for i := range counts {
-				force(cb, counts[i]...)
-				force(vb, values[i]...)
+			var cands []familyCandidate
+			if f.comp >= 0 && pr.state.comp[f.comp][c] == shown {
+				cands = append(cands, compOf(pr.state, c, pr.period))
+			}
+			for b, j := range f.items {
+				if pr.state.item[j][c] == shown {
+					cands = append(cands, itemOf(c, pr.period, b))
+				}
+			}
+			for _, fc := range cands {
+				force(bases[0], fc.counts...)
+				force(bases[1], fc.sums...)
+				force(bases[2], fc.shares...)
 			}
 		}
 	}
@@ -732,8 +766,7 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 			continue
 		}
 		if f.comp >= 0 && in.state.comp[f.comp][c] == shown {
-			cr, vr := fr.comp(c, in.periods, in.state.masks[c*nc+f.comp])
-			if !offerBoth(cb, vb, cr, vr) {
+			if !offerAll(bases, compOf(in.state, c, in.periods)) {
 				in.state.comp[f.comp][c] = secondary
 				hidden++
 			}
@@ -742,11 +775,11 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 			if in.state.item[j][c] != shown {
 				continue
 			}
-			n, v := fr.item(c, in.periods, b)
-			if n.Len() == 0 {
+			fc := itemOf(c, in.periods, b)
+			if fc.counts[0].Len() == 0 {
 				continue
 			}
-			if !offerBoth(cb, vb, []gauss.Vec{n}, []gauss.Vec{v}) {
+			if !offerAll(bases, fc) {
 				in.state.item[j][c] = secondary
 				hidden++
 			}
@@ -755,18 +788,20 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 	return hidden
 }
 
-// offerBoth publishes count rows and value rows together, or neither.
-func offerBoth(cb, vb *gauss.Basis, counts, values []gauss.Vec) bool {
-	cch, err := cb.Try(counts...)
-	if err != nil || len(cch.Discloses) > 0 {
-		return false
+// offerAll publishes a candidate's rows in all three systems, or in none.
+func offerAll(bases []*gauss.Basis, fc familyCandidate) bool {
+	rows := [][]gauss.Vec{fc.counts, fc.sums, fc.shares}
+	changes := make([]*gauss.Change, len(bases))
+	for i, b := range bases {
+		ch, err := b.Try(rows[i]...)
+		if err != nil || len(ch.Discloses) > 0 {
+			return false
+		}
+		changes[i] = ch
 	}
-	vch, err := vb.Try(values...)
-	if err != nil || len(vch.Discloses) > 0 {
-		return false
+	for i, b := range bases {
+		b.Commit(changes[i])
 	}
-	cb.Commit(cch)
-	vb.Commit(vch)
 	return true
 }
 

@@ -13,7 +13,9 @@ import (
 
 // xchecker is the attacker's exact audit, written independently of the
 // engine's audit: unknowns are per respondent (their presence, their answer
-// to each item, their second moments), every released number is a row of
+// to each item — once as a value, whose sums give means and scores, once as
+// a category, whose counts give shares and pooled favourable counts — and
+// their second moments), every released number is a row of
 // exact rationals over the respondents it covers, and a group is disclosed
 // when its row lies in the span of what was released, found by Gaussian
 // elimination over big.Rat. The groups checked are those docs/anonymity.md
@@ -36,6 +38,8 @@ type xchecker struct {
 	// apart in time only by the snapshots that an attacker saw.
 	cuts map[int]bool
 	seen map[string]bool
+	// countRows are the released respondent counts, as members.
+	countRows [][]int
 	// desc names each row (debugging aid).
 	desc map[string][]string
 	cur  string
@@ -191,14 +195,9 @@ func (x *xchecker) release(r *Release) {
 		if !shownCell(c) {
 			return
 		}
-		x.cur = fmt.Sprint(r.Query, " snap ", r.Snapshot, " count ", conds, " upTo ", upTo(c))
-		row := map[int]*big.Rat{}
-		for _, m := range x.members(conds, upTo(c)) {
-			row[m] = rat(1, 1)
-		}
-		for f := range x.families {
-			x.push("count:"+f, row)
-		}
+		// Kept as members: each family's row is made in leaks, where it
+		// also covers the family's unknown skippers (phantoms).
+		x.countRows = append(x.countRows, x.members(conds, upTo(c)))
 	}
 	item := func(key string, conds []cond, c Cell) {
 		if !shownCell(c) {
@@ -215,6 +214,7 @@ func (x *xchecker) release(r *Release) {
 		f := familyOf(key)
 		x.push("count:"+f, n)
 		x.push("value:"+f, v)
+		x.push("share:"+f, v)
 	}
 	comp := func(key string, conds []cond, c Cell) {
 		if !shownCell(c) {
@@ -249,7 +249,7 @@ func (x *xchecker) release(r *Release) {
 		x.push("count:"+key, n)
 		x.push("count:"+key, answers)
 		x.push("value:"+key, score)
-		x.push("value:"+key, pooled)
+		x.push("share:"+key, pooled)
 	}
 	count(pop, r.Respondents)
 	for i, g := range r.Groups {
@@ -417,6 +417,48 @@ func (x *xchecker) leaks() []string {
 		}
 		check("moments", g.name, len(g.members), g.th, all)
 	}
+	// Who answered none of a family's items is unknown to the attacker: in
+	// each family, every demographic atom (with its period) without such a
+	// respondent gets an unknown of its own, in every count that covers it.
+	atomOf := func(r int) string {
+		var k []string
+		for i := range x.d.Demographics {
+			k = append(k, fmt.Sprint(x.group(x.people[r], i)))
+		}
+		return strings.Join(k, ",") + fmt.Sprint("@", x.period(r))
+	}
+	phantomCol := map[string]int{}
+	withPhantoms := func(f string, ms []int) map[int]*big.Rat {
+		row := map[int]*big.Rat{}
+		atomsIn := map[string]bool{}
+		skipped := map[string]bool{}
+		for _, m := range ms {
+			row[m] = rat(1, 1)
+			atomsIn[atomOf(m)] = true
+		}
+		for r := range x.people {
+			if a := atomOf(r); atomsIn[a] && !x.answeredAny(r, x.families[f]) {
+				skipped[a] = true
+			}
+		}
+		for a := range atomsIn {
+			if skipped[a] {
+				continue
+			}
+			col, ok := phantomCol[a]
+			if !ok {
+				col = len(x.people) + len(phantomCol)
+				phantomCol[a] = col
+			}
+			row[col] = rat(1, 1)
+		}
+		return row
+	}
+	for f := range x.families {
+		for _, ms := range x.countRows {
+			x.push("count:"+f, withPhantoms(f, ms))
+		}
+	}
 	// Demographic atoms (with the batch of arrival) and their thresholds.
 	atoms := map[string][]int{}
 	var atomKeys []string
@@ -440,6 +482,8 @@ func (x *xchecker) leaks() []string {
 			members []int
 			th      int
 			grouped bool
+			total   bool // some name is a whole group (its skippers included)
+			other   bool // some name is not a whole group
 			name    string
 		}
 		sets := map[string]*named{}
@@ -449,16 +493,19 @@ func (x *xchecker) leaks() []string {
 				return
 			}
 			key := fmt.Sprint(ms)
+			total := strings.HasSuffix(name, " (all)")
 			if s, ok := sets[key]; ok {
 				s.th = min(s.th, th)
 				s.grouped = s.grouped || grouped
+				s.total = s.total || total
+				s.other = s.other || !total
 				return
 			}
-			sets[key] = &named{members: ms, th: th, grouped: grouped, name: name}
+			sets[key] = &named{members: ms, th: th, grouped: grouped, total: total, other: !total, name: name}
 			order = append(order, key)
 		}
 		for _, g := range groups {
-			add(g.members, g.th, true, g.name)
+			add(g.members, g.th, true, g.name+" (all)")
 			for _, key := range items {
 				var sub []int
 				for _, m := range g.members {
@@ -510,7 +557,12 @@ func (x *xchecker) leaks() []string {
 				for _, m := range s.members {
 					row[m] = rat(1, 1)
 				}
-				check("count:"+f, s.name, len(s.members), s.th, row)
+				if s.other {
+					check("count:"+f, s.name, len(s.members), s.th, row)
+				}
+				if s.total {
+					check("count:"+f, s.name, len(s.members), s.th, withPhantoms(f, s.members))
+				}
 			}
 			for _, k := range items {
 				v := map[int]*big.Rat{}
@@ -523,6 +575,7 @@ func (x *xchecker) leaks() []string {
 				}
 				if v != nil {
 					check("value:"+f, s.name+" answers to "+k, len(s.members), s.th, v)
+					check("share:"+f, s.name+" answers to "+k, len(s.members), s.th, v)
 				}
 			}
 			if strings.HasPrefix(f, "item:") {
@@ -546,11 +599,22 @@ func (x *xchecker) leaks() []string {
 			}
 			if score != nil {
 				check("value:"+f, s.name+" scores on "+f, len(s.members), s.th, score)
+				check("share:"+f, s.name+" scores on "+f, len(s.members), s.th, score)
 			}
 		}
 	}
 	sort.Strings(out)
 	return out
+}
+
+// answeredAny reports whether respondent r answered any of items.
+func (x *xchecker) answeredAny(r int, items []string) bool {
+	for _, k := range items {
+		if x.answered(x.people[r], k) {
+			return true
+		}
+	}
+	return false
 }
 
 // scored reports whether respondent m has a score over items (at least half
