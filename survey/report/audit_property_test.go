@@ -78,9 +78,9 @@ func auditLayouts(backend string) int {
 	case testing.Short():
 		return 100
 	case backend == "postgres":
-		return 300
+		return 200
 	}
-	return 2500
+	return 2000
 }
 
 // TestAuditRandomLayouts runs the independent exact checker against every
