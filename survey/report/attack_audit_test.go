@@ -233,3 +233,65 @@ func TestAttackAuditThreeSnapshots(t *testing.T) {
 		})
 	}
 }
+
+// The n of a reliability (who answered every item of a competency) and of
+// a driver correlation (who have a score and answered the outcome) are
+// counts too: with the items' n and the competency's n they give who
+// answered exactly one item, and with the outcome's n who skipped it.
+func TestAttackAuditSecondMomentCounts(t *testing.T) {
+	all := []string{"belonging.1", "belonging.2", "belonging.3"}
+	d := survey.Design{
+		Items: []string{"belonging.1", "belonging.2", "belonging.3", "outcome.enps"},
+		Demographics: []survey.Demographic{
+			{Key: "dept", Label: "Department", Options: []string{"Sales", "Engineering", survey.PreferNotToSay}},
+			{Key: "site", Label: "Site", Options: []string{"North", "South", survey.PreferNotToSay}},
+		},
+	}
+	noENPS := func(ps []person) []person {
+		for i := range ps {
+			delete(ps[i].answers, "outcome.enps")
+		}
+		return ps
+	}
+	for _, backend := range backends() {
+		t.Run(backend, func(t *testing.T) {
+			pop := concat(
+				answering(30, 4, all, "dept", "Sales", "site", "North"),
+				answering(2, 2, all, "dept", "Sales", "site", "South"),
+				answering(1, 1, all[:1], "dept", "Sales", "site", "South"),
+				noENPS(answering(1, 5, all, "dept", "Sales", "site", "South")),
+				answering(12, 3, all, "dept", "Engineering", "site", "North"),
+				answering(10, 5, all, "dept", "Engineering", "site", "South"),
+				answering(1, 2, all[:2], "dept", "Engineering", "site", "South"),
+				noENPS(answering(1, 1, all[:1], "dept", "Engineering", "site", "North")))
+			// Answers vary within groups, so that correlations exist.
+			for i := range pop {
+				for _, k := range all {
+					if v, ok := pop[i].answers[k]; ok {
+						pop[i].answers[k] = 1 + (v+i)%5
+					}
+				}
+				if _, ok := pop[i].answers["outcome.enps"]; ok {
+					pop[i].answers["outcome.enps"] = (3 * i) % 11
+				}
+			}
+			last := attackBatches(t, backend, d, [][]person{pop}, true)
+			shownRel, shownDrv := 0, 0
+			for _, r := range last {
+				for _, rel := range r.Reliability {
+					if rel.N > 0 {
+						shownRel++
+					}
+				}
+				for _, dr := range r.Drivers.Rows {
+					if dr.ENPS != nil {
+						shownDrv++
+					}
+				}
+			}
+			if shownRel == 0 || shownDrv == 0 {
+				t.Errorf("the attack needs shown reliabilities and drivers: %d and %d", shownRel, shownDrv)
+			}
+		})
+	}
+}

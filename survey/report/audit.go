@@ -255,6 +255,13 @@ type auditState struct {
 	item  [][]uint8
 	comp  [][]uint8
 	masks []uint64
+	// rel is, per competency and population cell, the state of its
+	// reliability (whose n counts who answered every item); drv, per
+	// competency and outcome (competency×2 + 0 for eNPS, 1 for intent to
+	// stay), the state of its driver correlation (whose n counts who have a
+	// score and answered the outcome). Nil when no population shows them.
+	rel [][]uint8
+	drv [][]uint8
 }
 
 // pastRelease is what an earlier snapshot of the wave published fresh (not
@@ -408,14 +415,30 @@ func force(b *gauss.Basis, rows ...gauss.Vec) bool {
 type family struct {
 	comp  int   // competency index, or -1
 	items []int // item indices (bit b of a pattern is items[b])
+	// outcomes are the outcome items a competency's drivers correlate its
+	// score with (bit len(items)+o of a count pattern is outcomes[o]), and
+	// slots their driver slot (0 eNPS, 1 intent to stay). Who answered
+	// them enters the family's counts, never its values: a driver's n is
+	// a count across the two.
+	outcomes, slots []int
 }
+
+// bits is the number of pattern bits of the family's counts.
+func (f family) bits() int { return len(f.items) + len(f.outcomes) }
 
 // auditFamilies lists the competencies and the asked items outside them.
 func auditFamilies(l *layout) []family {
 	var out []family
 	for ci, c := range l.comps {
-		if len(c.items) <= maxFamilyItems {
-			out = append(out, family{comp: ci, items: c.items})
+		if len(c.items)+2 <= maxFamilyItems {
+			f := family{comp: ci, items: c.items}
+			for slot, j := range []int{l.enps, l.stay} {
+				if j >= 0 && l.items[j].asked && !slices.Contains(c.items, j) {
+					f.outcomes = append(f.outcomes, j)
+					f.slots = append(f.slots, slot)
+				}
+			}
+			out = append(out, f)
 		} else {
 			for _, j := range c.items {
 				out = append(out, family{comp: -1, items: []int{j}})
@@ -447,12 +470,14 @@ type familyAtoms struct {
 	nvals   int
 }
 
-func newFamilyAtoms(entries []auditEntry, a *auditAtoms, f family) *familyAtoms {
+// newFamilyAtoms splits the demographic atoms by which of items their
+// members answered (bit b of a pattern is items[b]).
+func newFamilyAtoms(entries []auditEntry, a *auditAtoms, items []int) *familyAtoms {
 	fa := &familyAtoms{byDelta: make([][]int32, len(a.size))}
 	index := map[uint64]int32{}
 	for i, e := range entries {
 		var pat uint32
-		for b, j := range f.items {
+		for b, j := range items {
 			if e.has(j) {
 				pat |= 1 << b
 			}
@@ -525,39 +550,73 @@ func gcd64(a, b int64) int64 {
 	return a
 }
 
-// familyRows builds the rows of one family.
+// familyRows builds the rows of one family: counts over fx (the atoms split
+// by the family's items and its outcomes), values over fa (split by the
+// family's items only; no released value depends on the outcomes).
 type familyRows struct {
-	a  *auditAtoms
-	fa *familyAtoms
-	f  family
-	L  int64
+	a      *auditAtoms
+	fa, fx *familyAtoms
+	f      family
+	L      int64
 }
 
-// atomsIn lists the family atoms of cell c up to period upTo.
-func (fr *familyRows) atomsIn(c, upTo int) []int32 {
+// atomsIn lists the family atoms of fa in cell c up to period upTo.
+func atomsIn(a *auditAtoms, fa *familyAtoms, c, upTo int) []int32 {
 	var out []int32
-	for _, dl := range fr.a.in(c, upTo) {
-		out = append(out, fr.fa.byDelta[dl]...)
+	for _, dl := range a.in(c, upTo) {
+		out = append(out, fa.byDelta[dl]...)
 	}
 	return out
 }
 
-func (fr *familyRows) count(c, upTo int) gauss.Vec {
-	return indicator(fr.atomsIn(c, upTo), nil)
+// countWhere is the count row of the members of cell c whose pattern keep
+// accepts.
+func (fr *familyRows) countWhere(c, upTo int, keep func(pat uint32) bool) gauss.Vec {
+	var n gauss.Vec
+	for _, id := range atomsIn(fr.a, fr.fx, c, upTo) {
+		if keep == nil || keep(fr.fx.pat[id]) {
+			n.I, n.V = append(n.I, id), append(n.V, 1)
+		}
+	}
+	sortVec(&n)
+	return n
+}
+
+func (fr *familyRows) count(c, upTo int) gauss.Vec { return fr.countWhere(c, upTo, nil) }
+
+// answered is the count of cell c's members who answered pattern bit b
+// (an item, or an outcome past the items).
+func (fr *familyRows) answered(c, upTo, b int) gauss.Vec {
+	return fr.countWhere(c, upTo, func(pat uint32) bool { return pat&(1<<b) != 0 })
+}
+
+// full is the pattern of every item of the family.
+func (fr *familyRows) full() uint64 { return uint64(1)<<len(fr.f.items) - 1 }
+
+// complete is the n of the competency's reliability in cell c: who
+// answered all its items.
+func (fr *familyRows) complete(c, upTo int) gauss.Vec {
+	full := uint32(fr.full())
+	return fr.countWhere(c, upTo, func(pat uint32) bool { return pat&full == full })
+}
+
+// pairs is the n of the competency's driver correlation with outcome o in
+// cell c: who have a score and answered the outcome.
+func (fr *familyRows) pairs(c, upTo, o int) gauss.Vec {
+	full, ob := fr.full(), uint32(1)<<(len(fr.f.items)+o)
+	return fr.countWhere(c, upTo, func(pat uint32) bool { _, ok := scorable(pat, full); return ok && pat&ob != 0 })
 }
 
 // item is item bit b's n row (counts) and sum row (values) in cell c.
 func (fr *familyRows) item(c, upTo, b int) (gauss.Vec, gauss.Vec) {
-	var n, v gauss.Vec
-	for _, id := range fr.atomsIn(c, upTo) {
+	var v gauss.Vec
+	for _, id := range atomsIn(fr.a, fr.fa, c, upTo) {
 		if fr.fa.pat[id]&(1<<b) != 0 {
-			n.I, n.V = append(n.I, id), append(n.V, 1)
 			v.I, v.V = append(v.I, fr.fa.valCol(id, b)), append(v.V, 1)
 		}
 	}
-	sortVec(&n)
 	sortVec(&v)
-	return n, v
+	return fr.answered(c, upTo, b), v
 }
 
 // comp is the competency's n and answers rows (counts), its score row
@@ -565,15 +624,18 @@ func (fr *familyRows) item(c, upTo, b int) (gauss.Vec, gauss.Vec) {
 // under mask.
 func (fr *familyRows) comp(c, upTo int, mask uint64) (counts []gauss.Vec, score, pooled gauss.Vec) {
 	var n, answers gauss.Vec
-	for _, id := range fr.atomsIn(c, upTo) {
-		pat := fr.fa.pat[id]
-		valid, ok := scorable(pat, mask)
-		if ok {
+	for _, id := range atomsIn(fr.a, fr.fx, c, upTo) {
+		pat := fr.fx.pat[id]
+		if _, ok := scorable(pat, mask); ok {
 			n.I, n.V = append(n.I, id), append(n.V, 1)
 		}
 		if m := popcount(pat & uint32(mask)); m > 0 {
 			answers.I, answers.V = append(answers.I, id), append(answers.V, int64(m))
 		}
+	}
+	for _, id := range atomsIn(fr.a, fr.fa, c, upTo) {
+		pat := fr.fa.pat[id]
+		valid, ok := scorable(pat, mask)
 		for b := range fr.f.items {
 			if pat&uint32(mask)&(1<<b) == 0 {
 				continue
@@ -601,7 +663,13 @@ func (fr *familyRows) comp(c, upTo int, mask uint64) (counts []gauss.Vec, score,
 // demographic atom is large and that has no other name is protected on its
 // answers only: which items the members of a larger atom skipped is not an
 // answer of anyone an attacker can single out.
-func familyPrims(a *auditAtoms, fa *familyAtoms, f family, groups []auditGroup, L int64) (counts, values []gauss.Vec) {
+//
+// fa's patterns have bits bits: the family's items, then (for the counts)
+// its outcomes, whose answerers, and those of them with a score, are named
+// too; so are the members of a group who answered every item (the n of a
+// reliability). Values are built only when withValues (fa has one value
+// column per answered item).
+func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []auditGroup, L int64, withValues bool) (counts, values []gauss.Vec) {
 	full := uint64(1)<<len(f.items) - 1
 	thOf := make([]int, len(a.size))
 	for _, g := range groups {
@@ -637,11 +705,16 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, groups []auditGroup, 
 			ids = append(ids, fa.byDelta[dl]...)
 		}
 		name(ids, g.th, true)
-		for b := range f.items {
+		for b := 0; b < bits; b++ {
 			name(slices.DeleteFunc(slices.Clone(ids), func(id int32) bool { return fa.pat[id]&(1<<b) == 0 }), g.th, true)
 		}
 		if f.comp >= 0 {
-			name(slices.DeleteFunc(slices.Clone(ids), func(id int32) bool { _, ok := scorable(fa.pat[id], full); return !ok }), g.th, true)
+			scored := slices.DeleteFunc(slices.Clone(ids), func(id int32) bool { _, ok := scorable(fa.pat[id], full); return !ok })
+			name(scored, g.th, true)
+			name(slices.DeleteFunc(slices.Clone(ids), func(id int32) bool { return fa.pat[id]&uint32(full) != uint32(full) }), g.th, true)
+			for b := len(f.items); b < bits; b++ {
+				name(slices.DeleteFunc(slices.Clone(scored), func(id int32) bool { return fa.pat[id]&(1<<b) == 0 }), g.th, true)
+			}
 		}
 	}
 	for id := range fa.size {
@@ -664,6 +737,9 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, groups []auditGroup, 
 		}
 		if s.grouped {
 			counts = append(counts, indicator(s.ids, nil))
+		}
+		if !withValues {
+			continue
 		}
 		for b := range f.items {
 			if all&(1<<b) == 0 {
@@ -711,12 +787,44 @@ type familyCandidate struct {
 // and the reverse), so auditing both is enough; a single system would
 // wrongly subtract a favourable count from a score.
 func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) int {
-	fa := newFamilyAtoms(in.entries, a, f)
+	fa := newFamilyAtoms(in.entries, a, f.items)
+	fx := fa
 	L := lcmUpTo(len(f.items))
-	cp, vp := familyPrims(a, fa, f, groups, L)
-	bases := []*gauss.Basis{gauss.New(len(fa.size), cp), gauss.New(fa.nvals, vp), gauss.New(fa.nvals, vp)}
+	cp, vp := familyPrims(a, fa, f, len(f.items), groups, L, true)
+	if len(f.outcomes) > 0 {
+		fx = newFamilyAtoms(in.entries, a, append(slices.Clone(f.items), f.outcomes...))
+		cp, _ = familyPrims(a, fx, f, f.bits(), groups, L, false)
+	}
+	bases := []*gauss.Basis{gauss.New(len(fx.size), cp), gauss.New(fa.nvals, vp), gauss.New(fa.nvals, vp)}
 	cb := bases[0]
-	fr := &familyRows{a: a, fa: fa, f: f, L: L}
+	fr := &familyRows{a: a, fa: fa, fx: fx, f: f, L: L}
+	// A population's second-moment counts: the n of the competency's
+	// reliability and of its driver correlations.
+	moments := func(s *auditState, c, upTo int, offerRow func(gauss.Vec) bool) int {
+		hidden := 0
+		if s.rel != nil && s.rel[f.comp][c] == shown && !offerRow(fr.complete(c, upTo)) {
+			s.rel[f.comp][c] = secondary
+			hidden++
+		}
+		for o, slot := range f.slots {
+			if s.drv != nil && s.drv[2*f.comp+slot][c] == shown && !offerRow(fr.pairs(c, upTo, o)) {
+				s.drv[2*f.comp+slot][c] = secondary
+				hidden++
+			}
+		}
+		return hidden
+	}
+	outcomeCounts := func(s *auditState, c, upTo int, offerRow func(gauss.Vec) bool) int {
+		hidden := 0
+		for o, j := range f.outcomes {
+			if s.item[j][c] == shown && !offerRow(fr.answered(c, upTo, len(f.items)+o)) {
+				s.item[j][c] = secondary
+				hidden++
+			}
+		}
+		return hidden
+	}
+	forceRow := func(v gauss.Vec) bool { force(cb, v); return true }
 	nc := len(in.l.comps)
 	order := candidateOrder(in.p, func(c int) int { return int(in.resp[c]) })
 	compOf := func(s *auditState, c, upTo int) familyCandidate {
@@ -748,6 +856,10 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 				force(bases[1], fc.sums...)
 				force(bases[2], fc.shares...)
 			}
+			outcomeCounts(pr.state, c, pr.period, forceRow)
+			if f.comp >= 0 {
+				moments(pr.state, c, pr.period, forceRow)
+			}
 		}
 	}
 	// This release's counts come next: they were cleared on demographic
@@ -759,6 +871,12 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 		if in.isFresh(c) && in.state.count[c] == shown && in.resp[c] > 0 && !offer(cb, fr.count(c, in.periods)) {
 			in.state.count[c] = secondary
 			hidden++
+		}
+	}
+	offerRow := func(v gauss.Vec) bool { return offer(cb, v) }
+	for _, c := range order {
+		if in.isFresh(c) && in.resp[c] > 0 {
+			hidden += outcomeCounts(in.state, c, in.periods, offerRow)
 		}
 	}
 	for _, c := range order {
@@ -782,6 +900,13 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 			if !offerAll(bases, fc) {
 				in.state.item[j][c] = secondary
 				hidden++
+			}
+		}
+	}
+	if f.comp >= 0 {
+		for _, c := range order {
+			if in.isFresh(c) && in.resp[c] > 0 {
+				hidden += moments(in.state, c, in.periods, offerRow)
 			}
 		}
 	}
@@ -857,6 +982,7 @@ func audit(in *auditInput) (auditReport, audited) {
 	families := auditFamilies(in.l)
 	counts := make([][]uint8, len(families))
 	hidden := make([]int, len(families))
+	outcomes := make([]map[int][]uint8, len(families))
 	var wg sync.WaitGroup
 	work := make(chan int)
 	for w := 0; w < min(runtime.GOMAXPROCS(0), len(families)); w++ {
@@ -867,9 +993,19 @@ func audit(in *auditInput) (auditReport, audited) {
 				fin := *in
 				st := *in.state
 				st.count = slices.Clone(in.state.count)
+				// A family may hide its outcomes' counts: they are
+				// copied too, and merged like the cell counts.
+				st.item = slices.Clone(in.state.item)
+				for _, j := range families[i].outcomes {
+					st.item[j] = slices.Clone(in.state.item[j])
+				}
 				fin.state = &st
 				hidden[i] = auditFamily(&fin, a, groups, families[i])
 				counts[i] = st.count
+				outcomes[i] = map[int][]uint8{}
+				for _, j := range families[i].outcomes {
+					outcomes[i][j] = st.item[j]
+				}
 			}
 		}()
 	}
@@ -878,13 +1014,20 @@ func audit(in *auditInput) (auditReport, audited) {
 	}
 	close(work)
 	wg.Wait()
-	for i := range families {
+	for i, f := range families {
 		rep.Answers += hidden[i]
 		for c, st := range counts[i] {
 			if st != shown && in.state.count[c] == shown {
 				in.state.count[c] = st
 				rep.Counts++
 				rep.Answers--
+			}
+		}
+		for _, j := range f.outcomes {
+			for c, st := range outcomes[i][j] {
+				if st != shown && in.state.item[j][c] == shown {
+					in.state.item[j][c] = st
+				}
 			}
 		}
 	}

@@ -173,7 +173,7 @@ func BenchmarkAggregate100k(b *testing.B) {
 		c := compute(wave, &l, cw.data, invited, nil, false)
 		members := memberLists(wave, cw.data, []int{0})[0]
 		for b.Loop() {
-			populationStats(&l, cw.data, members, c.cells[0])
+			populationStats(&l, populationSums(&l, cw.data, members), len(members), c.cells[0], popHidden{})
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -215,6 +216,15 @@ func (x *xchecker) release(r *Release) {
 		x.push("count:"+f, n)
 		x.push("value:"+f, v)
 		x.push("share:"+f, v)
+		if isOutcome(key) {
+			// Who answered an outcome is counted across every
+			// competency: the drivers' n relate the two.
+			for g := range x.families {
+				if !strings.HasPrefix(g, "item:") {
+					x.push("count:"+g, n)
+				}
+			}
+		}
 	}
 	comp := func(key string, conds []cond, c Cell) {
 		if !shownCell(c) {
@@ -269,6 +279,43 @@ func (x *xchecker) release(r *Release) {
 		item(row.Key, pop, row.Overall)
 		for i, c := range row.Groups {
 			item(row.Key, groups[i], c)
+		}
+	}
+	// The n of a reliability counts who answered every item; the n of a
+	// driver correlation who have a score and answered the outcome.
+	for _, rel := range r.Reliability {
+		if rel.N == 0 {
+			continue
+		}
+		x.cur = fmt.Sprint(r.Query, " snap ", r.Snapshot, " reliability ", rel.Key)
+		row := map[int]*big.Rat{}
+		for _, m := range x.members(pop, upTo(r.Respondents)) {
+			all := true
+			for _, k := range x.families[rel.Key] {
+				all = all && x.answered(x.people[m], k)
+			}
+			if all {
+				row[m] = rat(1, 1)
+			}
+		}
+		x.push("count:"+rel.Key, row)
+	}
+	for _, d := range r.Drivers.Rows {
+		for _, o := range []struct {
+			key string
+			c   *Correlation
+		}{{"outcome.enps", d.ENPS}, {"outcome.stay", d.Stay}} {
+			if o.c == nil {
+				continue
+			}
+			x.cur = fmt.Sprint(r.Query, " snap ", r.Snapshot, " driver ", d.Key, " ", o.key)
+			row := map[int]*big.Rat{}
+			for _, m := range x.members(pop, upTo(r.Respondents)) {
+				if x.scored(m, x.families[d.Key]) && x.answered(x.people[m], o.key) {
+					row[m] = rat(1, 1)
+				}
+			}
+			x.push("count:"+d.Key, row)
 		}
 	}
 	moments := false
@@ -437,7 +484,7 @@ func (x *xchecker) leaks() []string {
 			atomsIn[atomOf(m)] = true
 		}
 		for r := range x.people {
-			if a := atomOf(r); atomsIn[a] && !x.answeredAny(r, x.families[f]) {
+			if a := atomOf(r); atomsIn[a] && !x.answeredAny(r, x.countKeys(f)) {
 				skipped[a] = true
 			}
 		}
@@ -504,9 +551,35 @@ func (x *xchecker) leaks() []string {
 			sets[key] = &named{members: ms, th: th, grouped: grouped, total: total, other: !total, name: name}
 			order = append(order, key)
 		}
+		// Counts name the members who answered an item or, in a
+		// competency, an outcome; and those with a score who answered an
+		// outcome, or who answered every item.
+		countKeys := x.countKeys(f)
 		for _, g := range groups {
 			add(g.members, g.th, true, g.name+" (all)")
-			for _, key := range items {
+			if !strings.HasPrefix(f, "item:") {
+				var all []int
+				for _, m := range g.members {
+					complete := true
+					for _, k := range items {
+						complete = complete && x.answered(x.people[m], k)
+					}
+					if complete {
+						all = append(all, m)
+					}
+				}
+				add(all, g.th, true, g.name+" answering all of "+f)
+				for _, o := range x.outcomes() {
+					var sub []int
+					for _, m := range g.members {
+						if x.scored(m, items) && x.answered(x.people[m], o) {
+							sub = append(sub, m)
+						}
+					}
+					add(sub, g.th, true, g.name+" scored on "+f+" answering "+o)
+				}
+			}
+			for _, key := range countKeys {
 				var sub []int
 				for _, m := range g.members {
 					if x.answered(x.people[m], key) {
@@ -532,7 +605,7 @@ func (x *xchecker) leaks() []string {
 			var pats []string
 			for _, m := range ms {
 				var pat []string
-				for _, k := range items {
+				for _, k := range countKeys {
 					if x.answered(x.people[m], k) {
 						pat = append(pat, k)
 					}
@@ -605,6 +678,29 @@ func (x *xchecker) leaks() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// isOutcome reports whether an item is an outcome that drivers use.
+func isOutcome(key string) bool { return key == "outcome.enps" || key == "outcome.stay" }
+
+// outcomes lists the outcome items the releases showed.
+func (x *xchecker) outcomes() []string {
+	var out []string
+	for _, key := range []string{"outcome.enps", "outcome.stay"} {
+		if _, ok := x.families["item:"+key]; ok {
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
+// countKeys lists the items whose answering a family's counts tell apart:
+// its items and, for a competency, the outcomes.
+func (x *xchecker) countKeys(f string) []string {
+	if strings.HasPrefix(f, "item:") {
+		return x.families[f]
+	}
+	return append(slices.Clone(x.families[f]), x.outcomes()...)
 }
 
 // answeredAny reports whether respondent r answered any of items.

@@ -109,12 +109,19 @@ func (e *Engine) readLedger(ctx context.Context, waveID string) ([]ledgerSnapsho
 // the cells published fresh (a held cell repeats an earlier release).
 func stateOf(p *plan, l *layout, cells func(c int) *cellValues) (*auditState, []int, []int) {
 	n, nc := p.cells(), len(l.comps)
-	s := &auditState{count: make([]uint8, n), item: make([][]uint8, len(l.items)), comp: make([][]uint8, nc), masks: make([]uint64, n*nc)}
+	s := &auditState{count: make([]uint8, n), item: make([][]uint8, len(l.items)), comp: make([][]uint8, nc), masks: make([]uint64, n*nc),
+		rel: make([][]uint8, nc), drv: make([][]uint8, 2*nc)}
 	for j := range s.item {
 		s.item[j] = make([]uint8, n)
 	}
 	for ci := range s.comp {
 		s.comp[ci] = make([]uint8, n)
+	}
+	for ci := range s.rel {
+		s.rel[ci] = make([]uint8, n)
+	}
+	for i := range s.drv {
+		s.drv[i] = make([]uint8, n)
 	}
 	itemBit := map[string]int{}
 	for _, comp := range l.comps {
@@ -155,8 +162,67 @@ func stateOf(p *plan, l *layout, cells func(c int) *cellValues) (*auditState, []
 		if showsMoments(cv.Pop) {
 			pops = append(pops, c)
 		}
+		momentsShown(l, s, c, cv.Pop)
 	}
 	return s, fresh, pops
+}
+
+// momentsShown marks in s the reliabilities and driver correlations (each
+// with its n) that population cell c shows.
+func momentsShown(l *layout, s *auditState, c int, pv *popValues) {
+	for ci := range l.comps {
+		s.rel[ci][c], s.drv[2*ci][c], s.drv[2*ci+1][c] = secondary, secondary, secondary
+	}
+	if pv == nil {
+		return
+	}
+	for ci, r := range pv.Reliability {
+		if ci < len(l.comps) && r.N > 0 {
+			s.rel[ci][c] = shown
+		}
+	}
+	for _, r := range pv.Drivers.Rows {
+		ci := slices.IndexFunc(l.comps, func(x compInfo) bool { return x.key == r.Key })
+		if ci < 0 {
+			continue
+		}
+		if r.ENPS != nil {
+			s.drv[2*ci][c] = shown
+		}
+		if r.Stay != nil {
+			s.drv[2*ci+1][c] = shown
+		}
+	}
+}
+
+// hideMoments removes from pv what the audit turned from shown to hidden
+// in population cell c, and ranks the drivers again.
+func hideMoments(l *layout, before, after *auditState, c int, pv *popValues) {
+	if pv == nil {
+		return
+	}
+	for ci := range pv.Reliability {
+		if ci < len(l.comps) && before.rel[ci][c] == shown && after.rel[ci][c] != shown {
+			r := pv.Reliability[ci]
+			pv.Reliability[ci] = ReliabilityRow{Key: r.Key, Name: r.Name, Items: r.Items, Reason: ReasonSecondary}
+		}
+	}
+	changed := false
+	for i, r := range pv.Drivers.Rows {
+		ci := slices.IndexFunc(l.comps, func(x compInfo) bool { return x.key == r.Key })
+		if ci < 0 {
+			continue
+		}
+		if r.ENPS != nil && before.drv[2*ci][c] == shown && after.drv[2*ci][c] != shown {
+			pv.Drivers.Rows[i].ENPS, changed = nil, true
+		}
+		if r.Stay != nil && before.drv[2*ci+1][c] == shown && after.drv[2*ci+1][c] != shown {
+			pv.Drivers.Rows[i].Stay, changed = nil, true
+		}
+	}
+	if changed {
+		rankDrivers(pv.Drivers.Rows)
+	}
 }
 
 func hideAll(s *auditState, c int) {
@@ -166,6 +232,12 @@ func hideAll(s *auditState, c int) {
 	}
 	for ci := range s.comp {
 		s.comp[ci][c] = secondary
+	}
+	for i := range s.rel {
+		s.rel[i][c] = secondary
+	}
+	for i := range s.drv {
+		s.drv[i][c] = secondary
 	}
 }
 
@@ -220,14 +292,34 @@ func auditAgainstLedger(p *plan, l *layout, past []ledgerSnapshot, census map[st
 	for c := range cells {
 		if hide[c] {
 			cells[c].Pop = &popValues{Drivers: Drivers{Reason: ReasonSecondary}}
+			continue
+		}
+		if cells[c].Pop != nil && cells[c].AsOf == nil {
+			pv := clonePop(cells[c].Pop)
+			hideMoments(l, before, st, c, pv)
+			cells[c].Pop = pv
 		}
 	}
 	applyHidden(p, l, before, st, cells)
 	return rep
 }
 
+// clonePop copies a population's statistics, so that hiding some leaves
+// the cell they came from (possibly an earlier snapshot's) untouched.
+func clonePop(pv *popValues) *popValues {
+	out := &popValues{Reliability: slices.Clone(pv.Reliability), Drivers: pv.Drivers}
+	out.Drivers.Rows = slices.Clone(pv.Drivers.Rows)
+	return out
+}
+
 func cloneState(s *auditState) *auditState {
 	out := &auditState{count: slices.Clone(s.count), masks: slices.Clone(s.masks)}
+	for _, x := range s.rel {
+		out.rel = append(out.rel, slices.Clone(x))
+	}
+	for _, x := range s.drv {
+		out.drv = append(out.drv, slices.Clone(x))
+	}
 	for _, x := range s.item {
 		out.item = append(out.item, slices.Clone(x))
 	}

@@ -42,13 +42,9 @@ func memberLists(p *plan, d *waveData, cells []int) map[int][]int {
 	return out
 }
 
-// populationStats computes reliability and drivers over the members of a
-// view population (the wave or one margin cell) in one pass with running
-// sums. Nothing is computed when the cell's count is hidden.
-func populationStats(l *layout, d *waveData, members []int, cv cellValues) *popValues {
-	if cv.Count.Suppressed {
-		return &popValues{Drivers: Drivers{Reason: cv.Count.Reason}}
-	}
+// populationSums accumulates the running sums of a view population (the
+// wave or one margin cell) in one pass.
+func populationSums(l *layout, d *waveData, members []int) popSums {
 	partial := inRanges(len(members), func(lo, hi int) popSums {
 		return sumPopulation(l, d, members[lo:hi])
 	})
@@ -56,12 +52,43 @@ func populationStats(l *layout, d *waveData, members []int, cv cellValues) *popV
 	for _, o := range partial[1:] {
 		sums.merge(o)
 	}
+	return sums
+}
+
+// populationStats computes reliability and drivers of a population of
+// members respondents from its sums. Nothing is computed when the cell's
+// count is hidden; a reliability or a correlation whose n the release
+// audit refused (hidden says which) is not shown.
+func populationStats(l *layout, sums popSums, members int, cv cellValues, hidden popHidden) *popValues {
+	if cv.Count.Suppressed {
+		return &popValues{Drivers: Drivers{Reason: cv.Count.Reason}}
+	}
 	pv := &popValues{}
 	for ci, comp := range l.comps {
-		pv.Reliability = append(pv.Reliability, sums.rel[ci].reliability(comp))
+		row := sums.rel[ci].reliability(comp)
+		if row.N > 0 && hidden.rel(ci) {
+			row = ReliabilityRow{Key: row.Key, Name: row.Name, Items: row.Items, Reason: ReasonSecondary}
+		}
+		pv.Reliability = append(pv.Reliability, row)
 	}
-	pv.Drivers = drivers(l, len(members), cv, sums.enps, sums.stay)
+	pv.Drivers = drivers(l, members, cv, sums.enps, sums.stay, hidden)
 	return pv
+}
+
+// popHidden says which second-moment statistics of a population the
+// release audit hid: a competency's reliability, and its driver
+// correlation in slot 0 (eNPS) or 1 (intent to stay).
+type popHidden struct {
+	st *auditState
+	c  int
+}
+
+func (h popHidden) rel(ci int) bool {
+	return h.st != nil && h.st.rel != nil && h.st.rel[ci][h.c] != shown
+}
+
+func (h popHidden) drv(ci, slot int) bool {
+	return h.st != nil && h.st.drv != nil && h.st.drv[2*ci+slot][h.c] != shown
 }
 
 // popSums are the running sums of a population, per competency.
@@ -107,6 +134,16 @@ func sumPopulation(l *layout, d *waveData, members []int) popSums {
 		}
 	}
 	return s
+}
+
+// raw is the n of each competency's reliability and of its driver
+// correlations (competency×2 + slot).
+func (s popSums) raw() (rel, drv []int) {
+	for ci := range s.rel {
+		rel = append(rel, s.rel[ci].n)
+		drv = append(drv, s.enps[ci].n, s.stay[ci].n)
+	}
+	return rel, drv
 }
 
 // merge adds o's sums into s.
@@ -256,7 +293,7 @@ func (s pairSums) pearson() *Correlation {
 
 // drivers correlates each competency's respondent score with the outcomes,
 // for populations of at least 30, and ranks "high impact, low score" first.
-func drivers(l *layout, members int, cv cellValues, enps, stay []pairSums) Drivers {
+func drivers(l *layout, members int, cv cellValues, enps, stay []pairSums, hidden popHidden) Drivers {
 	if members < minDriversN {
 		return Drivers{Reason: ReasonNotReported}
 	}
@@ -270,8 +307,15 @@ func drivers(l *layout, members int, cv cellValues, enps, stay []pairSums) Drive
 	rows := make([]DriverRow, 0, len(l.comps))
 	for ci, comp := range l.comps {
 		score := *cv.Comps[ci].Score
-		rows = append(rows, DriverRow{Key: comp.key, Name: comp.name, Score: score, BelowIndex: index - score,
-			ENPS: enps[ci].pearson(), Stay: stay[ci].pearson()})
+		row := DriverRow{Key: comp.key, Name: comp.name, Score: score, BelowIndex: index - score,
+			ENPS: enps[ci].pearson(), Stay: stay[ci].pearson()}
+		if hidden.drv(ci, 0) {
+			row.ENPS = nil
+		}
+		if hidden.drv(ci, 1) {
+			row.Stay = nil
+		}
+		rows = append(rows, row)
 	}
 	rankDrivers(rows)
 	return Drivers{Rows: rows}

@@ -165,7 +165,7 @@ func hold(p *plan, fresh *computed, last *published) []cellValues {
 	held := make([]bool, n)
 	for c := 0; c < n; c++ {
 		pv := last.cells[fresh.cells[c].Key]
-		if pv == nil || pv.Count.Suppressed {
+		if pv == nil || !publishedAny(pv) {
 			continue // never published with a value: takes all its responses
 		}
 		prev[c] = pv
@@ -299,23 +299,42 @@ func snapshotStep(k, responses int) int {
 
 // grewEnough reports whether every metric of a cell grew by 0 or by at
 // least th (k, or k_s for a cell of a sensitive dimension) since pv was
-// published: its respondents, each item's answers and each competency's
-// scored respondents. A metric that grew by 1..th−1 would let its
+// published: its respondents, each item's answers, each competency's
+// scored respondents, and in a population the n of each reliability and
+// driver correlation. A metric that grew by 1..th−1 would let its
 // newcomers be differenced out.
 func grewEnough(cv, pv *cellValues, th int) bool {
-	ok := func(now, then int) bool { d := now - then; return d == 0 || d >= th }
-	if !ok(cv.Respondents, pv.Respondents) {
+	if d := cv.Respondents - pv.Respondents; d != 0 && d < th {
 		return false
 	}
-	for j := range cv.RawItems {
-		if j < len(pv.RawItems) && !ok(cv.RawItems[j], pv.RawItems[j]) {
-			return false
-		}
-	}
-	for ci := range cv.RawComps {
-		if ci < len(pv.RawComps) && !ok(cv.RawComps[ci], pv.RawComps[ci]) {
-			return false
+	metrics := [][2][]int{{cv.RawItems, pv.RawItems}, {cv.RawComps, pv.RawComps}, {cv.RawRel, pv.RawRel}, {cv.RawDrv, pv.RawDrv}}
+	for _, m := range metrics {
+		now, then := m[0], m[1]
+		for i := range min(len(now), len(then)) {
+			if d := now[i] - then[i]; d != 0 && d < th {
+				return false
+			}
 		}
 	}
 	return true
+}
+
+// publishedAny reports whether a released cell showed any number: its
+// count, an item or a competency (a cell may hide its count and still
+// show an item whose cell-by-cell rule and audit passed).
+func publishedAny(cv *cellValues) bool {
+	if shownState(cv.Count) == shown {
+		return true
+	}
+	for _, c := range cv.Items {
+		if shownState(c) == shown {
+			return true
+		}
+	}
+	for _, c := range cv.Comps {
+		if shownState(c) == shown {
+			return true
+		}
+	}
+	return false
 }

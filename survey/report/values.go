@@ -18,8 +18,13 @@ type cellValues struct {
 	// and of scored respondents per competency, kept like Respondents for
 	// the snapshot rule (a metric is republished only when it grew by at
 	// least its threshold); never sent to a client.
-	RawItems      []int  `json:"raw_items,omitempty"`
-	RawComps      []int  `json:"raw_comps,omitempty"`
+	RawItems []int `json:"raw_items,omitempty"`
+	RawComps []int `json:"raw_comps,omitempty"`
+	// RawRel and RawDrv are, in a population cell, the n of each
+	// competency's reliability and of its driver correlations (competency×2
+	// + 0 for eNPS, 1 for intent to stay), kept for the same rule.
+	RawRel        []int  `json:"raw_rel,omitempty"`
+	RawDrv        []int  `json:"raw_drv,omitempty"`
 	Count         Cell   `json:"count"`
 	Participation Cell   `json:"participation"`
 	Items         []Cell `json:"items"`
@@ -79,10 +84,16 @@ func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []in
 		compSt[ci] = suppress(p, n, mass, 0)
 	}
 	countSt := suppress(p, k.resp, k.resp, 0)
+	members := memberLists(p, d, popCells)
+	sums := make(map[int]popSums, len(popCells))
+	for _, c := range popCells {
+		sums[c] = populationSums(l, d, members[c])
+	}
+	relSt, drvSt := momentStates(l, nCells, countSt, members, sums)
 	// The release audit: no combination of everything this lattice
 	// releases may determine a small group (docs/anonymity.md).
 	in := &auditInput{p: p, l: l, entries: entriesOf(l, []map[string]int{censusOf(l, d)}), periods: 1,
-		state: &auditState{count: countSt, item: itemSt, comp: compSt, masks: masks}, resp: k.resp}
+		state: &auditState{count: countSt, item: itemSt, comp: compSt, masks: masks, rel: relSt, drv: drvSt}, resp: k.resp}
 	var rep auditReport
 	var au audited
 	if withAudit {
@@ -124,7 +135,6 @@ func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []in
 			out.cells[c].Gaps[p.key(par)] = gapCells(l, k, masks, itemSt, compSt, c, par)
 		}
 	}
-	members := memberLists(p, d, popCells)
 	hide := map[int]bool{}
 	if withAudit {
 		hide = auditPopulations(in, au.atoms, au.groups, popCells, func(c int) bool {
@@ -137,9 +147,48 @@ func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []in
 			out.cells[c].Pop = &popValues{Drivers: Drivers{Reason: ReasonSecondary}}
 			continue
 		}
-		out.cells[c].Pop = populationStats(l, d, members[c], out.cells[c])
+		out.cells[c].Pop = populationStats(l, sums[c], len(members[c]), out.cells[c], popHidden{st: in.state, c: c})
+		out.cells[c].RawRel, out.cells[c].RawDrv = sums[c].raw()
 	}
 	return out
+}
+
+// momentStates marks the reliabilities and driver correlations that the
+// populations would show before the audit: a reliability where at least
+// minReliabilityN answered every item of a competency of two items or
+// more, a correlation where the population and its pairs reach
+// minDriversN (one without variance is treated as shown).
+func momentStates(l *layout, nCells int, countSt []uint8, members map[int][]int, sums map[int]popSums) (rel, drv [][]uint8) {
+	rel = make([][]uint8, len(l.comps))
+	drv = make([][]uint8, 2*len(l.comps))
+	for i := range rel {
+		rel[i] = make([]uint8, nCells)
+	}
+	for i := range drv {
+		drv[i] = make([]uint8, nCells)
+	}
+	for ci, comp := range l.comps {
+		for c := range nCells {
+			rel[ci][c], drv[2*ci][c], drv[2*ci+1][c] = secondary, secondary, secondary
+			s, ok := sums[c]
+			if !ok || countSt[c] != shown {
+				continue
+			}
+			if len(comp.items) >= 2 && s.rel[ci].n >= minReliabilityN {
+				rel[ci][c] = shown
+			}
+			if len(members[c]) < minDriversN {
+				continue
+			}
+			if s.enps[ci].n >= minDriversN {
+				drv[2*ci][c] = shown
+			}
+			if s.stay[ci].n >= minDriversN {
+				drv[2*ci+1][c] = shown
+			}
+		}
+	}
+	return rel, drv
 }
 
 // hiddenCell is a suppressed cell: only the flag and the reason.
