@@ -75,5 +75,8 @@ func copyItem(it Item) Item {
 	if it.Options != nil {
 		it.Options = append([]string(nil), it.Options...)
 	}
+	if it.OptionLabels != nil {
+		it.OptionLabels = append([]string(nil), it.OptionLabels...)
+	}
 	return it
 }

@@ -86,6 +86,9 @@ type Item struct {
 	Reverse     bool     `json:"reverse,omitempty"`
 	Source      string   `json:"source"`
 	Options     []string `json:"options,omitempty"`
+	// OptionLabels are the Options as shown in a translation (Framework.In);
+	// empty means the options show as they are.
+	OptionLabels []string `json:"option_labels,omitempty"`
 	// GatedBy names the screen item whose answer "No" (option index 1) skips this item.
 	GatedBy string `json:"gated_by,omitempty"`
 	Custom  bool   `json:"custom,omitempty"`
