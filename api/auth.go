@@ -1,10 +1,12 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -134,12 +136,27 @@ func (s *Server) audit(c echo.Context, action, target, detail string) {
 	s.auditAs(c, u, action, target, detail)
 }
 
+// auditAs records an action by u. The write does not depend on the client
+// waiting for the answer: a security record such as a failed sign-in must
+// be kept even when the client has already disconnected.
 func (s *Server) auditAs(c echo.Context, u account.User, action, target, detail string) {
-	err := s.accounts.Record(c.Request().Context(), account.Event{
+	ctx, cancel := detached(c)
+	defer cancel()
+	err := s.accounts.Record(ctx, account.Event{
 		ActorID: u.ID, ActorEmail: u.Email, Action: action, Target: target, Detail: detail})
 	if err != nil {
-		s.log.ErrorContext(c.Request().Context(), "audit log write failed", "action", action, "err", err)
+		s.log.ErrorContext(ctx, "audit log write failed", "action", action, "err", err)
 	}
+}
+
+// detachedTimeout bounds work that goes on after its client left.
+const detachedTimeout = 10 * time.Second
+
+// detached returns the request's context without its cancellation, for
+// work that must finish even when the client disconnects (sign-in checks,
+// their limits and audit entries), bounded by detachedTimeout.
+func detached(c echo.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(c.Request().Context()), detachedTimeout)
 }
 
 type changePasswordRequest struct {

@@ -27,6 +27,11 @@ func decodeJSON(r io.Reader, dst any) error {
 	if err != nil {
 		return jsonError(err)
 	}
+	// encoding/json leaves a struct or map untouched for null, which would
+	// pass as an empty change; every body we take is an object.
+	if bytes.Equal(bytes.TrimSpace(body), []byte("null")) && wantsObject(dst) {
+		return survey.Invalid("body", "must be a JSON object, not null")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -45,6 +50,16 @@ func decodeJSON(r io.Reader, dst any) error {
 		}
 	}
 	return nil
+}
+
+// wantsObject reports whether dst points to a struct or a map.
+func wantsObject(dst any) bool {
+	t := reflect.TypeOf(dst)
+	if t == nil || t.Kind() != reflect.Pointer {
+		return false
+	}
+	k := t.Elem().Kind()
+	return k == reflect.Struct || k == reflect.Map
 }
 
 // mayHoldBadText is badText's cheap first look at the whole body.

@@ -135,6 +135,19 @@ func httpProblem(he *echo.HTTPError) Problem {
 	return p
 }
 
+// statusClientClosed is what the access log shows for a request whose client
+// went away before the answer was ready (the status nginx uses for it).
+const statusClientClosed = 499
+
+// clientGone ends a request whose client disconnected or half-closed its
+// connection while the server was working: the work stopped because its
+// context was cancelled, which is no server error. Nothing is sent but the
+// status, and the log says so at info level.
+func (s *Server) clientGone(c echo.Context, err error) {
+	s.log.InfoContext(c.Request().Context(), "request cancelled by the client", "route", c.Path(), "err", err)
+	c.Response().WriteHeader(statusClientClosed)
+}
+
 // handleError is the echo HTTPErrorHandler: every error becomes problem+json.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
@@ -142,6 +155,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	p := problemFor(err)
 	p.Instance = c.Request().URL.Path
+	if p.Status >= 500 && c.Request().Context().Err() != nil {
+		s.clientGone(c, err)
+		return
+	}
 	if p.Status >= 500 {
 		s.log.ErrorContext(c.Request().Context(), "request failed", "route", c.Path(), "err", err)
 	}

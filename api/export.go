@@ -94,7 +94,7 @@ func exportDetail(format string, wave int, by []string) string {
 func sendDownload(c echo.Context, mime, name string, body []byte) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	h.Set("Cache-Control", "no-store")
+	h.Set("Cache-Control", "private, no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	return c.Blob(http.StatusOK, mime, body)
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/csv"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/allypulse/allypulse/frontend"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
 )
@@ -176,12 +174,11 @@ func (s *Server) handleListInviteBatches(c echo.Context) error {
 }
 
 // limitRespondent applies the in-memory rate limit of the respond routes.
-// The client address comes from X-Forwarded-For only when the direct peer is
-// a loopback or private address (a reverse proxy), so a client cannot dodge
-// the limit by sending the header itself.
+// The client address is the one the server's IP extractor trusts
+// (clientip.go), so a client cannot dodge the limit by sending a header.
 func (s *Server) limitRespondent(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return s.respondLimit.allow(echo.ExtractIPFromXFFHeader()(c.Request()))
+	return s.respondLimit.allow(c.RealIP())
 }
 
 func (s *Server) handleRespondForm(c echo.Context) error {
@@ -230,10 +227,5 @@ func (s *Server) handleRespondPage(c echo.Context) error {
 	if err := s.limitRespondent(c); err != nil {
 		return err
 	}
-	b, err := fs.ReadFile(frontend.Files, "static/respond.html")
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set("Cache-Control", "no-cache")
-	return c.HTMLBlob(http.StatusOK, b)
+	return s.assets.page(c, "respond.html")
 }

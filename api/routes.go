@@ -76,19 +76,29 @@ func (s *Server) routes() {
 	v1.GET("/respond/:code", s.handleRespondForm)
 	v1.POST("/respond/:code", s.handleRespondSubmit)
 
-	// Results: every number goes through the release step.
-	v1.GET("/surveys/:id/results", s.handleResults, anyStaff)
-	v1.GET("/surveys/:id/heatmap", s.handleHeatmap, anyStaff)
-	v1.GET("/surveys/:id/gaps", s.handleGaps, anyStaff)
-	v1.GET("/surveys/:id/behaviours", s.handleBehaviours, anyStaff)
-	v1.GET("/surveys/:id/trend", s.handleTrend, anyStaff)
-	v1.GET("/surveys/:id/comments", s.handleComments, design)
-	v1.GET("/surveys/:id/report.xlsx", s.handleReportXLSX, anyStaff)
-	v1.GET("/surveys/:id/results.csv", s.handleResultsCSV, anyStaff)
+	// Results: every number goes through the release step. Aggregates about
+	// people are never kept by a browser or a shared cache.
+	v1.GET("/surveys/:id/results", s.handleResults, anyStaff, privateNoStore)
+	v1.GET("/surveys/:id/heatmap", s.handleHeatmap, anyStaff, privateNoStore)
+	v1.GET("/surveys/:id/gaps", s.handleGaps, anyStaff, privateNoStore)
+	v1.GET("/surveys/:id/behaviours", s.handleBehaviours, anyStaff, privateNoStore)
+	v1.GET("/surveys/:id/trend", s.handleTrend, anyStaff, privateNoStore)
+	v1.GET("/surveys/:id/comments", s.handleComments, design, privateNoStore)
+	v1.GET("/surveys/:id/report.xlsx", s.handleReportXLSX, anyStaff, privateNoStore)
+	v1.GET("/surveys/:id/results.csv", s.handleResultsCSV, anyStaff, privateNoStore)
 
 	// Pages: the employee survey page and the staff app.
 	e.GET("/s/:code", s.handleRespondPage)
 	s.routeFrontend(e)
+}
+
+// privateNoStore marks an answer as one no cache may keep, on success and
+// on error alike.
+func privateNoStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "private, no-store")
+		return next(c)
+	}
 }
 
 // apiGroup registers routes under prefix, each behind mw and then its own

@@ -5,6 +5,7 @@ package api
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -36,6 +37,9 @@ type Config struct {
 	// (MetricsHTTPServer) and off the main handler. With neither MetricsToken
 	// nor MetricsAddr, /metrics is not served at all.
 	MetricsAddr string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// names the client; empty: the socket address is the client.
+	TrustedProxies []*net.IPNet
 }
 
 // Server is the HTTP API and the embedded frontend.
@@ -57,6 +61,8 @@ type Server struct {
 	// the respond routes in memory.
 	intake       *survey.Intake
 	respondLimit *addressLimiter
+	// assets are the embedded frontend files with their hashes.
+	assets *assets
 	// scheduler creates the waves of launched surveys (Start runs it).
 	scheduler *survey.Scheduler
 }
@@ -99,9 +105,15 @@ func New(cfg Config, d Deps) *Server {
 	s.scheduler = survey.NewScheduler(s.surveys, s.clock, s.log)
 	s.scheduler.OnClosed = s.auditScheduledClose
 	s.report = report.New(s.surveys, s.clock, report.WithFramework(s.surveys.Framework))
+	a, err := loadAssets()
+	if err != nil {
+		panic(err) // the embedded files are part of the binary
+	}
+	s.assets = a
 	s.e.HideBanner = true
 	s.e.HidePort = true
 	s.e.HTTPErrorHandler = s.handleError
+	s.e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	s.routes()
 	return s
 }

@@ -47,12 +47,10 @@ type meResponse struct {
 	Via string `json:"via"`
 }
 
-// clientKey identifies the client for the failed-login limit: the peer
-// address, or the X-Forwarded-For address a trusted (private or loopback)
-// proxy reports, so a client cannot pick its own key by sending a header.
-func clientKey(c echo.Context) string {
-	return echo.ExtractIPFromXFFHeader()(c.Request())
-}
+// clientKey identifies the client for the failed-login limit: the address
+// the server's IP extractor trusts (clientip.go), so a client cannot pick
+// its own key by sending a header.
+func clientKey(c echo.Context) string { return c.RealIP() }
 
 func (s *Server) handleLogin(c echo.Context) error {
 	var req loginRequest
@@ -63,7 +61,10 @@ func (s *Server) handleLogin(c echo.Context) error {
 	if wait := s.limiter.Wait(req.Email, client); wait > 0 {
 		return &RetryAfterError{After: wait}
 	}
-	ctx := c.Request().Context()
+	// A client that disconnects must not escape the failure count or the
+	// audit entry: the check runs to its end whatever the client does.
+	ctx, cancel := detached(c)
+	defer cancel()
 	u, err := s.accounts.Authenticate(ctx, req.Email, req.Password)
 	if err != nil {
 		if err == account.ErrBadCredentials {

@@ -32,6 +32,9 @@ type config struct {
 	// neither, /metrics is off.
 	MetricsToken string
 	MetricsAddr  string
+	// TrustedProxies are the reverse proxies allowed to name the client in
+	// X-Forwarded-For (ALLYPULSE_TRUSTED_PROXIES); empty: none.
+	TrustedProxies []*net.IPNet
 }
 
 // configError names the variable at fault; run prints it on one line.
@@ -70,6 +73,11 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer, nam
 		}
 		c.RespondRate = r
 	}
+	proxies, err := parseTrustedProxies(getenv("ALLYPULSE_TRUSTED_PROXIES"))
+	if err != nil {
+		return c, nil, err
+	}
+	c.TrustedProxies = proxies
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (ALLYPULSE_ADDR)")
@@ -89,6 +97,32 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer, nam
 		return c, nil, err
 	}
 	return c, fs.Args(), nil
+}
+
+// parseTrustedProxies reads a comma- or space-separated list of CIDR
+// ranges or single addresses ("10.0.0.0/8, 192.0.2.7").
+func parseTrustedProxies(v string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if !strings.Contains(f, "/") {
+			ip := net.ParseIP(f)
+			if ip == nil {
+				return nil, &configError{"ALLYPULSE_TRUSTED_PROXIES", fmt.Sprintf("%q is not an IP address or CIDR range such as 10.0.0.0/8", f)}
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, &configError{"ALLYPULSE_TRUSTED_PROXIES", fmt.Sprintf("%q is not an IP address or CIDR range such as 10.0.0.0/8", f)}
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // minMetricsToken is the shortest metrics token accepted: the token is all
