@@ -57,6 +57,9 @@ type Draft struct {
 	Schedule           Schedule
 	PracticalGapPoints float64
 	ExpectedHeadcount  int
+	Languages          []string
+	Translations       map[string]Translation
+	ThankYou           string
 }
 
 // NewDraft returns a draft holding every default: the anonymity thresholds
@@ -81,6 +84,9 @@ func DraftOf(sv Survey) Draft {
 		Schedule:           sv.Schedule,
 		PracticalGapPoints: sv.PracticalGapPoints,
 		ExpectedHeadcount:  sv.ExpectedHeadcount,
+		Languages:          append([]string(nil), sv.Design.Languages...),
+		Translations:       sv.Design.Translations,
+		ThankYou:           sv.Design.ThankYou,
 	}
 	for _, dm := range sv.Design.Demographics {
 		dm.Options = append([]string(nil), dm.Options...)
@@ -98,7 +104,8 @@ func DraftOf(sv Survey) Draft {
 func (d Draft) Apply(sv *Survey) {
 	sv.Title = d.Title
 	sv.Intro = d.Intro
-	sv.Design = Design{Items: d.Items, Demographics: d.Demographics, Comments: d.Comments, Rotation: d.Rotation}
+	sv.Design = Design{Items: d.Items, Demographics: d.Demographics, Comments: d.Comments, Rotation: d.Rotation,
+		Languages: d.Languages, Translations: d.Translations, ThankYou: d.ThankYou}
 	sv.Anonymity = d.Anonymity
 	sv.Schedule = d.Schedule
 	sv.PracticalGapPoints = d.PracticalGapPoints
@@ -119,6 +126,12 @@ func ValidateDraft(d Draft, fw framework.Framework, now time.Time) (Draft, error
 	if d.Intro != "" {
 		checkText(ve, "intro", d.Intro, MaxIntroChars, true)
 	}
+	d.ThankYou = strings.TrimSpace(d.ThankYou)
+	if d.ThankYou != "" {
+		checkText(ve, "thank_you", d.ThankYou, MaxIntroChars, true)
+	}
+	d.Languages = validateLanguages(ve, d.Languages)
+	d.Translations = validateTranslations(ve, d.Translations, d.Languages)
 	d.Items = validateItems(ve, d.Items, fw)
 	d.Demographics = validateDemographics(ve, d.Demographics)
 	d.Comments = validateComments(ve, d.Comments)

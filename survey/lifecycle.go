@@ -130,6 +130,9 @@ func (l *Lifecycle) Launch(ctx context.Context, id string) (Survey, []Wave, erro
 	if err != nil {
 		return Survey{}, nil, err
 	}
+	if gaps := TranslationGaps(d, fw); len(gaps) > 0 {
+		return Survey{}, nil, (&ValidationError{Fields: gaps}).Err()
+	}
 	if d.Schedule.OpensAt.IsZero() {
 		d.Schedule.OpensAt = now
 	}

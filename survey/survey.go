@@ -63,6 +63,14 @@ type Design struct {
 	Demographics []Demographic   `json:"demographics"`
 	Comments     []CommentPrompt `json:"comments"`
 	Rotation     *Rotation       `json:"rotation,omitempty"`
+	// Languages the survey is offered in, the first being the language of
+	// its own texts and the default; empty means English only.
+	Languages []string `json:"languages,omitempty"`
+	// Translations are the survey's own texts in its other languages.
+	Translations map[string]Translation `json:"translations,omitempty"`
+	// ThankYou is the lead's note on the thank-you page: when and where
+	// results will be shared.
+	ThankYou string `json:"thank_you,omitempty"`
 }
 
 // Demographic is a single-choice segment question. Options include
