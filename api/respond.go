@@ -10,9 +10,14 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/allypulse/allypulse/internal/catalog"
 	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/survey/framework"
 	"github.com/allypulse/allypulse/survey/report"
 )
+
+// headerAcceptLanguage names the header the respondent's language defaults from.
+const headerAcceptLanguage = "Accept-Language"
 
 // respondBodyLimit caps a submission: 30-odd answers, a few demographics and
 // comments of at most 2,000 characters fit well within it.
@@ -63,10 +68,14 @@ type inviteBatchList struct {
 }
 
 // respondForm is the respondent's form; invite says whether the code is a
-// single-use invitation rather than an open link.
+// single-use invitation rather than an open link. Messages are the page's
+// own words in the form's language; Notice names a message to show first
+// ("language_fallback" when the language asked for is not offered).
 type respondForm struct {
 	survey.RespondentForm
-	Invite bool `json:"invite"`
+	Invite   bool                       `json:"invite"`
+	Messages map[string]catalog.Message `json:"messages"`
+	Notice   string                     `json:"notice,omitempty"`
 }
 
 type recorded struct {
@@ -194,7 +203,14 @@ func (s *Server) handleRespondForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	form := survey.Form(target.Survey, target.Wave, fw)
+	// The language is chosen per request and never stored: with a small
+	// language group it would be a quasi-identifier of the response.
+	choice := catalog.Choose(c.QueryParam("lang"), c.Request().Header.Get(headerAcceptLanguage), target.Survey.Design.SurveyLanguages())
+	c.Response().Header().Add(echo.HeaderVary, headerAcceptLanguage)
+	form := survey.FormIn(target.Survey, target.Wave, fw, choice.Language)
+	if s.publishedResults != nil {
+		form.ResultsURL = s.publishedResults(ctx, target.Survey.ID)
+	}
 	// A demographic the invitation already fixes is not asked again.
 	asked := form.Demographics[:0]
 	for _, dm := range form.Demographics {
@@ -203,7 +219,11 @@ func (s *Server) handleRespondForm(c echo.Context) error {
 		}
 	}
 	form.Demographics = asked
-	return c.JSON(http.StatusOK, respondForm{RespondentForm: form, Invite: target.Invite})
+	out := respondForm{RespondentForm: form, Invite: target.Invite, Messages: s.catalog.Page("respond", choice.Language)}
+	if choice.Fallback {
+		out.Notice = "language_fallback"
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) handleRespondSubmit(c echo.Context) error {
@@ -228,4 +248,21 @@ func (s *Server) handleRespondPage(c echo.Context) error {
 		return err
 	}
 	return s.assets.page(c, "respond.html")
+}
+
+// respondMessages is GET /api/v1/respond-messages: the employee page's words
+// in the language of ?lang= or Accept-Language among the shipped ones, for
+// the pages shown when no form loads (a broken link, a closed survey).
+type respondMessages struct {
+	Language string                     `json:"language"`
+	Messages map[string]catalog.Message `json:"messages"`
+}
+
+func (s *Server) handleRespondMessages(c echo.Context) error {
+	if err := s.limitRespondent(c); err != nil {
+		return err
+	}
+	choice := catalog.Choose(c.QueryParam("lang"), c.Request().Header.Get(headerAcceptLanguage), framework.Languages())
+	c.Response().Header().Add(echo.HeaderVary, headerAcceptLanguage)
+	return c.JSON(http.StatusOK, respondMessages{Language: choice.Language, Messages: s.catalog.Page("respond", choice.Language)})
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/allypulse/allypulse/internal/catalog"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/account"
 	"github.com/allypulse/allypulse/survey/db"
@@ -65,6 +66,12 @@ type Server struct {
 	assets *assets
 	// scheduler creates the waves of launched surveys (Start runs it).
 	scheduler *survey.Scheduler
+	// catalog holds the employee page's messages in every shipped language.
+	catalog *catalog.Catalog
+	// publishedResults returns the address of a survey's published "What
+	// we heard" page, or "" while none is published; the employee page's
+	// thank-you screen links to it. Nil: no such pages.
+	publishedResults func(ctx context.Context, surveyID string) string
 }
 
 // Deps are the collaborators a Server is built from.
@@ -93,6 +100,7 @@ func New(cfg Config, d Deps) *Server {
 		metrics:   newMetrics(d.DB),
 		accounts:  account.NewStore(d.DB.Gorm, d.Clock),
 		limiter:   account.NewLoginLimiter(d.Clock),
+		catalog:   catalog.MustLoad(),
 	}
 	if cfg.RespondRate == 0 {
 		cfg.RespondRate = defaultRespondRate
