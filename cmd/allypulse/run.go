@@ -28,6 +28,8 @@ Commands:
   migrate      apply migrations and exit; "migrate status" lists versions
   user add     create a staff user: user add --email E --role admin|lead|executive (password on stdin)
   demo         fill the database with a synthetic demo organisation
+  backup FILE  copy the SQLite database to FILE, consistently, while the server runs
+  restore FILE copy a backup into ALLYPULSE_DATABASE, which must be empty
   healthcheck  exit 0 when the server on ALLYPULSE_ADDR answers /healthz
   version      print the version
 `
@@ -45,7 +47,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
-	case "serve", "migrate", "user", "demo", "healthcheck":
+	case "serve", "migrate", "user", "demo", "healthcheck", "backup", "restore":
 	default:
 		fmt.Fprintf(stderr, "allypulse: unknown command %q\n%s", cmd, usage)
 		return 2
@@ -58,6 +60,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return 2
 		}
 		cmd, args, define = "user add", args[1:], userAdd.define
+	}
+	var file string
+	if cmd == "backup" || cmd == "restore" {
+		if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
+			fmt.Fprint(stderr, backupUsage)
+			return 2
+		}
+		file, args = args[0], args[1:]
 	}
 	if cmd == "migrate" && len(args) > 0 && args[0] == "status" {
 		cmd, args = "migrate status", args[1:] // its flags follow status
@@ -87,6 +97,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return userCommand(ctx, cfg, userAdd, log, stdin, stdout, stderr)
 	case "demo":
 		return demoCommand(ctx, cfg, log, stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, cfg, file, log, stdout, stderr)
+	case "restore":
+		return restoreCommand(ctx, cfg, file, log, stdout, stderr)
 	}
 	return serve(ctx, cfg, log, stderr)
 }
