@@ -25,7 +25,7 @@ import (
 // changes the hash and so the address.
 type assets struct {
 	files map[string]asset
-	// pages are index.html and respond.html with versioned links.
+	// pages are index.html, respond.html and heard.html with versioned links.
 	pages map[string][]byte
 }
 
@@ -65,7 +65,7 @@ func loadAssets() (*assets, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, page := range []string{"index.html", "respond.html"} {
+	for _, page := range []string{"index.html", "respond.html", "heard.html"} {
 		a.pages[page] = a.versionLinks(a.files[page].body)
 	}
 	return a, nil

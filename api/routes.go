@@ -87,8 +87,25 @@ func (s *Server) routes() {
 	v1.GET("/surveys/:id/report.xlsx", s.handleReportXLSX, anyStaff, privateNoStore)
 	v1.GET("/surveys/:id/results.csv", s.handleResultsCSV, anyStaff, privateNoStore)
 
+	// From results to action: the executive's summary, action plans and
+	// the "What we heard" page (executives read, leads edit).
+	v1.GET("/surveys/:id/summary", s.handleSummary, anyStaff)
+	v1.GET("/surveys/:id/plans", s.handleListPlans, anyStaff)
+	v1.POST("/surveys/:id/plans", s.handleCreateFocus, design)
+	v1.PATCH("/surveys/:id/plans/:focus", s.handleUpdateFocus, design)
+	v1.DELETE("/surveys/:id/plans/:focus", s.handleDeleteFocus, design)
+	v1.POST("/surveys/:id/plans/:focus/actions", s.handleCreateAction, design)
+	v1.PATCH("/surveys/:id/plans/:focus/actions/:action", s.handleUpdateAction, design)
+	v1.DELETE("/surveys/:id/plans/:focus/actions/:action", s.handleDeleteAction, design)
+	v1.GET("/plan-owners", s.handleListOwners, design)
+	v1.GET("/surveys/:id/waves/:wave/heard", s.handleGetHeard, design)
+	v1.PUT("/surveys/:id/waves/:wave/heard", s.handlePublishHeard, design)
+	v1.DELETE("/surveys/:id/waves/:wave/heard", s.handleUnpublishHeard, design)
+	v1.GET("/heard/:slug", s.handlePublicHeard)
+
 	// Pages: the employee survey page and the staff app.
 	e.GET("/s/:code", s.handleRespondPage)
+	e.GET("/heard/:slug", s.handleHeardPage)
 	s.routeFrontend(e)
 }
 
@@ -119,6 +136,10 @@ func (g apiGroup) GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc)
 
 func (g apiGroup) POST(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	g.add(http.MethodPost, path, h, m...)
+}
+
+func (g apiGroup) PUT(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	g.add(http.MethodPut, path, h, m...)
 }
 
 func (g apiGroup) PATCH(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {

@@ -113,6 +113,7 @@ func New(cfg Config, d Deps) *Server {
 	s.scheduler = survey.NewScheduler(s.surveys, s.clock, s.log)
 	s.scheduler.OnClosed = s.auditScheduledClose
 	s.report = report.New(s.surveys, s.clock, report.WithFramework(s.surveys.Framework))
+	s.publishedResults = s.heardURL
 	a, err := loadAssets()
 	if err != nil {
 		panic(err) // the embedded files are part of the binary

@@ -11,6 +11,7 @@ const routes = [
   { pattern: /^\/app\/surveys\/([^/]+)\/edit$/, module: './pages/builder.js', nav: 'surveys', roles: ['admin', 'lead'] },
   { pattern: /^\/app\/surveys\/([^/]+)$/, module: './pages/survey.js', nav: 'surveys' },
   { pattern: /^\/app\/surveys\/?$/, module: './pages/surveys.js', nav: 'surveys' },
+  { pattern: /^\/app\/summary(?:\/([^/]+))?\/?$/, module: './pages/summary.js', nav: 'summary' },
   { pattern: /^\/app\/results\/([^/]+)(?:\/([a-z]+))?$/, module: './pages/results.js', nav: 'results' },
   { pattern: /^\/app\/results\/?$/, module: './pages/results.js', nav: 'results' },
   { pattern: /^\/app\/reports\/?$/, module: './pages/reports.js', nav: 'reports' },
@@ -20,6 +21,7 @@ const routes = [
 ];
 
 const navItems = [
+  { key: 'summary', label: 'Summary', href: '/app/summary' },
   { key: 'surveys', label: 'Surveys', href: '/app/surveys' },
   { key: 'results', label: 'Results', href: '/app/results' },
   { key: 'reports', label: 'Reports', href: '/app/reports' },
@@ -56,6 +58,12 @@ async function mayLeave() {
 window.addEventListener('beforeunload', (ev) => {
   if (unsaved && unsaved()) ev.preventDefault();
 });
+
+// landing is where a signed-in person starts: executives on the summary of
+// the latest closed wave, everyone else on the surveys.
+function landing() {
+  return state.user && state.user.role === 'executive' ? '/app/summary' : '/app/surveys';
+}
 
 export async function navigate(path) {
   if (!(await mayLeave())) return;
@@ -95,7 +103,7 @@ function signInPage(root, message) {
     try {
       const res = await post('/api/v1/auth/login', { email: form.email.value, password: form.password.value });
       state.user = res.user;
-      if (location.pathname === '/' || !location.pathname.startsWith('/app/')) history.replaceState(null, '', '/app/surveys');
+      if (location.pathname === '/' || !location.pathname.startsWith('/app/')) history.replaceState(null, '', landing());
       render();
     } catch (e) {
       err.textContent = e instanceof ApiError && e.status === 429 ? 'Too many attempts. Wait a minute and try again.'
@@ -156,13 +164,24 @@ function shell(root, active) {
     render();
   });
   const main = h('main', { id: 'main', tabindex: '-1' });
+  // On a phone the menu folds away behind this button, so the page's own
+  // numbers come first; on a wide screen the button is hidden and the menu
+  // always shows.
+  const toggle = h('button', { type: 'button', class: 'menu-toggle', id: 'menu-toggle', 'aria-expanded': 'false', 'aria-controls': 'side-menu' }, 'Menu');
+  const menu = h('div', { class: 'side-menu', id: 'side-menu' });
+  toggle.addEventListener('click', () => {
+    const open = toggle.getAttribute('aria-expanded') !== 'true';
+    toggle.setAttribute('aria-expanded', String(open));
+    menu.classList.toggle('open', open);
+  });
+  menu.append(nav,
+    h('p', { class: 'who' }, state.user.email, h('br'), h('span', { class: 'role' }, role),
+      h('a', { href: '/app/account', id: 'account-link', 'aria-current': active === 'account' ? 'page' : false }, 'Your account')),
+    logout);
   clear(root).append(h('div', { class: 'layout' },
     h('header', { class: 'side' },
-      h('a', { href: '/app/surveys', class: 'brand' }, 'Allypulse'),
-      nav,
-      h('p', { class: 'who' }, state.user.email, h('br'), h('span', { class: 'role' }, role),
-        h('a', { href: '/app/account', id: 'account-link', 'aria-current': active === 'account' ? 'page' : false }, 'Your account')),
-      logout),
+      h('div', { class: 'side-top' }, h('a', { href: landing(), class: 'brand' }, 'Allypulse'), toggle),
+      menu),
     main));
   return main;
 }
@@ -186,7 +205,7 @@ async function render({ focus = false } = {}) {
   }
   let path = location.pathname;
   if (path === '/' || path === '/app' || path === '/app/') {
-    path = '/app/surveys';
+    path = landing();
     history.replaceState(null, '', path);
   }
   shown = path + location.search;

@@ -7,13 +7,15 @@ import { get, ApiError } from '../api.js';
 import { h } from '../dom.js';
 
 export const TABS = [
+  { key: 'summary', label: 'Summary' },
   { key: 'overview', label: 'Overview' },
   { key: 'heatmap', label: 'Heatmap' },
   { key: 'gaps', label: 'Gaps' },
   { key: 'behaviours', label: 'Behaviours' },
   { key: 'barriers', label: 'Barriers' },
   { key: 'trend', label: 'Trend' },
-  { key: 'comments', label: 'Comments' },
+  { key: 'comments', label: 'Comments', roles: ['admin', 'lead'] },
+  { key: 'plans', label: 'Action plans' },
 ];
 
 // Tabs whose view breaks down by one dimension.
@@ -45,17 +47,18 @@ async function picker(main) {
       h('span', { class: 'muted' }, `${s.status}${s.schedule && s.schedule.cadence && s.schedule.cadence !== 'once' ? ` · ${s.schedule.cadence} pulse` : ''}`))))));
 }
 
-// defaultWave is the wave the dashboard opens on: the newest one with
-// published results, so a pulse wave that has just opened (and shows
-// nothing yet) does not hide the last results. Without any, the newest wave.
+// defaultWave is the wave the dashboard opens on: the newest closed wave,
+// so that a live wave's partial results are never what people see (and
+// forward) first. Without a closed wave, the newest wave, labelled partial.
 export function defaultWave(trend) {
   const waves = trend.waves || [];
-  const shown = (i) => (trend.series || []).some((s) => {
-    const p = (s.points || [])[i];
-    return p && !p.suppressed && p.n > 0;
-  });
-  for (let i = waves.length - 1; i >= 0; i--) if (shown(i)) return waves[i].number;
+  for (let i = waves.length - 1; i >= 0; i--) if (waves[i].status === 'closed') return waves[i].number;
   return waves.length ? waves[waves.length - 1].number : 0;
+}
+
+// waveLabel names a wave in a picker; an open wave says its results are partial.
+export function waveLabel(w) {
+  return `Wave ${w.number} · ${fmtDate(w.opens_at)} · ${w.status === 'open' ? 'open, partial results' : w.status}`;
 }
 
 // viewURL builds a dashboard address keeping the wave and breakdown.
@@ -70,8 +73,9 @@ export async function render(main, ctx) {
   ensureStyles();
   const [id, tabParam] = ctx.params || [];
   if (!id) { await picker(main); return; }
-  const tab = TABS.some((t) => t.key === tabParam) ? tabParam : 'overview';
   const designer = ['admin', 'lead'].includes(ctx.user.role);
+  const tabs = TABS.filter((t) => !t.roles || t.roles.includes(ctx.user.role));
+  const tab = tabs.some((t) => t.key === tabParam) ? tabParam : (designer ? 'overview' : 'summary');
 
   // The survey (for its demographics) and the trend (for the waves).
   const [sv, trend] = await Promise.all([
@@ -96,7 +100,7 @@ export async function render(main, ctx) {
   const head = h('div', { class: 'results-head' });
   if (waves.length) {
     const select = h('select', { id: 'wave-picker', name: 'wave' }, waves.map((w) =>
-      h('option', { value: String(w.number) }, `Wave ${w.number} · ${fmtDate(w.opens_at)} · ${w.status}`)));
+      h('option', { value: String(w.number) }, waveLabel(w))));
     select.value = String(wave);
     select.addEventListener('change', () => ctx.navigate(viewURL(id, tab, { ...keep, wave: Number(select.value) !== startWave ? select.value : '' })));
     head.append(h('div', { class: 'field' }, h('label', { for: 'wave-picker' }, 'Wave'), select));
@@ -110,7 +114,7 @@ export async function render(main, ctx) {
     head.append(h('div', { class: 'field' }, h('label', { for: 'by-picker' }, 'Break down by'), select));
   }
   const byDim = dims.find((d) => d.key === by);
-  if (tab !== 'comments' && dims.length) {
+  if (!['comments', 'summary', 'plans'].includes(tab) && dims.length) {
     // A population filter: one option of one dimension (the closed lattice
     // allows one filter and one breakdown, never two sensitive ones).
     const select = h('select', { id: 'filter-picker', name: 'filter' }, h('option', { value: '' }, 'Everyone'),
@@ -123,10 +127,16 @@ export async function render(main, ctx) {
   if (designer) {
     head.append(h('p', {}, h('a', { href: `/app/surveys/${encodeURIComponent(id)}`, 'data-design-control': 'true' }, 'Survey settings and invitations')));
   }
-  const tabs = h('nav', { 'aria-label': 'Result views' }, h('ul', { class: 'tabs' }, TABS.map((t) => h('li', {},
+  const tabNav = h('nav', { 'aria-label': 'Result views' }, h('ul', { class: 'tabs' }, tabs.map((t) => h('li', {},
     h('a', { href: viewURL(id, t.key, { wave: keep.wave, by: BY_TABS.includes(t.key) ? by : '', filter: t.key === 'comments' ? '' : filter }), 'aria-current': t.key === tab ? 'page' : false, 'data-tab': t.key }, t.label)))));
   const body = h('div', { id: 'results-body', 'data-tab': tab, 'aria-busy': 'true' });
-  main.append(h('h1', {}, title), head, tabs, body);
+  const shownWave = waves.find((w) => w.number === wave);
+  const partial = shownWave && shownWave.status === 'open' && tab !== 'summary' && tab !== 'plans'
+    ? h('p', { class: 'note partial-note', id: 'partial-note', role: 'note' },
+      `Partial results: wave ${wave} is still open, so these numbers can change until it closes. `,
+      startWave !== wave ? h('a', { href: viewURL(id, tab, { ...keep, wave: '' }) }, `Show wave ${startWave}, the last closed wave`) : '')
+    : null;
+  main.append(h('h1', {}, title), head, tabNav, partial, body);
 
   if (!waves.length) {
     body.removeAttribute('aria-busy');
@@ -134,7 +144,7 @@ export async function render(main, ctx) {
     return;
   }
   const state = {
-    id, tab, wave, by, filter, dims, survey: sv, trend, user: ctx.user, designer,
+    id, tab, wave, by, filter, dims, survey: sv, trend, user: ctx.user, designer, waveAsked: ctx.query.has('wave'), navigate: ctx.navigate,
     api: (view, params = {}) => {
       const q = new URLSearchParams();
       for (const [k, v] of Object.entries({ filter, ...params })) if (v !== '' && v !== undefined && v !== null) q.set(k, String(v));

@@ -112,7 +112,8 @@ export function lineChart(waves, series, { name, min, max, unit = '' }) {
       d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)} `;
       pen = true;
     });
-    if (d) root.append(svg('path', { d: d.trim(), fill: 'none', stroke: colour, 'stroke-width': 2.5, 'stroke-dasharray': dash || null }));
+    // An emphasised series (the index) is drawn thicker than the others.
+    if (d) root.append(svg('path', { d: d.trim(), fill: 'none', stroke: colour, 'stroke-width': s.emphasis ? 5 : 2.5, 'stroke-dasharray': dash || null }));
     s.values.forEach((v, i) => {
       if (v === null || v === undefined) return;
       root.append(marker(si, x(i), y(v), colour));

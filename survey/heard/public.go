@@ -1,0 +1,141 @@
+package heard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/survey/actionplan"
+	"github.com/allypulse/allypulse/survey/report"
+)
+
+// Public is what anyone with the link sees: the survey's title, the wave's
+// dates, the lead's message, the chosen numbers as released for the whole
+// organisation, and the chosen focus areas with their actions (no owners,
+// no notes).
+type Public struct {
+	Title    string    `json:"title"`
+	Wave     int       `json:"wave"`
+	OpensAt  time.Time `json:"opens_at"`
+	ClosesAt time.Time `json:"closes_at"`
+	Message  string    `json:"message,omitempty"`
+	// MinGroupSize is k: no number stands for fewer people.
+	MinGroupSize int            `json:"min_group_size"`
+	Numbers      []PublicNumber `json:"numbers"`
+	Focus        []PublicFocus  `json:"focus_areas"`
+	PublishedAt  time.Time      `json:"published_at"`
+}
+
+// PublicNumber is one released number. Cell is the released cell (a
+// withheld one carries only suppressed and reason).
+type PublicNumber struct {
+	Key  string      `json:"key"`
+	Name string      `json:"name"`
+	Kind string      `json:"kind"`
+	Cell report.Cell `json:"cell"`
+}
+
+// PublicFocus is a focus area as employees see it.
+type PublicFocus struct {
+	Title   string         `json:"title"`
+	About   string         `json:"about"`
+	Actions []PublicAction `json:"actions"`
+}
+
+// PublicAction is an action as employees see it.
+type PublicAction struct {
+	Title  string `json:"title"`
+	Status string `json:"status"`
+	Due    string `json:"due,omitempty"`
+}
+
+// BySlug returns the public page at slug; an unknown slug, or a page whose
+// wave is no longer closed, is ErrNotFound.
+func (p *Pages) BySlug(ctx context.Context, slug string) (Public, error) {
+	var r pageRow
+	err := p.db.WithContext(ctx).Where("slug = ?", slug).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Public{}, fmt.Errorf("no such page: %w", survey.ErrNotFound)
+	}
+	if err != nil {
+		return Public{}, err
+	}
+	pg, err := r.page()
+	if err != nil {
+		return Public{}, err
+	}
+	return p.public(ctx, pg)
+}
+
+// public builds the page from the released view of its closed wave.
+func (p *Pages) public(ctx context.Context, pg Page) (Public, error) {
+	w, err := p.surveys.WaveByNumber(ctx, pg.SurveyID, pg.Wave)
+	if err != nil {
+		return Public{}, err
+	}
+	if w.Status(p.clock.Now()) != survey.WaveClosed {
+		return Public{}, fmt.Errorf("no such page: %w", survey.ErrNotFound)
+	}
+	rel, err := p.engine.Release(ctx, pg.SurveyID, report.Query{Wave: pg.Wave})
+	if err != nil {
+		return Public{}, err
+	}
+	out := Public{Title: rel.Title, Wave: pg.Wave, OpensAt: w.OpensAt, ClosesAt: w.ClosesAt, Message: pg.Message,
+		MinGroupSize: rel.Thresholds.K, Numbers: []PublicNumber{}, Focus: []PublicFocus{}, PublishedAt: pg.UpdatedAt}
+	rows := append(slices.Clone(rel.Competencies), rel.Access...)
+	for _, key := range pg.Metrics {
+		n := PublicNumber{Key: key}
+		switch key {
+		case MetricRespondents:
+			n.Name, n.Kind, n.Cell = "People who answered", "count", report.Cell{Suppressed: rel.Respondents.Suppressed, Reason: rel.Respondents.Reason, N: rel.Respondents.N}
+		case MetricParticipation:
+			n.Name, n.Kind, n.Cell = "Participation", "participation", rel.Participation.Overall
+		case MetricIndex:
+			n.Name, n.Kind, n.Cell = rel.Index.Name, "index", rel.Index.Overall
+		case MetricENPS:
+			n.Name, n.Kind, n.Cell = "Employee Net Promoter Score (eNPS)", "enps", rel.ENPS.Overall
+		default:
+			i := slices.IndexFunc(rows, func(r report.Row) bool { return r.Key == key })
+			if i < 0 {
+				continue // no longer shown by the release
+			}
+			n.Name, n.Kind, n.Cell = rows[i].Name, rows[i].Kind, rows[i].Overall
+		}
+		out.Numbers = append(out.Numbers, n)
+	}
+	focus, err := p.plans.List(ctx, pg.SurveyID)
+	if err != nil {
+		return Public{}, err
+	}
+	for _, f := range focus {
+		if !slices.Contains(pg.FocusIDs, f.ID) {
+			continue
+		}
+		pf := PublicFocus{Title: f.Title, About: about(f), Actions: []PublicAction{}}
+		for _, a := range f.Actions {
+			if a.Status == actionplan.StatusDropped {
+				continue
+			}
+			pf.Actions = append(pf.Actions, PublicAction{Title: a.Title, Status: a.Status, Due: a.Due})
+		}
+		out.Focus = append(out.Focus, pf)
+	}
+	return out, nil
+}
+
+// about says in words what a focus area was taken from.
+func about(f actionplan.Focus) string {
+	switch f.Source.Kind {
+	case actionplan.SourceGap:
+		return fmt.Sprintf("%s, for %s", f.MetricName, f.Source.Option)
+	case actionplan.SourceBehaviour:
+		return "How often people experience this: " + f.MetricName
+	default:
+		return f.MetricName
+	}
+}
