@@ -18,6 +18,8 @@ type eventJSON struct {
 	Action     string    `json:"action"`
 	Target     string    `json:"target"`
 	Detail     string    `json:"detail"`
+	// ClientAddress is where the request came from (clientip.go).
+	ClientAddress string `json:"client_address"`
 }
 
 type auditResponse struct {

@@ -142,8 +142,8 @@ func (s *Server) audit(c echo.Context, action, target, detail string) {
 func (s *Server) auditAs(c echo.Context, u account.User, action, target, detail string) {
 	ctx, cancel := detached(c)
 	defer cancel()
-	err := s.accounts.Record(ctx, account.Event{
-		ActorID: u.ID, ActorEmail: u.Email, Action: action, Target: target, Detail: detail})
+	err := s.accounts.Record(ctx, account.Event{ActorID: u.ID, ActorEmail: u.Email,
+		Action: action, Target: target, Detail: detail, ClientAddress: c.RealIP()})
 	if err != nil {
 		s.log.ErrorContext(ctx, "audit log write failed", "action", action, "err", err)
 	}

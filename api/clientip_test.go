@@ -1,8 +1,10 @@
 package api
 
 import (
+	"context"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -44,6 +46,7 @@ func TestSpoofedForwardedForIsIgnored(t *testing.T) {
 		if !strings.Contains(logs.String(), "remote="+peer) {
 			t.Errorf("peer %s: the log does not name the peer:\n%s", peer, logs)
 		}
+		assertAuditAddresses(t, h, peer)
 	}
 }
 
@@ -70,4 +73,28 @@ func TestTrustedProxyNamesTheClient(t *testing.T) {
 		withPeer("10.1.2.3:5000"), withHeader("X-Forwarded-For", "192.0.2.50")), http.StatusTooManyRequests)
 	wantProblem(t, h.do("POST", "/api/v1/auth/login", `{"email":"x@example.org","password":"wrong password!"}`,
 		withPeer("10.1.2.3:5000"), withHeader("X-Forwarded-For", "192.0.2.51")), http.StatusUnauthorized)
+	assertAuditAddresses(t, h, "192.0.2.50", "192.0.2.51")
+}
+
+// assertAuditAddresses checks that every failed sign-in in the audit log
+// names one of want as its client address.
+func assertAuditAddresses(t *testing.T, h *authHarness, want ...string) {
+	t.Helper()
+	events, _, err := h.srv.accounts.Events(context.Background(), 500, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range events {
+		if e.Action != "auth.login_failed" {
+			continue
+		}
+		n++
+		if !slices.Contains(want, e.ClientAddress) {
+			t.Errorf("audit entry %s for %s names %q, want one of %v", e.Action, e.Target, e.ClientAddress, want)
+		}
+	}
+	if n == 0 {
+		t.Error("no failed sign-in was audited")
+	}
 }

@@ -198,3 +198,26 @@ func TestAggregatesAreNotCached(t *testing.T) {
 		}
 	}
 }
+
+// TestReenabledUserGetsNoOldTokensBack: disabling revokes a user's API
+// tokens for good; enabling them again does not bring the tokens back.
+func TestReenabledUserGetsNoOldTokensBack(t *testing.T) {
+	h := newAuthHarness(t, Config{})
+	ada := h.user("ada@example.org", account.RoleAdmin)
+	bea := h.user("bea@example.org", account.RoleAdmin)
+	_, secret, err := h.srv.accounts.CreateToken(context.Background(), bea, "script", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := h.do("GET", "/api/v1/me", "", withBearer(secret)); rec.Code != http.StatusOK {
+		t.Fatalf("token before: %d", rec.Code)
+	}
+	b := h.signIn(ada.Email)
+	for _, body := range []string{`{"disabled":true}`, `{"disabled":false}`} {
+		if rec := h.do("PATCH", "/api/v1/users/"+bea.ID, body, b.as()); rec.Code != http.StatusOK {
+			t.Fatalf("PATCH %s: %d %s", body, rec.Code, rec.Body)
+		}
+	}
+	wantProblem(t, h.do("GET", "/api/v1/me", "", withBearer(secret)), http.StatusUnauthorized)
+	h.signIn(bea.Email) // the password works again
+}

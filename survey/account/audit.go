@@ -16,6 +16,9 @@ type Event struct {
 	Action     string
 	Target     string
 	Detail     string
+	// ClientAddress is the address the request came from; empty for the
+	// command line.
+	ClientAddress string
 }
 
 // TableName stores events in audit_events; Event is its own row.
@@ -30,7 +33,7 @@ const (
 // Record appends an event; At and ID are filled in.
 func (s *Store) Record(ctx context.Context, e Event) error {
 	e.ID, e.At = survey.NewID(), s.now()
-	e.Target, e.Detail = clip(e.Target, 500), clip(e.Detail, 2000)
+	e.Target, e.Detail, e.ClientAddress = clip(e.Target, 500), clip(e.Detail, 2000), clip(e.ClientAddress, 100)
 	return s.db.WithContext(ctx).Create(&e).Error
 }
 

@@ -147,6 +147,10 @@ func (s *Store) RevokeToken(ctx context.Context, id string) (Token, error) {
 	return out, err
 }
 
+func revokeTokensOf(tx *gorm.DB, userID string, at time.Time) error {
+	return tx.Model(&tokenRow{}).Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", at).Error
+}
+
 // TokenUser returns the user a bearer secret acts as, with Role set to the
 // token's role (never more than the user's current role), and the token.
 func (s *Store) TokenUser(ctx context.Context, secret string) (User, Token, error) {

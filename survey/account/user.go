@@ -191,7 +191,8 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 }
 
 // UpdateUser applies ch. Demoting or disabling the last active admin is a
-// conflict. Disabling a user or changing a password ends their sessions.
+// conflict. Disabling a user or changing a password ends their sessions;
+// disabling also revokes their API tokens.
 func (s *Store) UpdateUser(ctx context.Context, id string, ch UserChange) (User, error) {
 	var ve survey.ValidationError
 	if ch.Name != nil {
@@ -249,6 +250,14 @@ func (s *Store) UpdateUser(ctx context.Context, id string, ch UserChange) (User,
 		}
 		if row.Disabled || hash != "" {
 			if err := revokeSessionsOf(tx, id, row.UpdatedAt); err != nil {
+				return err
+			}
+		}
+		// Disabling ends the user's API tokens for good: enabling them
+		// again gives back their sign-in, not tokens that may have leaked
+		// meanwhile.
+		if row.Disabled {
+			if err := revokeTokensOf(tx, id, row.UpdatedAt); err != nil {
 				return err
 			}
 		}
