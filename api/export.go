@@ -34,6 +34,9 @@ func (s *Server) handleReportXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if in.Plans, err = s.workbookPlans(ctx, id); err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := xlsx.Build(&buf, in, s.clock.Now()); err != nil {
 		return err

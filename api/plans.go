@@ -11,6 +11,7 @@ import (
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/account"
 	"github.com/allypulse/allypulse/survey/actionplan"
+	"github.com/allypulse/allypulse/survey/xlsx"
 )
 
 // Action plans: focus areas taken from a released result of a closed wave,
@@ -301,3 +302,34 @@ func (s *Server) handleListOwners(c echo.Context) error {
 
 // noStore keeps an answer out of every cache.
 func noStore(c echo.Context) { c.Response().Header().Set("Cache-Control", "private, no-store") }
+
+// workbookPlans are the survey's action plans for the workbook, with their
+// progress from the released views.
+func (s *Server) workbookPlans(ctx context.Context, surveyID string) ([]xlsx.Plan, error) {
+	p := s.plans()
+	focus, err := p.List(ctx, surveyID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]xlsx.Plan, 0, len(focus))
+	for _, f := range focus {
+		prog, err := p.Progress(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		wp := xlsx.Plan{Title: f.Title, About: actionplan.About(f), Kind: f.Source.Kind, Wave: f.Wave}
+		for _, pt := range prog {
+			wp.Progress = append(wp.Progress, xlsx.PlanPoint{Wave: pt.Wave, Partial: pt.Partial, Cell: pt.Cell})
+		}
+		for _, a := range f.Actions {
+			aj, err := s.actionJSON(ctx, a)
+			if err != nil {
+				return nil, err
+			}
+			wp.Actions = append(wp.Actions, xlsx.PlanAction{Title: a.Title, Owner: aj.OwnerName, Due: a.Due,
+				Status: actionplan.StatusLabel(a.Status), Notes: a.Notes})
+		}
+		out = append(out, wp)
+	}
+	return out, nil
+}

@@ -116,7 +116,7 @@ func (p *Pages) public(ctx context.Context, pg Page) (Public, error) {
 		if !slices.Contains(pg.FocusIDs, f.ID) {
 			continue
 		}
-		pf := PublicFocus{Title: f.Title, About: about(f), Actions: []PublicAction{}}
+		pf := PublicFocus{Title: f.Title, About: actionplan.About(f), Actions: []PublicAction{}}
 		for _, a := range f.Actions {
 			if a.Status == actionplan.StatusDropped {
 				continue
@@ -126,16 +126,4 @@ func (p *Pages) public(ctx context.Context, pg Page) (Public, error) {
 		out.Focus = append(out.Focus, pf)
 	}
 	return out, nil
-}
-
-// about says in words what a focus area was taken from.
-func about(f actionplan.Focus) string {
-	switch f.Source.Kind {
-	case actionplan.SourceGap:
-		return fmt.Sprintf("%s, for %s", f.MetricName, f.Source.Option)
-	case actionplan.SourceBehaviour:
-		return "How often people experience this: " + f.MetricName
-	default:
-		return f.MetricName
-	}
 }

@@ -26,7 +26,8 @@ func (b builder) shareCells(vw view, c report.Cell) []cell {
 func (b builder) competencies() *sheet {
 	s := newSheet(SheetCompetencies)
 	b.title(s, "Competencies and items",
-		"Favourable, neutral and unfavourable shares of valid answers, with the 95% Wilson interval of the favourable share.")
+		"Favourable, neutral and unfavourable shares of valid answers, with the 95% Wilson interval of the favourable share. "+
+			"A reverse-scored item is worded so that agreeing is unfavourable; its answers are flipped before any share or score.")
 	rel, vw := b.in.Overall, b.overallView()
 	first := s.add(b.header(append([]string{"Type", "Key", "Name", "Scale"}, shareHeader...)...)...)
 	s.freezeRows, s.freezeCols = first, 3
@@ -36,7 +37,11 @@ func (b builder) competencies() *sheet {
 		s.add(append([]cell{vw.text(r.Kind), vw.text(r.Key), vw.text(r.Name), {}}, b.shareCells(vw, r.Overall)...)...)
 	}
 	for _, it := range rel.Items {
-		s.add(append([]cell{vw.text("item"), vw.text(it.Key), vw.text(it.Text), vw.text(it.Scale)}, b.shareCells(vw, it.Overall)...)...)
+		scale := it.Scale
+		if it.Reverse {
+			scale += " (reverse-scored)"
+		}
+		s.add(append([]cell{vw.text("item"), vw.text(it.Key), vw.text(it.Text), vw.text(scale)}, b.shareCells(vw, it.Overall)...)...)
 	}
 	s.tableFrom("Items", first, 4+len(shareHeader))
 	s.fixed[3] = 60

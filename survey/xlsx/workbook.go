@@ -33,6 +33,9 @@ type Input struct {
 	// Comments are the wave's comments under the comment rules; nil when the
 	// reader's role does not see comments (executives), and the sheet says so.
 	Comments *report.Comments
+	// Plans are the survey's action plans (plans.go); their progress values
+	// are released cells.
+	Plans []Plan
 }
 
 // Sheet names, in workbook order.
@@ -46,6 +49,7 @@ const (
 	SheetTrend         = "Trend"
 	SheetParticipation = "Participation"
 	SheetComments      = "Comments"
+	SheetPlans         = "Action plans"
 	SheetMethod        = "Method"
 )
 
@@ -72,7 +76,7 @@ func Build(w io.Writer, in Input, now time.Time) error {
 	b := builder{in: in, st: st}
 	sheets := []*sheet{
 		b.summary(), b.heatmap(), b.competencies(), b.gaps(), b.behaviours(),
-		b.barriers(), b.trend(), b.participation(), b.comments(), b.method(),
+		b.barriers(), b.trend(), b.participation(), b.comments(), b.plans(), b.method(),
 	}
 	for i, s := range sheets {
 		if i == 0 {

@@ -196,7 +196,7 @@ func TestBuildSheetsAndValues(t *testing.T) {
 	in := fixture()
 	x := open(t, build(t, in))
 	want := []string{xlsx.SheetSummary, xlsx.SheetHeatmap, xlsx.SheetCompetencies, xlsx.SheetGaps, xlsx.SheetBehaviours, xlsx.SheetBarriers,
-		xlsx.SheetTrend, xlsx.SheetParticipation, xlsx.SheetComments, xlsx.SheetMethod}
+		xlsx.SheetTrend, xlsx.SheetParticipation, xlsx.SheetComments, xlsx.SheetPlans, xlsx.SheetMethod}
 	if got := x.GetSheetList(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}

@@ -20,8 +20,9 @@ export function downloadURL(surveyID, file, wave, dims) {
   return `/api/v1/surveys/${encodeURIComponent(surveyID)}/${file}${qs ? `?${qs}` : ''}`;
 }
 
+// waveLabel names a wave; an open wave's report is partial.
 function waveLabel(w) {
-  const status = w.status ? ` (${w.status})` : '';
+  const status = w.status === 'open' ? ' (open, partial results)' : w.status ? ` (${w.status})` : '';
   return `Wave ${w.number}${status}`;
 }
 
@@ -37,10 +38,12 @@ function surveyCard(sv, waves) {
   }
   const waveSelect = h('select', { id: `report-${id}-wave`, name: 'wave' },
     opened.map((w) => h('option', { value: String(w.number) }, waveLabel(w))));
-  // The newest wave with responses to report, else the newest opened.
-  const answered = opened.filter((w) => w.responses && !w.responses.suppressed && w.responses.n > 0);
-  const offered = answered.length ? answered : opened;
+  // The newest closed wave: a live wave's report is partial and must not
+  // be what gets forwarded by default. Without one, the newest opened.
+  const closed = opened.filter((w) => w.status === 'closed');
+  const offered = closed.length ? closed : opened;
   waveSelect.value = String(offered[offered.length - 1].number);
+  const partialNote = h('p', { class: 'note partial-note', 'aria-live': 'polite' });
 
   const dims = demographicsOf(sv);
   const boxes = dims.map((d) => h('input', { type: 'checkbox', id: `report-${id}-by-${d.key}`, name: 'by', value: d.key }));
@@ -57,6 +60,9 @@ function surveyCard(sv, waves) {
     const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
     xlsx.href = downloadURL(id, 'report.xlsx', waveSelect.value, chosen);
     csv.href = downloadURL(id, 'results.csv', waveSelect.value, chosen.slice(0, 1));
+    const shown = opened.find((w) => String(w.number) === waveSelect.value);
+    partialNote.textContent = shown && shown.status === 'open'
+      ? `Partial results: wave ${shown.number} is still open, so its numbers can change until it closes.` : '';
     const first = dims.find((d) => d.key === chosen[0]);
     csvNote.textContent = chosen.length > 1
       ? `The CSV holds one breakdown: ${first ? first.label || first.key : chosen[0]}. The Excel report holds all ${chosen.length}.`
@@ -68,6 +74,7 @@ function surveyCard(sv, waves) {
 
   card.append(
     h('div', { class: 'field' }, h('label', { for: waveSelect.id }, 'Wave'), waveSelect),
+    partialNote,
     fieldset,
     h('p', { class: 'downloads' }, xlsx, ' ', csv),
     csvNote);
