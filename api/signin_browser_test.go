@@ -69,7 +69,7 @@ func TestSignInInChromium(t *testing.T) {
 	signInOnPage(t, ctx, ts.URL, "ada@example.org", harnessPassword)
 	browserDo(t, ctx, chromedp.WaitVisible(chromedp.CSS(`nav[aria-label=Main]`)))
 	nav := browserEval[[]string](t, ctx, `[...document.querySelectorAll('nav[aria-label=Main] a')].map(a => a.textContent)`)
-	if got := strings.Join(nav, ","); got != "Surveys,Results,Reports,People,Audit" {
+	if got := strings.Join(nav, ","); got != "Summary,Surveys,Results,Reports,People,Audit" {
 		t.Errorf("admin navigation %q", got)
 	}
 	if who := browserEval[string](t, ctx, `document.querySelector('.who').textContent`); !strings.Contains(who, "ada@example.org") {
