@@ -52,6 +52,7 @@ func (s *Server) routes() {
 	v1.POST("/tokens", s.handleCreateToken, adminOnly)
 	v1.DELETE("/tokens/:id", s.handleRevokeToken, adminOnly)
 	v1.GET("/audit", s.handleAudit, adminOnly)
+	v1.POST("/retention/run", s.handleRunRetention, adminOnly)
 
 	// Framework and survey design.
 	v1.GET("/framework", s.handleFramework, design)
@@ -67,6 +68,8 @@ func (s *Server) routes() {
 	v1.GET("/surveys/:id/preview", s.handlePreviewSurvey, design)
 	v1.GET("/surveys/:id/waves", s.handleListWaves, anyStaff)
 	v1.GET("/surveys/:id/link", s.handleSurveyLink, design)
+	v1.GET("/surveys/:id/retention", s.handleGetRetention, design)
+	v1.PUT("/surveys/:id/retention", s.handleSetRetention, design)
 
 	// Distribution.
 	v1.POST("/surveys/:id/waves/:wave/invites", s.handleCreateInvites, design)

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/allypulse/allypulse/internal/catalog"
+	"github.com/allypulse/allypulse/internal/retention"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/account"
 	"github.com/allypulse/allypulse/survey/db"
@@ -62,6 +63,8 @@ type Server struct {
 	// the respond routes in memory.
 	intake       *survey.Intake
 	respondLimit *addressLimiter
+	// retention deletes old responses (retention.go).
+	retention *retention.Store
 	// assets are the embedded frontend files with their hashes.
 	assets *assets
 	// scheduler creates the waves of launched surveys (Start runs it).
@@ -110,6 +113,7 @@ func New(cfg Config, d Deps) *Server {
 	}
 	s.respondLimit = newAddressLimiter(cfg.RespondRate, cfg.RespondBurst, s.clock.Now)
 	s.intake = survey.NewIntake(s.surveys, d.DB.SQL, s.clock, survey.IntakeConfig{Framework: s.surveys.Framework})
+	s.retention = retention.New(d.DB.Gorm, d.Clock)
 	s.scheduler = survey.NewScheduler(s.surveys, s.clock, s.log)
 	s.scheduler.OnClosed = s.auditScheduledClose
 	s.report = report.New(s.surveys, s.clock, report.WithFramework(s.surveys.Framework))
@@ -134,9 +138,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.e.ServeHT
 // Echo exposes the router, for route listing in tests.
 func (s *Server) Echo() *echo.Echo { return s.e }
 
-// Start runs background work (the wave scheduler) until ctx ends.
+// Start runs background work (the wave scheduler, retention) until ctx
+// ends.
 func (s *Server) Start(ctx context.Context) {
 	go s.scheduler.Run(ctx, schedulerInterval)
+	go s.runRetention(ctx)
 }
 
 // schedulerInterval is how often the wave scheduler looks for due waves.
