@@ -77,6 +77,7 @@ func (s *Server) routes() {
 
 	// Respondents: public, no account, no logging of codes or addresses.
 	v1.GET("/respond/:code", s.handleRespondForm)
+	v1.GET("/respond-messages", s.handleRespondMessages)
 	v1.POST("/respond/:code", s.handleRespondSubmit)
 
 	// Results: every number goes through the release step. Aggregates about

@@ -27,18 +27,24 @@ export function aboutYouHint(form) {
 // choices lists an item's answers: its options, or its scale points plus
 // "No opportunity" where the scale allows it.
 export function choices(item) {
-  if (item.options && item.options.length) return item.options.map((o) => ({ value: o, label: o }));
+  if (item.options && item.options.length) return labelled(item.options, item.option_labels);
   const pts = (item.points || []).map((p) => ({ value: p.value, label: item.scale === 'nps11' ? String(p.value) : p.label }));
   if (item.allows_na) pts.push({ value: NA, label: item.na_label || 'Not applicable', na: true });
   return pts;
 }
 
+// labelled pairs option values with the labels of the form's language
+// (option_labels); the value is what is sent back.
+export const labelled = (options, labels) => options.map((o, i) => ({ value: o, label: (labels && labels[i]) || o }));
+
 // itemLook returns the hint and option layout of an item: 0-10 scales get a
-// grid and a hint naming their ends, agreement scales a row on wide screens.
-export function itemLook(item) {
+// one-row grid and a hint naming their ends (worded by ends(low, high) when
+// given), agreement scales a row on wide screens.
+export function itemLook(item, ends) {
   const pts = item.points || [];
+  const [low, high] = pts.length ? [pts[0].label, pts[pts.length - 1].label] : [];
   const hint = item.scale === 'nps11' && pts.length
-    ? `0 means ${pts[0].label.toLowerCase()}, 10 means ${pts[pts.length - 1].label.toLowerCase()}.` : '';
+    ? (ends ? ends(low, high) : `0 means ${low.toLowerCase()}, 10 means ${high.toLowerCase()}.`) : '';
   const layout = item.scale === 'nps11' ? 'nps' : (item.options ? '' : 'row');
   return { hint, layout };
 }
@@ -66,4 +72,16 @@ export function skipped(item, items, answerOf) {
   if (!item.gated_by) return false;
   const screen = items.find((it) => it.key === item.gated_by);
   return !!screen && !!screen.options && answerOf(screen.key) === screen.options[1];
+}
+
+// translator returns t(id, vars): the message id of a catalog from
+// GET /api/v1/respond/{code} in lang, its plural form chosen for vars.Count
+// by the language's CLDR rules, {{.Name}} placeholders filled from vars.
+export function translator(messages, lang) {
+  const rules = new Intl.PluralRules(lang);
+  return (id, vars = {}) => {
+    let m = messages[id];
+    if (m && typeof m === 'object') m = m[rules.select(vars.Count ?? 0)] ?? m.other;
+    return String(m ?? id).replace(/\{\{\.(\w+)\}\}/g, (_, k) => String(vars[k] ?? ''));
+  };
 }

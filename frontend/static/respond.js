@@ -1,8 +1,10 @@
 // respond.js: the employee survey page at /s/{code}. No framework; the page
-// loads its form from the API, keeps answers in localStorage until they are
-// submitted, and sends them as JSON.
+// loads its form (in the respondent's language, with the page's own words)
+// from the API, shows one section per screen, keeps answers, the screen and
+// the chosen language in localStorage until they are submitted, and sends
+// the answers as JSON. The language is never sent with the answers.
 import { h, clear } from './dom.js';
-import { fieldId, promise, choices, itemLook, radioGroup, skipped as gatedOut, aboutYouHint } from './respond-form.js';
+import { fieldId, choices, itemLook, labelled, radioGroup, skipped as gatedOut, translator } from './respond-form.js';
 
 const main = document.getElementById('main');
 // A mangled link (a broken %-escape) is a link that does not work.
@@ -11,6 +13,8 @@ const code = (() => {
 })();
 const api = `/api/v1/respond/${encodeURIComponent(code)}`;
 const storeKey = `allypulse.respond.${code}`;
+// A screen groups consecutive sections up to this many questions.
+const screenSize = 7;
 
 // The same rules as survey/scrub.go (LooksIdentifying): keep them in step.
 const identifying = [
@@ -26,7 +30,9 @@ export function looksIdentifying(text) {
 }
 
 let form = null;
-let state = { answers: {}, demographics: {}, comments: {} };
+let t = (id) => id;
+let screens = [];
+let state = { answers: {}, demographics: {}, comments: {}, screen: 0, lang: '' };
 let warned = false;
 
 function load() {
@@ -39,17 +45,20 @@ function forget() {
   try { localStorage.removeItem(storeKey); } catch { /* nothing stored */ }
 }
 
-const pages = {
-  404: ['This link does not work', 'We could not find a survey for this link. Check that you copied the whole link from your invitation.'],
-  409: ['You have already answered', 'This invitation has already been used to answer. Each invitation can be used once. Thank you for taking part.'],
-  closed: ['This survey is closed', 'The survey has ended, so it no longer takes answers. Thank you for your interest.'],
-  'not-open': ['This survey is not open yet', 'The survey has not started. Please come back when it opens.'],
-  429: ['Please wait a moment', 'There were many requests from your network. Wait a minute, then reload this page.'],
-  error: ['Something went wrong', 'The survey could not be loaded. Please reload the page in a moment.'],
-};
+// ---- Pages without a form (broken link, used invitation, closed survey) ----
 
-function showPage(key) {
-  const [title, text] = pages[key] || pages.error;
+const pageIds = { 404: 'not_found', 409: 'used', closed: 'closed', 'not-open': 'not_open', 429: 'busy', error: 'error' };
+
+async function showPage(key) {
+  const id = pageIds[key] || 'error';
+  if (!form) {
+    try {
+      const res = await fetch(`/api/v1/respond-messages${state.lang ? `?lang=${encodeURIComponent(state.lang)}` : ''}`);
+      if (res.ok) { const m = await res.json(); t = translator(m.messages, m.language); document.documentElement.lang = m.language; }
+    } catch { /* the English words below */ }
+  }
+  let [title, text] = [t(`${id}_title`), t(`${id}_text`)];
+  if (title === `${id}_title`) [title, text] = ['Something went wrong', 'Please reload the page in a moment.'];
   document.title = title;
   clear(main).append(h('h1', {}, title), h('p', {}, text));
   main.focus();
@@ -57,43 +66,109 @@ function showPage(key) {
 
 function pageKey(status, problem) {
   if (status === 410) return (problem.type || '').endsWith('not-open') ? 'not-open' : 'closed';
-  return pages[status] ? status : 'error';
+  return pageIds[status] ? status : 'error';
 }
 
 async function readProblem(res) {
   try { return await res.json(); } catch { return {}; }
 }
 
-async function start() {
-  if (!code) return showPage(404);
-  let res;
-  try { res = await fetch(api, { headers: { Accept: 'application/json' } }); } catch { return showPage('error'); }
-  if (!res.ok) return showPage(pageKey(res.status, await readProblem(res)));
-  form = await res.json();
-  const saved = load();
-  if (saved) state = { answers: saved.answers || {}, demographics: saved.demographics || {}, comments: saved.comments || {} };
-  render();
-  if (saved) resume();
+// ---- Loading ----
+
+async function fetchForm(lang) {
+  const res = await fetch(`${api}${lang ? `?lang=${encodeURIComponent(lang)}` : ''}`, { headers: { Accept: 'application/json' } });
+  if (!res.ok) return { error: pageKey(res.status, await readProblem(res)) };
+  return { form: await res.json() };
 }
 
-// resume brings a person who reloads (or comes back) to where they were:
-// the first question after the last one they answered, with the focus on
-// it, so the answers above stay as they were left.
-function resume() {
-  const asked = [...main.querySelectorAll('fieldset.q:not([hidden])')];
-  const answered = (fs) => fs.querySelector('input:checked');
-  let last = -1;
-  asked.forEach((fs, i) => { if (answered(fs)) last = i; });
-  const next = asked.slice(last + 1).find((fs) => !answered(fs));
-  if (last < 0 || !next) return;
-  next.scrollIntoView({ block: 'center' });
-  next.querySelector('input').focus({ preventScroll: true });
+function useForm(f) {
+  form = f;
+  t = translator(form.messages, form.language);
+  document.documentElement.lang = form.language;
+  screens = buildScreens(form);
+}
+
+async function start() {
+  if (!code) return showPage(404);
+  const saved = load();
+  if (saved) state = { ...state, ...saved };
+  let got;
+  try { got = await fetchForm(state.lang); } catch { return showPage('error'); }
+  if (got.error) return showPage(got.error);
+  useForm(got.form);
+  render(saved ? 'heading' : null);
+}
+
+// ---- Screens ----
+
+// buildScreens groups the form's sections into screens of up to screenSize
+// questions; a section gated by a screening question stands alone (so it
+// can be skipped whole), then "About you", then the comments.
+function buildScreens(f) {
+  const out = [];
+  let cur = null;
+  for (const s of f.sections) {
+    const gated = s.items.some((it) => it.gated_by);
+    if (!cur || gated || cur.gated || cur.count + s.items.length > screenSize) {
+      cur = { kind: 'q', sections: [], count: 0, gated };
+      out.push(cur);
+    }
+    cur.sections.push(s);
+    cur.count += s.items.length;
+  }
+  if (f.demographics.length) out.push({ kind: 'd' });
+  if (f.comments.length) out.push({ kind: 'c' });
+  return out;
 }
 
 const allItems = () => form.sections.flatMap((s) => s.items);
-const screens = () => new Set(allItems().filter((it) => it.gated_by).map((it) => it.gated_by));
-
 const skipped = (item) => gatedOut(item, allItems(), (key) => state.answers[key]);
+const askedIn = (section) => section.items.filter((it) => !skipped(it));
+// A screen whose questions were all skipped by a screening answer is not shown.
+const visible = (sc) => sc.kind !== 'q' || sc.sections.some((s) => askedIn(s).length);
+const shownScreens = () => screens.filter(visible);
+
+function heading(sc) {
+  if (sc.kind === 'd') return t('about_you');
+  if (sc.kind === 'c') return t('comments');
+  return sc.sections.filter((s) => askedIn(s).length).map((s) => s.title).join(' · ');
+}
+
+// questions counts the closed questions asked (items not skipped, and the
+// "About you" questions) and those answered, from screen index from on.
+function questions(from = 0) {
+  let total = 0;
+  let done = 0;
+  let comments = 0;
+  for (const sc of shownScreens().slice(from)) {
+    const keys = sc.kind === 'q' ? sc.sections.flatMap(askedIn).map((it) => [state.answers, it.key])
+      : sc.kind === 'd' ? form.demographics.map((d) => [state.demographics, d.key]) : [];
+    total += keys.length;
+    done += keys.filter(([bucket, key]) => bucket[key] !== undefined).length;
+    if (sc.kind === 'c') comments += form.comments.filter((c) => !(state.comments[c.key] || '').trim()).length;
+  }
+  return { total, done, comments };
+}
+
+function progressText() {
+  const shown = shownScreens();
+  const i = shown.indexOf(screens[state.screen]);
+  const left = questions(i);
+  const secs = (left.total - left.done) * form.seconds_per_question + left.comments * form.seconds_per_comment;
+  const minutes = Math.ceil(secs / 60);
+  return `${t('section_of', { Index: i + 1, Count: shown.length })} · ${minutes > 0 ? t('minutes_left', { Count: minutes }) : t('ready')}`;
+}
+
+function progress() {
+  const all = questions();
+  const bar = document.getElementById('progress');
+  bar.max = Math.max(all.total, 1);
+  bar.value = all.done;
+  document.getElementById('progress-count').textContent = t('answered', { Done: all.done, Count: all.total });
+  document.getElementById('progress-text').textContent = progressText();
+}
+
+// ---- Drawing ----
 
 function question(kind, key, legend, opts, bucket, look = {}) {
   return radioGroup(fieldId(kind, key), legend, opts, {
@@ -103,7 +178,7 @@ function question(kind, key, legend, opts, bucket, look = {}) {
 }
 
 function changed(kind, key) {
-  if (kind === 'q' && screens().has(key)) {
+  if (kind === 'q' && allItems().some((it) => it.gated_by === key)) {
     for (const it of allItems()) if (skipped(it)) delete state.answers[it.key];
     applySkips();
   }
@@ -112,75 +187,127 @@ function changed(kind, key) {
   progress();
 }
 
+// applySkips hides the questions a screening answer skipped, and a
+// section heading with nothing left under it.
 function applySkips() {
-  for (const it of allItems()) {
-    const fs = document.getElementById(fieldId('q', it.key));
-    if (!fs) continue;
-    const skip = skipped(it);
-    fs.hidden = skip;
-    if (skip) for (const input of fs.querySelectorAll('input')) input.checked = false;
+  for (const section of main.querySelectorAll('section.part')) {
+    let any = false;
+    for (const fs of section.querySelectorAll('fieldset.q')) {
+      const item = allItems().find((it) => it.key === fs.dataset.key);
+      fs.hidden = skipped(item);
+      if (fs.hidden) for (const input of fs.querySelectorAll('input')) input.checked = false;
+      any ||= !fs.hidden;
+    }
+    section.hidden = !any;
   }
+  const title = document.getElementById('screen-title');
+  if (title) title.textContent = heading(screens[state.screen]);
 }
 
-function progress() {
-  const shown = allItems().filter((it) => !skipped(it));
-  const done = shown.filter((it) => state.answers[it.key] !== undefined).length;
-  const bar = document.getElementById('progress');
-  bar.max = shown.length;
-  bar.value = done;
-  document.getElementById('progress-text').textContent = `${done} of ${shown.length} questions answered`;
+function screenBody(sc) {
+  const ends = (low, high) => t('scale_ends', { Low: low, High: high });
+  if (sc.kind === 'q') {
+    const several = sc.sections.length > 1;
+    return sc.sections.map((s) => h('section', { class: 'part', 'aria-labelledby': several ? fieldId('s', s.key) : null },
+      several ? h('h3', { id: fieldId('s', s.key) }, s.title) : null,
+      s.items.map((it) => question('q', it.key, it.text, choices(it), state.answers, itemLook(it, ends)))));
+  }
+  if (sc.kind === 'd') {
+    const k = form.min_group_size;
+    const ks = form.min_sensitive_group_size;
+    const sensitive = form.demographics.filter((d) => d.sensitive).map((d) => d.label);
+    return [
+      h('p', { class: 'hint' }, t('about_hint', { Count: k }),
+        sensitive.length && ks > k ? ` ${t('about_sensitive', { Names: sensitive.join(', '), Count: ks })}` : ''),
+      form.demographics.map((d) => question('d', d.key, d.label, labelled(d.options, d.option_labels), state.demographics)),
+    ];
+  }
+  return form.comments.map((c) => {
+    const id = fieldId('c', c.key);
+    const ta = h('textarea', { id, name: id, maxlength: '2000', 'aria-describedby': `${id}-hint`, dataset: { kind: 'c', key: c.key } });
+    ta.value = state.comments[c.key] || '';
+    ta.addEventListener('input', () => { state.comments[c.key] = ta.value; warned = false; clearError(id); save(); progress(); });
+    return h('div', {},
+      h('label', { class: 'comment', for: id }, c.prompt),
+      h('p', { class: 'hint', id: `${id}-hint` }, t('comment_hint', { Count: form.min_comment_group_size })),
+      ta);
+  });
 }
 
-function render() {
-  document.title = form.title;
-  const k = form.min_group_size;
+function languageSwitch() {
+  if (!form.languages || form.languages.length < 2) return null;
+  const sel = h('select', { id: 'lang', name: 'lang' },
+    form.languages.map((l) => h('option', { value: l.code, lang: l.code, selected: l.code === form.language }, l.name)));
+  sel.addEventListener('change', () => switchLanguage(sel.value));
+  return h('div', { class: 'lang' }, h('label', { for: 'lang' }, t('language')), sel);
+}
+
+// render draws the current screen; focus is 'heading' to move the focus
+// to the screen's heading (after next, back or a reload), or an element id.
+function render(focus) {
+  const shown = shownScreens();
+  if (!shown.includes(screens[state.screen])) state.screen = screens.indexOf(shown.find((sc) => screens.indexOf(sc) > state.screen) || shown[shown.length - 1]);
+  const sc = screens[state.screen];
+  const i = shown.indexOf(sc);
+  const last = i === shown.length - 1;
   const closes = new Date(form.closes_at);
-  const body = [
-    h('h1', {}, form.title),
-    form.intro ? h('p', {}, form.intro) : null,
-    h('p', { class: 'promise' }, promise(k)),
-    Number.isNaN(closes.getTime()) ? null
-      : h('p', { class: 'muted' }, `Open until ${closes.toLocaleDateString(undefined, { dateStyle: 'long' })}. Every question is optional; skip any you prefer not to answer.`),
-    h('div', { id: 'summary', class: 'summary', tabindex: '-1', hidden: true }),
+  document.title = `${heading(sc)} – ${form.title}`;
+  const f = h('form', { novalidate: true },
+    h('div', { class: 'top' }, h('h1', {}, form.title), languageSwitch()),
+    form.notice ? h('p', { class: 'notice', role: 'status' }, t(form.notice, { Language: (form.languages.find((l) => l.code === form.language) || {}).name })) : null,
+    i === 0 ? [
+      form.intro ? h('p', {}, form.intro) : null,
+      h('p', { class: 'promise' }, t('promise', { Count: form.min_group_size })),
+      Number.isNaN(closes.getTime()) ? null
+        : h('p', { class: 'muted' }, t('open_until', { Date: closes.toLocaleDateString(form.language, { dateStyle: 'long' }) })),
+    ] : null,
     h('div', { class: 'progress' },
       h('p', { id: 'progress-text' }),
-      h('progress', { id: 'progress', 'aria-labelledby': 'progress-text', max: '1', value: '0' })),
-  ];
-  for (const s of form.sections) {
-    const sectionId = fieldId('s', s.key);
-    body.push(h('section', { 'aria-labelledby': sectionId },
-      h('h2', { id: sectionId }, s.title),
-      s.items.map((it) => question('q', it.key, it.text, choices(it), state.answers, itemLook(it)))));
-  }
-  if (form.demographics.length) {
-    body.push(h('section', { 'aria-labelledby': 'about' },
-      h('h2', { id: 'about' }, 'About you'),
-      h('p', { class: 'hint' }, aboutYouHint(form)),
-      form.demographics.map((d) => question('d', d.key, d.label, d.options.map((o) => ({ value: o, label: o })), state.demographics))));
-  }
-  if (form.comments.length) {
-    body.push(h('section', { 'aria-labelledby': 'comments' },
-      h('h2', { id: 'comments' }, 'In your own words'),
-      form.comments.map((c) => {
-        const id = fieldId('c', c.key);
-        const ta = h('textarea', { id, name: id, maxlength: '2000', 'aria-describedby': `${id}-hint`, dataset: { kind: 'c', key: c.key } });
-        ta.value = state.comments[c.key] || '';
-        ta.addEventListener('input', () => { state.comments[c.key] = ta.value; warned = false; clearError(id); save(); });
-        return h('div', {},
-          h('label', { class: 'comment', for: id }, c.prompt),
-          h('p', { class: 'hint', id: `${id}-hint` },
-            `Optional, up to 2,000 characters. Comments are shown to the survey owners only for groups of at least ${form.min_comment_group_size} people, separately from your other answers. E-mail addresses, phone numbers, links and @-names are removed before your comment is stored; please leave out names.`),
-          ta);
-      })));
-  }
-  body.push(h('div', { id: 'warning', class: 'warning', role: 'alert', hidden: true }),
-    h('button', { type: 'submit', class: 'primary', id: 'send' }, 'Submit my answers'));
-  const f = h('form', { novalidate: true }, body);
-  f.addEventListener('submit', (ev) => { ev.preventDefault(); submit(); });
+      h('progress', { id: 'progress', 'aria-labelledby': 'progress-count', max: '1', value: '0' }),
+      h('p', { id: 'progress-count', class: 'muted' })),
+    h('div', { id: 'summary', class: 'summary', tabindex: '-1', hidden: true }),
+    h('section', { class: 'screen', 'aria-labelledby': 'screen-title', dataset: { kind: sc.kind } },
+      h('h2', { id: 'screen-title', tabindex: '-1' }, heading(sc)),
+      screenBody(sc)),
+    h('div', { id: 'warning', class: 'warning', role: 'alert', hidden: true }),
+    h('div', { class: 'nav' },
+      i > 0 ? h('button', { type: 'button', id: 'back', onclick: () => go(-1) }, t('back')) : null,
+      h('button', { type: 'submit', class: 'primary', id: last ? 'send' : 'next' }, last ? t('submit') : t('next'))));
+  f.addEventListener('submit', (ev) => { ev.preventDefault(); if (last) submit(); else go(1); });
   clear(main).append(f);
   applySkips();
   progress();
+  if (focus === 'heading') {
+    window.scrollTo(0, 0);
+    document.getElementById('screen-title').focus();
+  } else if (focus) {
+    document.getElementById(focus)?.focus();
+  }
 }
+
+function go(step) {
+  const shown = shownScreens();
+  const i = shown.indexOf(screens[state.screen]) + step;
+  if (i < 0 || i >= shown.length) return;
+  state.screen = screens.indexOf(shown[i]);
+  warned = false;
+  save();
+  render('heading');
+}
+
+// switchLanguage reloads the form in another of the survey's languages;
+// answers are kept by key and value, so nothing is lost.
+async function switchLanguage(lang) {
+  let got;
+  try { got = await fetchForm(lang); } catch { return; }
+  if (got.error) return showPage(got.error);
+  state.lang = got.form.language;
+  save();
+  useForm(got.form);
+  render('lang');
+}
+
+// ---- Errors ----
 
 function clearError(id) {
   const el = document.getElementById(id);
@@ -194,40 +321,51 @@ function clearError(id) {
   }
 }
 
-// elementFor maps an error field ("answers.belonging.1") to its question.
-function elementFor(field) {
+// screenOf returns the index of the screen that asks an error's field
+// ("answers.belonging.1", "demographics.gender", "comments.general").
+function screenOf(field) {
   const [kind, ...rest] = field.split('.');
   const key = rest.join('.');
-  const prefix = { answers: 'q', demographics: 'd', comments: 'c' }[kind];
-  if (!prefix) return null;
-  if (!key) return main.querySelector('fieldset.q:not([hidden])');
-  return document.getElementById(fieldId(prefix, key));
+  return screens.findIndex((sc) => (kind === 'answers' && sc.kind === 'q' && sc.sections.some((s) => s.items.some((it) => it.key === key)))
+    || (kind === 'demographics' && sc.kind === 'd') || (kind === 'comments' && sc.kind === 'c'));
 }
 
-function showErrors(errors, title = 'Please check your answers') {
-  const summary = document.getElementById('summary');
+function elementFor(field) {
+  const [kind, ...rest] = field.split('.');
+  const prefix = { answers: 'q', demographics: 'd', comments: 'c' }[kind];
+  return prefix && rest.length ? document.getElementById(fieldId(prefix, rest.join('.'))) : null;
+}
+
+// showErrors shows the screen of the first error with every error summarised
+// at its top; an error on another screen links there.
+function showErrors(errors, title = t('check_answers')) {
+  const first = errors.map((e) => screenOf(e.field)).find((i) => i >= 0);
+  if (first !== undefined && first !== state.screen) { state.screen = first; save(); render(); }
   const items = [];
   for (const e of errors) {
     const el = elementFor(e.field);
-    if (el && e.field.includes('.')) {
-      const id = el.id;
-      clearError(id);
+    const label = el ? (el.querySelector('legend') || document.querySelector(`label[for="${el.id}"]`)) : null;
+    if (el) {
+      clearError(el.id);
       el.classList.add('invalid');
       if (el.tagName === 'TEXTAREA') el.setAttribute('aria-invalid', 'true');
-      el.setAttribute('aria-describedby', `${el.getAttribute('aria-describedby') || ''} ${id}-err`.trim());
-      const msg = h('p', { class: 'err', id: `${id}-err` }, `This ${el.tagName === 'TEXTAREA' ? 'comment' : 'answer'} ${e.message}.`);
+      el.setAttribute('aria-describedby', `${el.getAttribute('aria-describedby') || ''} ${el.id}-err`.trim());
+      const msg = h('p', { class: 'err', id: `${el.id}-err` }, e.message);
       if (el.tagName === 'TEXTAREA') el.after(msg); else el.append(msg);
     }
-    // A message about one question names it; one about the whole form
-    // ("answer at least one question") reads as a sentence of its own.
-    const label = el && e.field.includes('.') ? (el.querySelector('legend') || document.querySelector(`label[for="${el.id}"]`)) : null;
-    const text = label ? `${label.textContent}: ${e.message}` : `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.`;
-    items.push(h('li', {}, el ? h('a', { href: `#${el.id}` }, text) : text));
+    const text = label ? t('field_error', { Question: label.textContent, Message: e.message }) : e.message;
+    const there = screenOf(e.field);
+    if (el) items.push(h('li', {}, h('a', { href: `#${el.id}` }, text)));
+    else if (there >= 0) items.push(h('li', {}, h('a', { href: '#', onclick: (ev) => { ev.preventDefault(); state.screen = there; save(); render('heading'); } }, text)));
+    else items.push(h('li', {}, text));
   }
+  const summary = document.getElementById('summary');
   clear(summary).append(h('h2', {}, title), h('ul', {}, items));
   summary.hidden = false;
   summary.focus();
 }
+
+// ---- Sending ----
 
 function payload() {
   const answers = {};
@@ -243,55 +381,66 @@ function payload() {
 }
 
 function warnIfIdentifying(body) {
-  const risky = Object.entries(body.comments).filter(([, t]) => looksIdentifying(t));
+  const risky = Object.entries(body.comments).filter(([, text]) => looksIdentifying(text));
   const box = document.getElementById('warning');
   if (!risky.length || warned) { box.hidden = true; return false; }
   warned = true;
   clear(box).append(
-    h('p', {}, h('strong', {}, 'Your comment may identify you or someone else. '),
-      'It seems to contain a name, an e-mail address, a phone number, a link or an @-name. Contact details are removed automatically, but names are not. You can edit the comment, or submit it as it is.'),
-    h('button', { type: 'button', onclick: () => document.getElementById(fieldId('c', risky[0][0])).focus() }, 'Edit my comment'),
-    h('button', { type: 'button', class: 'primary', onclick: () => submit() }, 'Submit anyway'));
+    h('p', {}, h('strong', {}, `${t('warning_title')} `), t('warning_text')),
+    h('button', { type: 'button', onclick: () => document.getElementById(fieldId('c', risky[0][0])).focus() }, t('edit_comment')),
+    h('button', { type: 'button', class: 'primary', onclick: () => submit() }, t('submit_anyway')));
   box.hidden = false;
   box.querySelector('button').focus();
   return true;
 }
 
+// send posts the answers. It is the one place a submission leaves the page,
+// so an extension of the sending (such as a ballot step) wraps only this.
+function send(body) {
+  return fetch(api, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) });
+}
+
 async function submit() {
   const body = payload();
   if (!Object.keys(body.answers).length) {
-    showErrors([{ field: 'answers', message: 'answer at least one question' }]);
+    showErrors([{ field: 'answers', message: t('answer_one') }]);
     return;
   }
   if (warnIfIdentifying(body)) return;
-  const send = document.getElementById('send');
-  send.disabled = true;
+  const button = document.getElementById('send');
+  button.disabled = true;
   let res;
   try {
-    res = await fetch(api, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) });
+    res = await send(body);
   } catch {
-    send.disabled = false;
-    showErrors([{ field: '', message: 'your answers could not be sent. Check your connection and try again; nothing is lost' }], 'Not sent yet');
+    button.disabled = false;
+    showErrors([{ field: '', message: t('offline') }], t('not_sent'));
     return;
   }
-  send.disabled = false;
-  if (res.status === 201) {
-    forget();
-    document.title = 'Thank you';
-    clear(main).append(h('h1', {}, 'Thank you'),
-      h('p', {}, 'Your answers have been recorded. They will be combined with other people\'s answers; nothing you wrote can be traced back to you.'),
-      h('p', {}, 'You can close this page now.'));
-    main.focus();
-    return;
-  }
+  button.disabled = false;
+  if (res.status === 201) return thankYou();
   const problem = await readProblem(res);
   if (res.status === 422 && problem.errors) return showErrors(problem.errors);
   if (res.status === 429) {
-    const wait = res.headers.get('Retry-After') || '60';
-    return showErrors([{ field: '', message: `too many attempts from your network; wait ${wait} seconds and submit again` }], 'Not sent yet');
+    const wait = Number(res.headers.get('Retry-After')) || 60;
+    return showErrors([{ field: '', message: t('rate_limited', { Count: wait }) }], t('not_sent'));
   }
   if ([404, 409, 410].includes(res.status)) { forget(); return showPage(pageKey(res.status, problem)); }
-  showErrors([{ field: '', message: 'something went wrong on our side; your answers are kept on this device, please try again' }], 'Not sent yet');
+  showErrors([{ field: '', message: t('server_error') }], t('not_sent'));
+}
+
+// thankYou closes the loop: the lead's note on when and where results will
+// be shared, and the published "What we heard" page once there is one.
+function thankYou() {
+  forget();
+  document.title = t('thanks_title');
+  const link = /^(\/|https:\/\/)/.test(form.results_url || '') ? form.results_url : '';
+  clear(main).append(...[h('h1', {}, t('thanks_title')),
+    h('p', {}, t('thanks_text')),
+    form.thank_you ? [h('h2', {}, t('thanks_shared')), form.thank_you.split(/\n{2,}/).map((para) => h('p', { class: 'note' }, para))] : null,
+    link ? h('p', {}, h('a', { href: link, class: 'results' }, t('thanks_results'))) : null,
+    h('p', {}, t('thanks_close'))].flat(2).filter(Boolean));
+  main.focus();
 }
 
 start();
