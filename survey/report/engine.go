@@ -54,7 +54,7 @@ type view struct {
 	sv     survey.Survey
 	l      *layout
 	q      Query
-	cells  map[string]*cellValues
+	cells  *cellStore
 	pop    string   // key of the population cell
 	groups []string // keys of the breakdown's cells
 	// groupDim is the index of the By dimension (-1 without a breakdown).
@@ -142,7 +142,7 @@ func (e *Engine) resolve(ctx context.Context, surveyID string, q Query) (*view, 
 		}
 	}
 	for _, k := range append([]string{v.pop}, v.groups...) {
-		if cv := v.cells[k]; cv != nil && cv.AsOf != nil {
+		if cv := v.cells.get(k); cv != nil && cv.AsOf != nil {
 			v.notes = append(v.notes, "Some values are shown as of an earlier snapshot: their groups grew by fewer than k respondents since then.")
 			break
 		}

@@ -78,10 +78,10 @@ func (v *view) meta() Meta {
 
 // cellsOf returns the population cell and the group cells.
 func (v *view) cellsOf() (*cellValues, []*cellValues) {
-	pop := v.cells[v.pop]
+	pop := v.cells.get(v.pop)
 	groups := make([]*cellValues, len(v.groups))
 	for i, k := range v.groups {
-		groups[i] = v.cells[k]
+		groups[i] = v.cells.get(k)
 	}
 	return pop, groups
 }

@@ -1,10 +1,7 @@
 package report
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -37,7 +34,7 @@ type published struct {
 	final     bool
 	at        time.Time
 	responses int
-	cells     map[string]*cellValues
+	cells     *cellStore
 }
 
 // latestSnapshot reads the newest snapshot of a wave, or nil. Decoded
@@ -60,15 +57,11 @@ func (e *Engine) latestSnapshot(ctx context.Context, waveID string) (*published,
 	if err != nil {
 		return nil, err
 	}
-	cells, err := decodeCells(row.Cells)
+	cells, err := openCells(row.Cells)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot %d of wave %s: %w", row.Number, waveID, err)
 	}
-	p := &published{number: row.Number, final: row.Final, at: row.PublishedAt.UTC(), responses: row.Responses,
-		cells: make(map[string]*cellValues, len(cells))}
-	for i := range cells {
-		p.cells[cells[i].Key] = &cells[i]
-	}
+	p := &published{number: row.Number, final: row.Final, at: row.PublishedAt.UTC(), responses: row.Responses, cells: cells}
 	e.cache.rememberSnapshot(waveID, p)
 	return p, nil
 }
@@ -164,7 +157,7 @@ func hold(p *plan, fresh *computed, last *published) []cellValues {
 	delta := make([]int, n)
 	held := make([]bool, n)
 	for c := 0; c < n; c++ {
-		pv := last.cells[fresh.cells[c].Key]
+		pv := last.cells.get(fresh.cells[c].Key)
 		if pv == nil || !publishedAny(pv) {
 			continue // never published with a value: takes all its responses
 		}
@@ -258,36 +251,6 @@ func suppressedValues(cv cellValues) cellValues {
 		out.Pop = &popValues{Drivers: Drivers{Reason: ReasonSecondary}}
 	}
 	return out
-}
-
-// encodeCells compresses the JSON of a snapshot's cells (JSON, not gob: gob
-// drops pointers to zero values, and a share of 0 must stay 0).
-func encodeCells(cells []cellValues) ([]byte, error) {
-	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
-	if err != nil {
-		return nil, err
-	}
-	if err := json.NewEncoder(zw).Encode(cells); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// decodeCells reverses encodeCells.
-func decodeCells(b []byte) ([]cellValues, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, err
-	}
-	var cells []cellValues
-	if err := json.NewDecoder(zr).Decode(&cells); err != nil {
-		return nil, err
-	}
-	return cells, nil
 }
 
 // snapshotStep is the growth of the wave that triggers a new snapshot: k, or

@@ -50,6 +50,10 @@ var errOverflow = errors.New("gauss: exact arithmetic exceeds 64 bits")
 
 // mul returns a·b or errOverflow.
 func mul(a, b int64) (int64, error) {
+	// Fast path: factors within ±2³¹ have a product within ±2⁶².
+	if uint64(a+1<<31) < 1<<32 && uint64(b+1<<31) < 1<<32 {
+		return a * b, nil
+	}
 	if a == 0 || b == 0 {
 		return 0, nil
 	}
