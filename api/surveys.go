@@ -38,6 +38,11 @@ type surveyRequest struct {
 	Schedule           *scheduleRequest   `json:"schedule"`
 	PracticalGapPoints *float64           `json:"practical_gap_points"`
 	ExpectedHeadcount  *int               `json:"expected_headcount"`
+	// Languages, Translations and ThankYou: the languages the survey is
+	// offered in, its own texts in the others, and the thank-you note.
+	Languages    *[]string                      `json:"languages"`
+	Translations *map[string]survey.Translation `json:"translations"`
+	ThankYou     *string                        `json:"thank_you"`
 }
 
 type demographicJSON struct {
@@ -81,6 +86,9 @@ func (r surveyRequest) apply(d *survey.Draft) error {
 	set(&d.Items, r.Items)
 	set(&d.PracticalGapPoints, r.PracticalGapPoints)
 	set(&d.ExpectedHeadcount, r.ExpectedHeadcount)
+	set(&d.Languages, r.Languages)
+	set(&d.Translations, r.Translations)
+	set(&d.ThankYou, r.ThankYou)
 	if r.Demographics != nil {
 		d.Demographics = make([]survey.Demographic, 0, len(*r.Demographics))
 		for _, dm := range *r.Demographics {
@@ -166,22 +174,25 @@ func prefixField(prefix string, err error) *survey.ValidationError {
 
 // surveyJSON is a survey as the API shows it.
 type surveyJSON struct {
-	ID                 string            `json:"id"`
-	Title              string            `json:"title"`
-	Intro              string            `json:"intro"`
-	Status             string            `json:"status"`
-	Items              []string          `json:"items"`
-	Demographics       []demographicJSON `json:"demographics"`
-	Comments           []commentJSON     `json:"comments"`
-	Rotation           *rotationJSON     `json:"rotation"`
-	Anonymity          survey.Anonymity  `json:"anonymity"`
-	Schedule           scheduleJSON      `json:"schedule"`
-	PracticalGapPoints float64           `json:"practical_gap_points"`
-	ExpectedHeadcount  int               `json:"expected_headcount"`
-	CreatedAt          time.Time         `json:"created_at"`
-	UpdatedAt          time.Time         `json:"updated_at"`
-	LaunchedAt         *time.Time        `json:"launched_at"`
-	ClosedAt           *time.Time        `json:"closed_at"`
+	ID                 string                        `json:"id"`
+	Title              string                        `json:"title"`
+	Intro              string                        `json:"intro"`
+	Status             string                        `json:"status"`
+	Items              []string                      `json:"items"`
+	Demographics       []demographicJSON             `json:"demographics"`
+	Comments           []commentJSON                 `json:"comments"`
+	Rotation           *rotationJSON                 `json:"rotation"`
+	Anonymity          survey.Anonymity              `json:"anonymity"`
+	Schedule           scheduleJSON                  `json:"schedule"`
+	PracticalGapPoints float64                       `json:"practical_gap_points"`
+	ExpectedHeadcount  int                           `json:"expected_headcount"`
+	Languages          []string                      `json:"languages"`
+	Translations       map[string]survey.Translation `json:"translations,omitempty"`
+	ThankYou           string                        `json:"thank_you,omitempty"`
+	CreatedAt          time.Time                     `json:"created_at"`
+	UpdatedAt          time.Time                     `json:"updated_at"`
+	LaunchedAt         *time.Time                    `json:"launched_at"`
+	ClosedAt           *time.Time                    `json:"closed_at"`
 	// CurrentWave is the open wave, else the next scheduled one, else the
 	// last closed one; null for drafts.
 	CurrentWave *waveJSON `json:"current_wave"`
@@ -271,6 +282,7 @@ func toSurveyJSON(sv survey.Survey, current *waveJSON) surveyJSON {
 		PracticalGapPoints: sv.PracticalGapPoints, ExpectedHeadcount: sv.ExpectedHeadcount,
 		CreatedAt: sv.CreatedAt, UpdatedAt: sv.UpdatedAt, LaunchedAt: sv.LaunchedAt, ClosedAt: sv.ClosedAt,
 		CurrentWave: current,
+		Languages:   sv.Design.SurveyLanguages(), Translations: sv.Design.Translations, ThankYou: sv.Design.ThankYou,
 	}
 	for _, dm := range sv.Design.Demographics {
 		out.Demographics = append(out.Demographics, demographicJSON(dm))
