@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 
 	"golang.org/x/sync/singleflight"
 
@@ -25,7 +26,29 @@ type Engine struct {
 	// noAudit turns the release audit off: benchmarks measure its cost
 	// side by side; nothing else may set it.
 	noAudit bool
+	// background, when set, takes a live wave's later snapshots off the
+	// request path (snapshot.go); pending counts them and failed reports
+	// their errors.
+	background bool
+	pending    sync.WaitGroup
+	refreshing sync.Map // wave ID → struct{} while a refresh runs
+	failed     func(waveID string, err error)
 }
+
+// WithBackgroundSnapshots lets views of a live wave whose next snapshot is
+// due get the current one at once while the next is audited in the
+// background (a large wave's audit takes seconds to a minute). failed is
+// told of a refresh that failed; the next view tries again. A first
+// snapshot, and a closed wave's final one, are still taken before the view
+// is answered: there is nothing earlier to show, or the earlier one is
+// partial.
+func WithBackgroundSnapshots(failed func(waveID string, err error)) Option {
+	return func(e *Engine) { e.background, e.failed = true, failed }
+}
+
+// Settle waits until the background snapshots started so far are stored
+// (graceful shutdown and tests).
+func (e *Engine) Settle() { e.pending.Wait() }
 
 // withoutAudit is for benchmarks and tests that measure the audit's cost.
 func withoutAudit() Option { return func(e *Engine) { e.noAudit = true } }

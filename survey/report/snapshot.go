@@ -83,6 +83,9 @@ func (e *Engine) snapshot(ctx context.Context, l *layout, count int, inv invitat
 		return last, nil
 	case last != nil && !closed && count-last.responses < snapshotStep(l.th.K, last.responses):
 		return last, nil
+	case last != nil && !closed && e.background:
+		e.refresh(ctx, l, inv)
+		return last, nil
 	}
 	// Concurrent views of a wave whose snapshot is due share one computation;
 	// it runs without their cancellation, since one viewer leaving must not
@@ -94,6 +97,36 @@ func (e *Engine) snapshot(ctx context.Context, l *layout, count int, inv invitat
 		return nil, err
 	}
 	return e.latestSnapshot(ctx, l.wave.ID)
+}
+
+// refresh takes a live wave's next snapshot in the background, once at a
+// time per wave; it reads the newest snapshot and the count again, since
+// another replica or an earlier refresh may have taken it meanwhile.
+func (e *Engine) refresh(ctx context.Context, l *layout, inv invitations) {
+	if _, running := e.refreshing.LoadOrStore(l.wave.ID, struct{}{}); running {
+		return
+	}
+	e.pending.Add(1)
+	go func() {
+		defer e.pending.Done()
+		defer e.refreshing.Delete(l.wave.ID)
+		ctx := context.WithoutCancel(ctx)
+		_, err, _ := e.snapshots.Do(l.wave.ID, func() (any, error) {
+			last, err := e.latestSnapshot(ctx, l.wave.ID)
+			if err != nil || last == nil || last.final {
+				return nil, err
+			}
+			count, err := e.store.CountResponses(ctx, l.wave.ID)
+			if err != nil || count-last.responses < snapshotStep(l.th.K, last.responses) {
+				return nil, err
+			}
+			now := e.clock.Now()
+			return nil, e.takeSnapshot(ctx, l, count, inv, last, l.wave.Status(now) == survey.WaveClosed, now)
+		})
+		if err != nil && e.failed != nil {
+			e.failed(l.wave.ID, err)
+		}
+	}()
 }
 
 // takeSnapshot computes the wave's cells, holds what must be held against
