@@ -42,6 +42,8 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
 	// names the client; empty: the socket address is the client.
 	TrustedProxies []*net.IPNet
+	// OIDC, when set, offers staff single sign-on (oidc.go).
+	OIDC *OIDCConfig
 }
 
 // Server is the HTTP API and the embedded frontend.
@@ -63,6 +65,8 @@ type Server struct {
 	// the respond routes in memory.
 	intake       *survey.Intake
 	respondLimit *addressLimiter
+	// oidc is the single sign-on relying party; nil when not configured.
+	oidc *oidcSignIn
 	// retention deletes old responses (retention.go).
 	retention *retention.Store
 	// assets are the embedded frontend files with their hashes.
@@ -114,9 +118,15 @@ func New(cfg Config, d Deps) *Server {
 	s.respondLimit = newAddressLimiter(cfg.RespondRate, cfg.RespondBurst, s.clock.Now)
 	s.intake = survey.NewIntake(s.surveys, d.DB.SQL, s.clock, survey.IntakeConfig{Framework: s.surveys.Framework})
 	s.retention = retention.New(d.DB.Gorm, d.Clock)
+	if cfg.OIDC != nil {
+		s.oidc = &oidcSignIn{cfg: *cfg.OIDC, redirectURL: cfg.BaseURL + "/api/v1/auth/oidc/callback"}
+	}
 	s.scheduler = survey.NewScheduler(s.surveys, s.clock, s.log)
 	s.scheduler.OnClosed = s.auditScheduledClose
-	s.report = report.New(s.surveys, s.clock, report.WithFramework(s.surveys.Framework))
+	s.report = report.New(s.surveys, s.clock, report.WithFramework(s.surveys.Framework),
+		report.WithBackgroundSnapshots(func(waveID string, err error) {
+			s.log.Error("background snapshot failed; the next view retries", "wave", waveID, "err", err)
+		}))
 	s.publishedResults = s.heardURL
 	a, err := loadAssets()
 	if err != nil {
@@ -165,5 +175,14 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 func (s *Server) Shutdown(ctx context.Context) {
 	if err := s.intake.Close(ctx); err != nil {
 		s.log.Error("response intake did not finish", "err", err)
+	}
+	// A snapshot being audited in the background is stored before the
+	// database closes, or abandoned when ctx ends (the next view retakes it).
+	done := make(chan struct{})
+	go func() { s.report.Settle(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		s.log.Warn("background snapshot still running at shutdown")
 	}
 }
