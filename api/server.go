@@ -153,7 +153,29 @@ func (s *Server) Echo() *echo.Echo { return s.e }
 func (s *Server) Start(ctx context.Context) {
 	go s.scheduler.Run(ctx, schedulerInterval)
 	go s.runRetention(ctx)
+	go s.prepareReleases(ctx)
 }
+
+// prepareReleases computes, every prepareInterval, the releases views would
+// otherwise wait for: closed waves' final releases and live waves' due
+// snapshots (report.Engine.Prepare).
+func (s *Server) prepareReleases(ctx context.Context) {
+	t := time.NewTicker(prepareInterval)
+	defer t.Stop()
+	for {
+		if err := s.report.Prepare(ctx); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "preparing releases", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// prepareInterval is how often releases are prepared ahead of views.
+const prepareInterval = time.Minute
 
 // schedulerInterval is how often the wave scheduler looks for due waves.
 const schedulerInterval = 30 * time.Second

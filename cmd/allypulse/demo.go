@@ -29,7 +29,7 @@ func seedDemo(ctx context.Context, cfg config, d *db.DB, clock survey.Clock, log
 		return err
 	default:
 		log.Info("demo organisation created", "survey", res.SurveyID, "responses", fmt.Sprint(res.Responses))
-		go warmReleases(context.WithoutCancel(ctx), d, clock, log, res.SurveyID, len(res.Responses))
+		go warmReleases(context.WithoutCancel(ctx), d, clock, log, res.SurveyID)
 	}
 	present, err := demoAccountsExist(ctx, d, clock)
 	if err != nil || !present {
@@ -42,20 +42,30 @@ func seedDemo(ctx context.Context, cfg config, d *db.DB, clock survey.Clock, log
 	return nil
 }
 
-// warmReleases computes and stores the release of each wave of a survey
+// warmReleases computes and stores the release of each open wave of a survey
 // (the release audit makes the first one take seconds), so that the first
 // person to open the dashboard does not wait. Every replica reads what it
 // stores.
-func warmReleases(ctx context.Context, d *db.DB, clock survey.Clock, log *slog.Logger, surveyID string, waves int) {
+func warmReleases(ctx context.Context, d *db.DB, clock survey.Clock, log *slog.Logger, surveyID string) {
 	store := survey.NewStore(d.Gorm)
 	engine := report.New(store, clock, report.WithFramework(store.Framework))
-	for n := 1; n <= waves; n++ {
+	ws, err := store.Waves(ctx, surveyID)
+	if err != nil {
+		log.Warn("demo: releases not computed in advance", "err", err)
+		return
+	}
+	for _, w := range ws {
+		// The server prepares closed waves itself (report.Engine.Prepare);
+		// an open wave's first snapshot is taken here, as if looked at.
+		if w.Status(clock.Now()) != survey.WaveOpen {
+			continue
+		}
 		start := time.Now()
-		if _, err := engine.Release(ctx, surveyID, report.Query{Wave: n}); err != nil {
-			log.Warn("demo: release not computed in advance", "wave", n, "err", err)
+		if _, err := engine.Release(ctx, surveyID, report.Query{Wave: w.Number}); err != nil {
+			log.Warn("demo: release not computed in advance", "wave", w.Number, "err", err)
 			return
 		}
-		log.Info("demo: release ready", "wave", n, "took", time.Since(start).Round(time.Millisecond).String())
+		log.Info("demo: release ready", "wave", w.Number, "took", time.Since(start).Round(time.Millisecond).String())
 	}
 }
 

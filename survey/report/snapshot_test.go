@@ -159,3 +159,58 @@ func TestBackgroundSnapshots(t *testing.T) {
 		})
 	}
 }
+
+// Prepare takes what a view would wait for, and nothing a view would not
+// have taken: no snapshot of an open wave nobody looked at, the next one of
+// a live wave someone did, and a closed wave's final release.
+func TestPrepare(t *testing.T) {
+	for _, backend := range backends() {
+		t.Run(backend, func(t *testing.T) {
+			f := newFixture(t, backend, attackDesign())
+			bg := New(f.store, f.engine.clock, WithBackgroundSnapshots(func(_ string, err error) { t.Error(err) }))
+			ctx := context.Background()
+			stored := func() (n int64, final bool) {
+				t.Helper()
+				if err := f.db.Gorm.Model(&snapshotRow{}).Where("wave_id = ?", f.wave.ID).Count(&n).Error; err != nil {
+					t.Fatal(err)
+				}
+				var last snapshotRow
+				if n > 0 {
+					if err := f.db.Gorm.Select("final").Where("wave_id = ?", f.wave.ID).Order("number DESC").Take(&last).Error; err != nil {
+						t.Fatal(err)
+					}
+				}
+				return n, last.Final
+			}
+			prepare := func() {
+				t.Helper()
+				if err := bg.Prepare(ctx); err != nil {
+					t.Fatal(err)
+				}
+				bg.Settle()
+			}
+			f.add(f.wave, grp(12, 4, "dept", "Sales", "site", "North")...)
+			prepare()
+			if n, _ := stored(); n != 0 {
+				t.Fatalf("an open wave nobody looked at got %d snapshots", n)
+			}
+			if _, err := bg.Release(ctx, f.sv.ID, Query{}); err != nil {
+				t.Fatal(err)
+			}
+			f.add(f.wave, grp(12, 2, "dept", "Engineering", "site", "South")...)
+			prepare()
+			if n, final := stored(); n != 2 || final {
+				t.Fatalf("after growth: %d snapshots (final %v), want 2 live ones", n, final)
+			}
+			f.closeWave(f.wave)
+			prepare()
+			if n, final := stored(); n != 3 || !final {
+				t.Fatalf("after close: %d snapshots (final %v), want the final third", n, final)
+			}
+			prepare()
+			if n, _ := stored(); n != 3 {
+				t.Fatalf("a second Prepare stored more: %d", n)
+			}
+		})
+	}
+}
