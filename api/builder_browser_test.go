@@ -106,7 +106,7 @@ func TestBuilderInChromium(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#save-draft`)),
 		chromedp.WaitVisible(chromedp.CSS(`.field-error[data-field="anonymity.min_group_size"]`)))
 	// The summary names the field by its label, not by its API path.
-	if summary := browserEval[string](t, ctx, `document.querySelector('#errors').textContent`); !strings.Contains(summary, "Minimum group size (k): must be at least 3") || strings.Contains(summary, "anonymity.") {
+	if summary := browserEval[string](t, ctx, `document.querySelector('#errors').textContent`); !strings.Contains(summary, "Smallest group whose results are shown: must be at least 3") || strings.Contains(summary, "anonymity.") {
 		t.Errorf("error summary %q", summary)
 	}
 	// The message is the field's description, so a screen reader reads it.

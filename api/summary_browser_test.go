@@ -166,3 +166,37 @@ func TestActionPlansInChromium(t *testing.T) {
 		t.Errorf("console (public page): %s", e)
 	}
 }
+
+// TestHeatmapDrillDownInChromium follows a heatmap cell to its group's
+// questions: the overview filtered to that group opens the competency's
+// questions as stacked disagree / neutral / agree bars, reverse-scored ones
+// marked.
+func TestHeatmapDrillDownInChromium(t *testing.T) {
+	h := newExportHarness(t, 150, 190)
+	ts := httptest.NewServer(h.srv)
+	t.Cleanup(ts.Close)
+	ctx := testtools.NewBrowser(t)
+	consoleErrors := testtools.ConsoleErrors(t, ctx)
+	browserDo(t, ctx, chromedp.EmulateViewport(390, 844))
+	signInOnPage(t, ctx, ts.URL, "lead@example.test", harnessPassword)
+	browserDo(t, ctx, chromedp.WaitReady(chromedp.CSS(`#side-menu`)),
+		chromedp.Navigate(ts.URL+"/app/results/"+h.seed.Survey.ID+"/heatmap?by=department"),
+		chromedp.WaitVisible(chromedp.CSS(`#results-body[data-ready="true"] #heatmap`)))
+	browserChecks(t, ctx, "heatmap")
+	href := browserEval[string](t, ctx, `document.querySelector('#heatmap tr[data-row="belonging"] td.cell a').getAttribute('href')`)
+	if !strings.Contains(href, "filter=department%3A") || !strings.HasSuffix(href, "#items-belonging") {
+		t.Fatalf("drill-down link %q", href)
+	}
+	browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#heatmap tr[data-row="belonging"] td.cell a`)),
+		chromedp.WaitVisible(chromedp.CSS(`#results-body[data-ready="true"] #items-belonging[open] svg.chart`)))
+	if f := browserEval[string](t, ctx, `document.querySelector('#filter-picker').value`); !strings.HasPrefix(f, "department:") {
+		t.Errorf("the drill-down shows population %q", f)
+	}
+	if !browserEval[bool](t, ctx, `[...document.querySelectorAll('details.items')].some((d) => d.textContent.includes('(reverse-scored)'))`) {
+		t.Error("no reverse-scored question is marked")
+	}
+	browserChecks(t, ctx, "overview with questions")
+	for _, e := range consoleErrors() {
+		t.Errorf("console: %s", e)
+	}
+}

@@ -18,10 +18,10 @@ const families = [
 ];
 
 const thresholds = [
-  { key: 'min_group_size', label: 'Minimum group size (k)', min: 3, why: 'No score, count or chart is shown for fewer respondents, so nobody in a small team can be singled out. At least 3.' },
-  { key: 'min_sensitive_group_size', label: 'Minimum for sensitive groups (k_s)', why: 'The same rule for groups defined by a sensitive question (such as gender or ethnicity), where being identified costs most. At least k.' },
-  { key: 'min_distribution_size', label: 'Minimum for answer breakdowns (k_d)', why: 'Answers needed before showing how many chose each option, so a single answer cannot be read off a chart. At least k.' },
-  { key: 'min_comment_group_size', label: 'Minimum for comments (k_c)', why: 'Respondents needed before a group’s comments are shown, since writing style can reveal who wrote them. At least k.' },
+  { key: 'min_group_size', label: 'Smallest group whose results are shown', min: 3, why: 'No score, count or chart is shown for fewer respondents, so nobody in a small team can be singled out. At least 3.' },
+  { key: 'min_sensitive_group_size', label: 'Smallest group shown for a sensitive question', why: 'The same rule, stricter, for groups defined by a sensitive question such as gender or ethnicity, where being identified costs most (at least the smallest group above).' },
+  { key: 'min_distribution_size', label: 'Answers needed to show how answers split', why: 'Answers needed before showing how many people chose each option, so that one answer cannot be read off a chart (at least the smallest group).' },
+  { key: 'min_comment_group_size', label: 'People needed before comments are shown', why: 'People needed in a group before its comments are shown, since writing style can reveal who wrote them (at least the smallest group).' },
 ];
 
 const cadences = [
@@ -154,6 +154,14 @@ function customItemForm(fw, added) {
     newField, errs, add);
 }
 
+// codesToggle shows or hides the item keys and answer-scale codes
+// (Advanced), which analysts use and most leads do not need.
+function codesToggle() {
+  const box = h('input', { type: 'checkbox', id: 'show-codes' });
+  box.addEventListener('change', () => document.getElementById('f-items').classList.toggle('show-codes', box.checked));
+  return h('div', { class: 'check advanced-codes' }, box, h('label', { for: 'show-codes' }, 'Advanced: show item keys and answer-scale codes'));
+}
+
 export async function render(main, ctx) {
   useSurveyCss();
   let id = ctx.params[0] || null;
@@ -207,6 +215,7 @@ export async function render(main, ctx) {
   const itemsSection = h('section', { 'aria-labelledby': 'b-items', id: 'f-items', tabindex: '-1' },
     h('h2', { id: 'b-items' }, 'Questions'),
     h('p', { class: 'why' }, 'Pick the questions to ask. Each competency has several; two or more give a more reliable score.'),
+    codesToggle(),
     families.map((fam) => {
       const cons = fw.constructs.filter((c) => c.kind === fam.kind);
       if (!cons.length) return null;
@@ -222,9 +231,14 @@ export async function render(main, ctx) {
               drawOrder();
               changed();
             });
-            const meta = [it.key, it.scale, it.perspective ? `${it.perspective} perspective` : '', it.reverse ? 'reverse-keyed' : '', it.custom ? 'custom' : '']
+            // Plain words first; the item key and answer-scale code only
+            // under "Advanced" (the codes checkbox above the families).
+            const meta = [it.perspective === 'self' ? 'about what the person did' : it.perspective === 'experienced' ? 'about what others did' : '',
+              it.reverse ? 'reverse-scored: agreeing is unfavourable' : '', it.custom ? 'your own question' : '']
               .filter(Boolean).join(' · ');
-            return h('label', { class: 'check', for: `item-${it.key}` }, cb, h('span', {}, it.text, h('span', { class: 'item-meta' }, meta)));
+            return h('label', { class: 'check', for: `item-${it.key}` }, cb, h('span', {}, it.text,
+              meta ? h('span', { class: 'item-meta' }, meta) : null,
+              h('span', { class: 'item-meta item-codes' }, `${it.key} · ${it.scale}`)));
           });
           const all = h('button', { type: 'button', class: 'link', dataset: { construct: c.key } }, `Choose all ${items.length}`);
           all.addEventListener('click', () => {
@@ -303,7 +317,7 @@ export async function render(main, ctx) {
       return h('div', { class: 'demo-row', id: p, tabindex: '-1' }, labelField, keyField, opts,
         h('label', { class: 'check', for: `${p}-sensitive` }, sens,
           h('span', {}, 'Sensitive (gender, ethnicity, sexual orientation, disability, caregiving…)',
-            h('span', { class: 'item-meta' }, 'Groups defined by it need k_s respondents, and it is never combined with another sensitive question.'))),
+            h('span', { class: 'item-meta' }, 'Groups defined by it follow the stricter minimum for sensitive questions, and it is never combined with another sensitive question.'))),
         remove);
     }));
   };
@@ -338,7 +352,7 @@ export async function render(main, ctx) {
     drawComments();
   });
   const commentSection = h('section', { 'aria-labelledby': 'b-comments' }, h('h2', { id: 'b-comments' }, 'Comments'),
-    h('p', { class: 'why' }, 'Free-text questions. Contact details are removed before storage; comments are shown only for groups of at least k_c.'),
+    h('p', { class: 'why' }, 'Free-text questions. Contact details are removed before storage; comments are shown only for groups large enough (see Anonymity).'),
     commentList, addComment);
 
   // Schedule and rotation.

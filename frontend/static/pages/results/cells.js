@@ -113,14 +113,15 @@ export function nCell(c, k) {
   return { text: has(c.n) ? String(c.n) : '—', num: true };
 }
 
-// asOf notes a value held from an earlier snapshot of an open wave.
-export const asOf = (c) => (c && c.as_of ? ` (as of snapshot ${c.as_of.snapshot})` : '');
+// asOf notes a value held from an earlier update of an open wave's results.
+export const asOf = (c) => (c && c.as_of ? ` (as of update ${c.as_of.snapshot}: too few new answers since)` : '');
 
 // metaLine says which wave and population a view shows and under which
 // thresholds, with any notes of the release step.
 export function metaLine(meta, respondents) {
   const th = meta.thresholds || {};
-  const parts = [`Wave ${meta.wave} (${meta.wave_status}${meta.final ? ', final' : ''}${meta.snapshot ? `, snapshot ${meta.snapshot}` : ''})`];
+  const status = meta.wave_status === 'open' ? `open, partial results${meta.snapshot ? `, update ${meta.snapshot}` : ''}` : `${meta.wave_status}${meta.final ? ', final' : ''}`;
+  const parts = [`Wave ${meta.wave} (${status})`];
   if (meta.population) parts.push(meta.population);
   if (respondents && has(respondents.n)) parts.push(`${respondents.n} respondents`);
   parts.push(`groups smaller than ${th.k} (${th.k_s} on sensitive questions) are withheld`);

@@ -145,3 +145,42 @@ function marker(i, cx, cy, fill) {
     default: return svg('circle', { cx, cy, r: 4.5, fill });
   }
 }
+
+// Colours of the stacked answer bars: unfavourable orange, neutral grey,
+// favourable blue (distinguishable with the common colour-vision
+// deficiencies, and the order is fixed left to right).
+export const STACK = [['Disagree', '#b35806'], ['Neutral', '#bdbdbd'], ['Agree', '#2166ac']];
+
+// stackedBars draws one bar per row split into unfavourable, neutral and
+// favourable shares (0..1). rows: [{label, parts: [u, n, f] | null, text}];
+// a row without parts is withheld and says why in its text.
+export function stackedBars(rows, { name, legend = STACK.map((s) => s[0]) } = {}) {
+  const width = 800;
+  const left = 8;
+  const barW = 560;
+  const rowH = 50;
+  const height = rows.length * rowH + 36;
+  const root = svg('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': name });
+  STACK.forEach(([, colour], i) => {
+    root.append(svg('rect', { x: left + i * 150, y: 4, width: 14, height: 14, fill: colour }),
+      svg('text', { x: left + i * 150 + 20, y: 16 }, legend[i]));
+  });
+  rows.forEach((r, i) => {
+    const y = i * rowH + 30;
+    root.append(svg('text', { x: left, y: y + 14 }, r.label));
+    const by = y + 20;
+    if (!r.parts) {
+      root.append(svg('rect', { x: left, y: by, width: barW, height: 18, fill: '#d3d8de' }),
+        svg('text', { x: left + barW + 10, y: by + 14, class: 'axis' }, r.text));
+      return;
+    }
+    let x = left;
+    r.parts.forEach((p, j) => {
+      const w = barW * clamp01(p || 0);
+      root.append(svg('rect', { x, y: by, width: w, height: 18, fill: STACK[j][1] }));
+      x += w;
+    });
+    root.append(svg('text', { x: left + barW + 10, y: by + 14 }, r.text));
+  });
+  return root;
+}

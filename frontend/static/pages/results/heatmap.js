@@ -26,7 +26,7 @@ const LEGEND = [
   ['heat-empty', 'no data'],
 ];
 
-function cell(c, org, k, label, tipId) {
+function cell(c, org, k, label, tipId, drill) {
   if (c.suppressed) {
     // Focusable, so keyboard users reach the rule too: it shows on focus
     // (results.css) and is the cell's description for screen readers.
@@ -37,7 +37,9 @@ function cell(c, org, k, label, tipId) {
   if (isEmpty(c) || !has(c.score)) return h('td', { class: 'cell heat-empty', 'data-empty': 'true' }, 'no data');
   const cls = has(org) ? bucket(c.score - org) : 'heat-near';
   const diff = has(org) ? c.score - org : 0;
-  return h('td', { class: `cell ${cls}`, title: `${label}: score ${score(c.score)}, n = ${c.n}, ${diff >= 0 ? '+' : '−'}${Math.abs(diff).toFixed(1)} against the organisation` }, score(c.score));
+  const title = `${label}: score ${score(c.score)}, n = ${c.n}, ${diff >= 0 ? '+' : '−'}${Math.abs(diff).toFixed(1)} against the organisation`;
+  // A cell opens its group's questions (a drill-down to the items).
+  return h('td', { class: `cell ${cls}`, title }, drill ? h('a', { href: drill, 'aria-label': `${title}: see the questions` }, score(c.score)) : score(c.score));
 }
 
 export async function render(root, st) {
@@ -53,11 +55,12 @@ export async function render(root, st) {
     const org = r.overall && r.overall.score;
     return h('tr', { 'data-row': r.key }, h('th', { scope: 'row' }, r.name),
       h('td', { class: 'cell heat-org', title: `Organisation: n = ${r.overall.n}` }, has(org) ? score(org) : '—'),
-      r.groups.map((c, i) => cell(c, org, k, `${r.name}, ${groups[i].option}`, `rule-${r.key}-${i}`)));
+      r.groups.map((c, i) => cell(c, org, k, `${r.name}, ${groups[i].option}`, `rule-${r.key}-${i}`,
+        st.filter || r.key === 'index' ? '' : `${st.url('overview', { wave: st.wave, filter: `${st.by}:${groups[i].option}` })}#items-${r.key}`)));
   });
   root.append(panel(`Scores by ${dimName}`,
-    how('Each number is a 0–100 score. Blue cells are above the organisation\'s value on that row, orange below, grey near it. Hatched cells are withheld; hover or focus the cell for the rule.'),
-    scroller('Heatmap', h('table', { class: 'heatmap', id: 'heatmap' },
+    how('Each number is a 0–100 score. Blue cells are above the organisation\'s value on that row, orange below, grey near it. Hatched cells are withheld; hover or focus the cell for the rule. Select a score to see that group\'s answers to each question.'),
+    scroller('Heatmap', h('table', { class: 'heatmap sticky-first', id: 'heatmap' },
       h('caption', {}, `Competency scores (0–100) by ${dimName}, wave ${hm.wave}`),
       h('thead', {}, head), h('tbody', {}, rows))),
     h('ul', { class: 'legend', 'aria-label': 'Colour key' }, LEGEND.map(([cls, text]) =>

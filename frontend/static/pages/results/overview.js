@@ -2,7 +2,7 @@
 // since the previous wave, participation, the competencies with intervals,
 // "where to act" and reliability.
 import { h } from '../../dom.js';
-import { barChart } from './charts.js';
+import { barChart, stackedBars } from './charts.js';
 import {
   altTable, has, how, inSentence, metaLine, nText, panel, pct, points, pointsInterval, score, shareCell,
   scoreCell, nCell, scroller, suppressedSpan, table, signed, asOf,
@@ -68,6 +68,12 @@ export async function render(root, st) {
     barChart(rows, { name: `Favourable share of ${comps.length} competencies with 95% intervals` }),
     altTable('Competencies as a table', table('Competencies', ['Competency', { text: 'Score (0–100)', num: true }, { text: 'Favourable (95% interval)', num: true }, { text: 'n', num: true }],
       comps.map((c) => [c.name, scoreCell(c.overall, k), shareCell(c.overall, k), nCell(c.overall, k)])))));
+  const changes = competencyChanges(trend, rel.wave, comps);
+  if (changes) root.append(changes);
+  root.append(itemsPanel(rel, k));
+  // A drill-down from the heatmap (#items-KEY) lands on its questions.
+  const target = location.hash.startsWith('#items-') && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (target) requestAnimationFrame(() => target.scrollIntoView());
 
   root.append(await whereToAct(st, rel));
   const byPart = await participationByGroup(st, rel);
@@ -75,12 +81,63 @@ export async function render(root, st) {
 
   const rel2 = rel.reliability || [];
   if (rel2.length) {
-    root.append(panel('Reliability',
-      how('Cronbach\'s alpha (0–1) says how consistently the items of a competency measure one thing; 0.7 or more is usual. "—" means too few respondents answered every item.'),
-      wideTable('Reliability of each competency', ['Competency', { text: 'Items', num: true }, { text: 'Alpha', num: true }, { text: 'Mean inter-item r', num: true }, { text: 'n', num: true }],
+    // Reliability statistics are for analysts: folded under "Advanced".
+    root.append(h('details', { class: 'advanced', id: 'advanced-reliability' }, h('summary', {}, 'Advanced: how consistently each competency is measured'),
+      how('Cronbach\'s alpha (0 to 1) says how consistently the questions of a competency measure one thing; 0.7 or more is usual. The mean inter-item correlation is the average agreement between pairs of its questions. "—" means too few people answered every question.'),
+      wideTable('Reliability of each competency', ['Competency', { text: 'Questions', num: true }, { text: 'Alpha', num: true }, { text: 'Mean inter-item correlation', num: true }, { text: 'n', num: true }],
         rel2.map((r) => [r.name, { text: String(r.items), num: true }, { text: has(r.alpha) ? r.alpha.toFixed(2) : '—', num: true, title: r.reason },
           { text: has(r.mean_r) ? r.mean_r.toFixed(2) : '—', num: true }, { text: has(r.n) ? String(r.n) : '—', num: true }]))));
   }
+}
+
+// competencyChanges shows each competency's change in favourable share
+// since the previous wave, as the trend releases it (flagged changes
+// marked in words, unflagged ones plain).
+function competencyChanges(trend, wave, comps) {
+  const i = (trend.waves || []).findIndex((w) => w.number === wave);
+  if (i < 1) return null;
+  const prev = trend.waves[i - 1].number;
+  const rows = comps.map((c) => {
+    const s = (trend.series || []).find((x) => x.key === c.key && !x.group);
+    const ch = s && s.changes && s.changes[i];
+    if (!ch || ch.suppressed || !has(ch.value)) return [c.name, { text: 'withheld', num: true }, ''];
+    return [c.name, { text: points(ch.value), num: true, class: ch.flagged ? 'flag' : '' }, ch.flagged ? (ch.value < 0 ? 'real drop' : 'real rise') : 'within noise'];
+  });
+  return panel(`Change since wave ${prev}`,
+    how('Change in the favourable share of each competency, in percentage points. "Real" changes are larger than the practical minimum and their 95% interval excludes zero; the others may be chance.'),
+    wideTable(`Change since wave ${prev}`, ['Competency', { text: 'Change', num: true }, 'Reading'], rows));
+}
+
+// itemsPanel shows each competency's questions as stacked disagree /
+// neutral / agree bars; a reverse-scored question is marked, its shares
+// already flipped. The heatmap links a cell here (#items-KEY).
+function itemsPanel(rel, k) {
+  const byConstruct = new Map();
+  (rel.items || []).filter((it) => it.scale === 'agree5').forEach((it) => {
+    if (!byConstruct.has(it.construct)) byConstruct.set(it.construct, []);
+    byConstruct.get(it.construct).push(it);
+  });
+  const names = new Map([...(rel.competencies || []), ...(rel.access || []), ...(rel.barriers || [])].map((c) => [c.key, c.name]));
+  const label = (it) => `${it.text}${it.reverse ? ' (reverse-scored)' : ''}`;
+  const sections = [...byConstruct.entries()].map(([key, items]) => h('details', {
+    class: 'items', id: `items-${key}`, open: location.hash === `#items-${key}` ? true : false,
+  }, h('summary', {}, `${names.get(key) || key}: ${items.length} question${items.length === 1 ? '' : 's'}`),
+  stackedBars(items.map((it) => {
+    const o = it.overall;
+    if (o.suppressed) return { label: label(it), parts: null, text: `withheld (fewer than ${k})` };
+    return { label: label(it), parts: [o.unfavourable, o.neutral, o.favourable], text: `${pct(o.favourable)} agree · n = ${o.n}` };
+  }), { name: `Answers to the questions of ${names.get(key) || key}` }),
+  altTable('These questions as a table', table(`Questions of ${names.get(key) || key}`,
+    ['Question', { text: 'Disagree', num: true }, { text: 'Neutral', num: true }, { text: 'Agree', num: true }, { text: 'n', num: true }],
+    items.map((it) => {
+      const o = it.overall;
+      if (o.suppressed) return [label(it), suppressedSpan(o, k), '', '', ''];
+      return [label(it), { text: pct(o.unfavourable), num: true }, { text: pct(o.neutral), num: true }, { text: pct(o.favourable), num: true }, { text: String(o.n), num: true }];
+    })))));
+  if (!sections.length) return h('div');
+  return panel('Questions, by competency',
+    how('Each bar splits the answers to one question into disagree, neutral and agree. A reverse-scored question is worded so that agreeing is unfavourable; its answers are already flipped, so blue is always the favourable side.'),
+    ...sections);
 }
 
 // participationByGroup shows response rates per segment where invite
