@@ -4,6 +4,8 @@ import { h, clear } from '../../dom.js';
 import { lineChart } from './charts.js';
 import { altTable, has, how, kFor, panel, points, pointsInterval, score, suppressedSpan, table } from './cells.js';
 
+const fmtDate = (iso) => (iso ? new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }) : '');
+
 const valueOf = (c) => (!c || c.suppressed ? null : has(c.score) ? c.score : has(c.value) ? c.value : null);
 
 // range pads the values to tens, within [lo, hi].
@@ -21,8 +23,11 @@ function pointCell(p, ch, k, isScore) {
 }
 
 function chartPanel(title, t, series, opts, k) {
-  const waves = t.waves.map((w) => `Wave ${w.number}`);
-  const lines = series.map((s) => ({ name: s.label, values: s.points.map(valueOf), flags: (s.changes || []).map((c) => Boolean(c && c.flagged)) }));
+  // The axis names each wave by the date it opened (an open wave is
+  // partial); the index is drawn thicker than the rest; a withheld value
+  // breaks its line instead of leaving a loose dot.
+  const waves = t.waves.map((w) => `${fmtDate(w.opens_at)}${w.status === 'open' ? ' (partial)' : ''}`);
+  const lines = series.map((s) => ({ name: s.label, values: s.points.map(valueOf), flags: (s.changes || []).map((c) => Boolean(c && c.flagged)), emphasis: s.key === 'index' }));
   const [min, max] = range(lines, opts.lo, opts.hi);
   return panel(title,
     how(opts.how),
