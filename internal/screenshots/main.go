@@ -108,12 +108,29 @@ func run(base, out, email, password, chromium string) error {
 		{"results-behaviours", "/app/results/" + surveyID + "/behaviours?wave=3", `#results-body[data-ready=true]`},
 		{"results-trend", "/app/results/" + surveyID + "/trend", `#results-body[data-ready=true]`},
 		{"reports", "/app/reports", "main"},
+		{"summary", "/app/summary/" + surveyID, `#results-body[data-ready=true]`},
+		{"results-plans", "/app/results/" + surveyID + "/plans", `#results-body[data-ready=true]`},
 	}
 	for _, p := range pages {
 		if err := step(chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(p.ready))); err != nil {
 			return fmt.Errorf("%s: %w", p.name, err)
 		}
 		if err := shot(p.name, true); err != nil {
+			return err
+		}
+	}
+	// The summary and the overview on a phone: the menu folded away, the
+	// headline numbers first.
+	phone := []struct{ name, path string }{
+		{"summary-phone", "/app/summary/" + surveyID},
+		{"results-overview-phone", "/app/results/" + surveyID + "/overview"},
+	}
+	for _, p := range phone {
+		if err := step(chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+p.path),
+			chromedp.WaitVisible(chromedp.CSS(`#results-body[data-ready=true]`))); err != nil {
+			return fmt.Errorf("%s: %w", p.name, err)
+		}
+		if err := shot(p.name, false); err != nil {
 			return err
 		}
 	}
