@@ -136,7 +136,7 @@ export async function render(main, ctx) {
       `Partial results: wave ${wave} is still open, so these numbers can change until it closes. `,
       startWave !== wave ? h('a', { href: viewURL(id, tab, { ...keep, wave: '' }) }, `Show wave ${startWave}, the last closed wave`) : '')
     : null;
-  main.append(h('h1', {}, title), head, tabNav, partial, body);
+  main.append(...[h('h1', {}, title), head, tabNav, partial, body].filter(Boolean));
 
   if (!waves.length) {
     body.removeAttribute('aria-busy');

@@ -39,7 +39,8 @@ function competencyList(title, list, sum) {
     list.length ? h('ul', {}, list.map((c) => h('li', { 'data-competency': c.key },
       h('strong', {}, c.name), `: score ${score(c.cell.score)}, ${pct(c.cell.favourable)} favourable`,
       has(c.change) && sum.previous_wave ? ` (${signed(c.change)} since wave ${sum.previous_wave})` : '')))
-      : h('p', { class: 'muted' }, 'No competency score is released for this wave.'));
+      : h('p', { class: 'muted' }, sum.competencies.some((c) => has(c.cell.score))
+        ? 'Too few competencies have a released score to compare.' : 'No competency score is released for this wave.'));
 }
 
 // trendPanel draws the index across waves with their dates; a withheld
