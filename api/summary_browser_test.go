@@ -80,6 +80,9 @@ func TestExecutiveSummaryInChromium(t *testing.T) {
 				t.Error("an executive sees a Comments tab")
 			}
 			browserChecks(t, ctx, "overview")
+			if strings.Contains(browserEval[string](t, ctx, `document.querySelector('main').innerText`), "null") {
+				t.Error("the overview prints a null")
+			}
 
 			browserDo(t, ctx, chromedp.Navigate(ts.URL+"/app/results/"+h.seed.Survey.ID+"/plans"),
 				chromedp.WaitVisible(chromedp.CSS(`#results-body[data-ready="true"]`)))
