@@ -9,8 +9,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/allypulse/allypulse/internal/account"
 	"github.com/allypulse/allypulse/internal/testtools"
-	"github.com/allypulse/allypulse/survey/account"
 )
 
 // TestChangePasswordInChromium changes one's own password on "Your

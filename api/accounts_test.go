@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/allypulse/allypulse/survey/account"
+	"github.com/allypulse/allypulse/internal/account"
 )
 
 // TestAdminCannotLockThemselvesOut has an admin, with another admin present,

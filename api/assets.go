@@ -14,7 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/allypulse/allypulse/frontend"
-	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 // assets are the embedded static files, read and hashed once at start.
@@ -86,11 +86,11 @@ func (a *assets) versionLinks(html []byte) []byte {
 func (a *assets) handleStatic(c echo.Context) error {
 	name := c.Param("*")
 	if !utf8.ValidString(name) || !fs.ValidPath(name) {
-		return survey.ErrNotFound
+		return kernel.ErrNotFound
 	}
 	f, ok := a.files[name]
 	if !ok {
-		return survey.ErrNotFound
+		return kernel.ErrNotFound
 	}
 	h := c.Response().Header()
 	h.Set("ETag", f.etag)

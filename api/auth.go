@@ -10,8 +10,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 // Cookie names: the session cookie is HttpOnly; the CSRF cookie is readable
@@ -72,7 +72,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 				c.Set(actorKey, u)
 				c.Set(sessionKey, sess)
 				c.Set(tokenKey, ck.Value)
-			case !errors.Is(err, survey.ErrUnauthorized):
+			case !errors.Is(err, kernel.ErrUnauthorized):
 				return err
 			}
 		}
@@ -119,10 +119,10 @@ func (s *Server) requireRole(roles ...string) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			u, ok := actorOf(c)
 			if !ok {
-				return survey.ErrUnauthorized
+				return kernel.ErrUnauthorized
 			}
 			if !slices.Contains(roles, u.Role) {
-				return survey.ErrForbidden
+				return kernel.ErrForbidden
 			}
 			return next(c)
 		}

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/allypulse/allypulse/survey/account"
-	"github.com/allypulse/allypulse/survey/db"
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/db"
 )
 
 // authHarness is a Server on a fresh SQLite file, driven through

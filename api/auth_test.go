@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/allypulse/allypulse/survey/account"
+	"github.com/allypulse/allypulse/internal/account"
 )
 
 func decodeBody[T any](t *testing.T, body []byte) T {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/allypulse/allypulse/survey/account"
+	"github.com/allypulse/allypulse/internal/account"
 )
 
 func withPeer(addr string) reqOpt { return func(r *http.Request) { r.RemoteAddr = addr } }

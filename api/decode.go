@@ -14,9 +14,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/labstack/echo/v4"
-
-	"github.com/allypulse/allypulse/survey"
 )
 
 // decodeJSON decodes exactly one JSON value into dst. Malformed JSON is a 400;
@@ -30,7 +29,7 @@ func decodeJSON(r io.Reader, dst any) error {
 	// encoding/json leaves a struct or map untouched for null, which would
 	// pass as an empty change; every body we take is an object.
 	if bytes.Equal(bytes.TrimSpace(body), []byte("null")) && wantsObject(dst) {
-		return survey.Invalid("body", "must be a JSON object, not null")
+		return kernel.Invalid("body", "must be a JSON object, not null")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -46,7 +45,7 @@ func decodeJSON(r io.Reader, dst any) error {
 	}
 	if mayHoldBadText(body) {
 		if field, msg, ok := badText(body); ok {
-			return survey.Invalid(field, msg)
+			return kernel.Invalid(field, msg)
 		}
 	}
 	return nil
@@ -222,13 +221,13 @@ func jsonError(err error) error {
 		if field == "" {
 			field = "body"
 		}
-		return survey.Invalid(field, typeMessage(typ))
+		return kernel.Invalid(field, typeMessage(typ))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		if name == "" {
-			return survey.Invalid("body", "has a field with an empty name")
+			return kernel.Invalid("body", "has a field with an empty name")
 		}
-		return survey.Invalid(name, unknownFieldMessage)
+		return kernel.Invalid(name, unknownFieldMessage)
 	default:
 		return echo.NewHTTPError(http.StatusBadRequest, "The request body is not valid JSON.")
 	}
@@ -270,7 +269,7 @@ func jsonTypeName(kind string) string {
 // or only k for an unknown key) by its full place in the body
 // (demographics[1].sensitive, anonymity.k).
 func withFullPath(err error, body []byte, dst any) error {
-	var ve *survey.ValidationError
+	var ve *kernel.ValidationError
 	if !errors.As(err, &ve) || len(ve.Fields) != 1 {
 		return err
 	}
@@ -291,7 +290,7 @@ func withFullPath(err error, body []byte, dst any) error {
 	if !found {
 		return err
 	}
-	return survey.Invalid(full, named.Message)
+	return kernel.Invalid(full, named.Message)
 }
 
 var (

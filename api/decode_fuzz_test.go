@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 )
 
@@ -62,7 +63,7 @@ func checkDecodeError(t *testing.T, body string, dst any) {
 		return
 	}
 	var he *echo.HTTPError
-	var ve *survey.ValidationError
+	var ve *kernel.ValidationError
 	switch {
 	case errors.As(err, &he):
 		if he.Code != http.StatusBadRequest && he.Code != http.StatusRequestEntityTooLarge {

@@ -10,8 +10,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/db"
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 // Problem is an RFC 9457 problem details body.
@@ -21,7 +21,7 @@ type Problem struct {
 	Status   int                 `json:"status"`
 	Detail   string              `json:"detail,omitempty"`
 	Instance string              `json:"instance,omitempty"`
-	Errors   []survey.FieldError `json:"errors,omitempty"`
+	Errors   []kernel.FieldError `json:"errors,omitempty"`
 }
 
 // RetryAfterError asks the client to come back later (429).
@@ -32,8 +32,8 @@ type RetryAfterError struct {
 // Error describes the wait.
 func (e *RetryAfterError) Error() string { return fmt.Sprintf("retry after %s", e.After) }
 
-// Unwrap matches survey.ErrRateLimited.
-func (e *RetryAfterError) Unwrap() error { return survey.ErrRateLimited }
+// Unwrap matches kernel.ErrRateLimited.
+func (e *RetryAfterError) Unwrap() error { return kernel.ErrRateLimited }
 
 // retryDetail says how long to wait, in words, when the error knows.
 func retryDetail(err error) string {
@@ -54,8 +54,8 @@ func retryDetail(err error) string {
 // problemFor maps an error to a problem. It is the only place where domain
 // errors become HTTP statuses; anything unknown is a 500 with no detail.
 func problemFor(err error) Problem {
-	var ve *survey.ValidationError
-	var qe *survey.QueryError
+	var ve *kernel.ValidationError
+	var qe *kernel.QueryError
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &ve):
@@ -63,20 +63,20 @@ func problemFor(err error) Problem {
 			Detail: "Correct the fields listed in errors and try again.", Errors: ve.Fields}
 	case errors.As(err, &qe):
 		return Problem{Type: "/problems/query-refused", Title: "This view is not allowed", Status: http.StatusBadRequest,
-			Detail: qe.Message, Errors: []survey.FieldError{{Field: qe.Field, Message: qe.Message}}}
-	case errors.Is(err, survey.ErrNotFound):
-		return Problem{Type: "/problems/not-found", Title: "Not found", Status: http.StatusNotFound, Detail: unwrapDetail(err, survey.ErrNotFound)}
-	case errors.Is(err, survey.ErrConflict):
+			Detail: qe.Message, Errors: []kernel.FieldError{{Field: qe.Field, Message: qe.Message}}}
+	case errors.Is(err, kernel.ErrNotFound):
+		return Problem{Type: "/problems/not-found", Title: "Not found", Status: http.StatusNotFound, Detail: unwrapDetail(err, kernel.ErrNotFound)}
+	case errors.Is(err, kernel.ErrConflict):
 		return Problem{Type: "/problems/conflict", Title: "Conflict", Status: http.StatusConflict, Detail: conflictDetail(err)}
-	case errors.Is(err, survey.ErrClosed):
+	case errors.Is(err, kernel.ErrClosed):
 		return Problem{Type: "/problems/closed", Title: "This survey wave is closed", Status: http.StatusGone}
-	case errors.Is(err, survey.ErrNotOpen):
+	case errors.Is(err, kernel.ErrNotOpen):
 		return Problem{Type: "/problems/not-open", Title: "This survey wave is not open yet", Status: http.StatusGone}
-	case errors.Is(err, survey.ErrUnauthorized):
-		return Problem{Type: "/problems/unauthorized", Title: "Sign in required", Status: http.StatusUnauthorized, Detail: unwrapDetail(err, survey.ErrUnauthorized)}
-	case errors.Is(err, survey.ErrForbidden):
+	case errors.Is(err, kernel.ErrUnauthorized):
+		return Problem{Type: "/problems/unauthorized", Title: "Sign in required", Status: http.StatusUnauthorized, Detail: unwrapDetail(err, kernel.ErrUnauthorized)}
+	case errors.Is(err, kernel.ErrForbidden):
 		return Problem{Type: "/problems/forbidden", Title: "Your role does not allow this", Status: http.StatusForbidden}
-	case errors.Is(err, survey.ErrRateLimited):
+	case errors.Is(err, kernel.ErrRateLimited):
 		return Problem{Type: "/problems/rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests,
 			Detail: retryDetail(err)}
 	case errors.As(err, &he):
@@ -92,7 +92,7 @@ func problemFor(err error) Problem {
 
 // conflictDetail exposes the message a domain attached to ErrConflict with
 // fmt.Errorf("...: %w", ErrConflict); those messages are written for users.
-func conflictDetail(err error) string { return unwrapDetail(err, survey.ErrConflict) }
+func conflictDetail(err error) string { return unwrapDetail(err, kernel.ErrConflict) }
 
 func unwrapDetail(err, sentinel error) string {
 	if err == sentinel {

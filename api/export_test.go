@@ -15,11 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
 	"github.com/allypulse/allypulse/survey/csvexport"
-	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/report"
 	"github.com/allypulse/allypulse/survey/xlsx"
 	"github.com/allypulse/allypulse/survey/xlsx/xlsxtest"
@@ -59,7 +60,7 @@ func newExportHarnessSpec(t testing.TB, spec xlsxtest.Spec) *exportHarness {
 	spec.Comments, spec.Seed = xlsxtest.HostileComments, 42
 	seed := xlsxtest.Seed(t, d, now, spec)
 	srv := New(Config{BaseURL: "http://allypulse.test"}, Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Clock: survey.ClockFunc(func() time.Time { return now })})
+		Clock: kernel.ClockFunc(func() time.Time { return now })})
 	t.Cleanup(func() { srv.Shutdown(context.Background()) })
 	h := &exportHarness{t: t, srv: srv, db: d, seed: seed}
 	h.lead = h.token("lead@example.test", account.RoleLead)

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 // maxExportDimensions bounds the breakdowns of one workbook: each is a full
@@ -22,27 +22,27 @@ type exportQuery struct {
 // parseExportQuery reads ?wave=N&by=DIM[,DIM] of an export. maxBy is how
 // many dimensions the format holds (the workbook several, the CSV one).
 // Anything else (unknown parameters, repeated parameters, empty or repeated
-// dimensions) is refused with a *survey.QueryError naming the parameter.
+// dimensions) is refused with a *kernel.QueryError naming the parameter.
 // Whether the dimensions exist is for the release step to judge.
 func parseExportQuery(v url.Values, maxBy int) (exportQuery, error) {
 	var q exportQuery
 	for name := range v {
 		if name != "wave" && name != "by" {
-			return q, &survey.QueryError{Field: name, Message: "is not a parameter of exports (allowed: wave, by)"}
+			return q, &kernel.QueryError{Field: name, Message: "is not a parameter of exports (allowed: wave, by)"}
 		}
 	}
 	if w := v["wave"]; len(w) > 1 {
-		return q, &survey.QueryError{Field: "wave", Message: "give one wave number"}
+		return q, &kernel.QueryError{Field: "wave", Message: "give one wave number"}
 	} else if len(w) == 1 && w[0] != "" {
 		n, err := strconv.Atoi(w[0])
 		if err != nil || n < 1 || n > 100000 || strconv.Itoa(n) != w[0] {
-			return q, &survey.QueryError{Field: "wave", Message: "must be a wave number (1, 2, ...)"}
+			return q, &kernel.QueryError{Field: "wave", Message: "must be a wave number (1, 2, ...)"}
 		}
 		q.Wave = n
 	}
 	by := v["by"]
 	if len(by) > 1 {
-		return q, &survey.QueryError{Field: "by", Message: "list the dimensions in one parameter, separated by commas"}
+		return q, &kernel.QueryError{Field: "by", Message: "list the dimensions in one parameter, separated by commas"}
 	}
 	if len(by) == 0 || by[0] == "" {
 		return q, nil
@@ -51,18 +51,18 @@ func parseExportQuery(v url.Values, maxBy int) (exportQuery, error) {
 	for _, d := range strings.Split(by[0], ",") {
 		switch {
 		case d == "":
-			return q, &survey.QueryError{Field: "by", Message: "a dimension is empty"}
+			return q, &kernel.QueryError{Field: "by", Message: "a dimension is empty"}
 		case seen[d]:
-			return q, &survey.QueryError{Field: "by", Message: "dimension " + strconv.Quote(d) + " is listed twice"}
+			return q, &kernel.QueryError{Field: "by", Message: "dimension " + strconv.Quote(d) + " is listed twice"}
 		}
 		seen[d] = true
 		q.By = append(q.By, d)
 	}
 	if len(q.By) > maxBy {
 		if maxBy == 1 {
-			return q, &survey.QueryError{Field: "by", Message: "this export holds one breakdown dimension"}
+			return q, &kernel.QueryError{Field: "by", Message: "this export holds one breakdown dimension"}
 		}
-		return q, &survey.QueryError{Field: "by", Message: "at most " + strconv.Itoa(maxBy) + " breakdown dimensions"}
+		return q, &kernel.QueryError{Field: "by", Message: "at most " + strconv.Itoa(maxBy) + " breakdown dimensions"}
 	}
 	return q, nil
 }

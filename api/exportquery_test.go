@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 func TestParseExportQuery(t *testing.T) {
@@ -38,7 +38,7 @@ func TestParseExportQuery(t *testing.T) {
 	for raw, field := range refused {
 		v, _ := url.ParseQuery(raw)
 		_, err := parseExportQuery(v, 1)
-		var qe *survey.QueryError
+		var qe *kernel.QueryError
 		if !errors.As(err, &qe) || qe.Field != field {
 			t.Errorf("%q: want a query error on %s, got %v", raw, field, err)
 		}
@@ -76,7 +76,7 @@ func FuzzParseExportQuery(f *testing.F) {
 		}
 		q, err := parseExportQuery(v, max)
 		if err != nil {
-			var qe *survey.QueryError
+			var qe *kernel.QueryError
 			if !errors.As(err, &qe) {
 				t.Fatalf("%q: error %v is not a query error", raw, err)
 			}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/allypulse/allypulse/survey/account"
+	"github.com/allypulse/allypulse/internal/account"
 )
 
 // captureLog points the server's log at a buffer.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey/heard"
 )
 
@@ -49,7 +49,7 @@ type heardState struct {
 func waveParam(c echo.Context) (int, error) {
 	n, err := strconv.Atoi(c.Param("wave"))
 	if err != nil || n < 1 {
-		return 0, &survey.QueryError{Field: "wave", Message: "must be a wave number (1, 2, ...)"}
+		return 0, &kernel.QueryError{Field: "wave", Message: "must be a wave number (1, 2, ...)"}
 	}
 	return n, nil
 }
@@ -76,7 +76,7 @@ func (s *Server) handleGetHeard(c echo.Context) error {
 	switch {
 	case err == nil:
 		out.Published, out.Page = true, s.heardJSON(p)
-	case !errors.Is(err, survey.ErrNotFound):
+	case !errors.Is(err, kernel.ErrNotFound):
 		return err
 	}
 	noStore(c)
@@ -139,7 +139,7 @@ func (s *Server) handlePublicHeard(c echo.Context) error {
 func (s *Server) heardURL(ctx context.Context, surveyID string) string {
 	p, err := s.pages().Latest(ctx, surveyID)
 	if err != nil {
-		if !errors.Is(err, survey.ErrNotFound) {
+		if !errors.Is(err, kernel.ErrNotFound) {
 			s.log.WarnContext(ctx, "published results page lookup failed", "err", err)
 		}
 		return ""

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
 	"github.com/allypulse/allypulse/survey/report"
 )
 
@@ -19,7 +20,7 @@ import (
 func (e *respondEnv) leadAuth() []string {
 	e.t.Helper()
 	ctx := context.Background()
-	acc := account.NewStore(e.db.Gorm, survey.ClockFunc(e.Now))
+	acc := account.NewStore(e.db.Gorm, kernel.ClockFunc(e.Now))
 	lead, err := acc.CreateUser(ctx, account.NewUser{Email: "lead@example.org", Name: "Lead", Role: account.RoleLead, Password: "a long enough password"})
 	if err != nil {
 		e.t.Fatal(err)
@@ -216,8 +217,8 @@ func TestInvitationsShowOnlyReleasedResults(t *testing.T) {
 func TestInvitationsBeforeTheWaveOpens(t *testing.T) {
 	e := newRespondEnv(t, Config{})
 	auth := e.leadAuth()
-	w2, err := e.store.CreateWave(context.Background(), survey.Wave{ID: survey.NewID(), SurveyID: e.survey.ID, Number: 2,
-		OpensAt: e.now.Add(30 * 24 * time.Hour), ClosesAt: e.now.Add(44 * 24 * time.Hour), Slug: survey.NewSecret(), Items: e.survey.Design.Items})
+	w2, err := e.store.CreateWave(context.Background(), survey.Wave{ID: kernel.NewID(), SurveyID: e.survey.ID, Number: 2,
+		OpensAt: e.now.Add(30 * 24 * time.Hour), ClosesAt: e.now.Add(44 * 24 * time.Hour), Slug: kernel.NewSecret(), Items: e.survey.Design.Items})
 	if err != nil {
 		t.Fatal(err)
 	}

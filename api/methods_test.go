@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/allypulse/allypulse/survey/account"
+	"github.com/allypulse/allypulse/internal/account"
 )
 
 // TestWrongMethodIs405 sends methods a route does not take: the answer is a

@@ -13,7 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/allypulse/allypulse/survey/db"
+	"github.com/allypulse/allypulse/internal/db"
 )
 
 // metrics is the server's own Prometheus registry (no global registry).

@@ -9,10 +9,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-
-	"github.com/allypulse/allypulse/survey"
 )
 
 type ctxKey int
@@ -35,7 +34,7 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 // requestID gives every request an id, echoed in X-Request-Id.
 func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id := survey.NewID()
+		id := kernel.NewID()
 		c.Response().Header().Set(echo.HeaderXRequestID, id)
 		ctx := context.WithValue(c.Request().Context(), requestIDKey, id)
 		c.SetRequest(c.Request().WithContext(ctx))
@@ -101,16 +100,16 @@ func (s *Server) checkText(next echo.HandlerFunc) echo.HandlerFunc {
 		const msg = "must be valid UTF-8 text without NUL characters"
 		for _, v := range c.ParamValues() {
 			if !cleanText(v) {
-				return survey.ErrNotFound
+				return kernel.ErrNotFound
 			}
 		}
 		for name, values := range c.QueryParams() {
 			if !cleanText(name) {
-				return survey.Invalid("query", msg)
+				return kernel.Invalid("query", msg)
 			}
 			for _, v := range values {
 				if !cleanText(v) {
-					return survey.Invalid(name, msg)
+					return kernel.Invalid(name, msg)
 				}
 			}
 		}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/allypulse/allypulse/survey/account"
+	"github.com/allypulse/allypulse/internal/account"
 )
 
 // fieldNames lists the fields a problem names.

@@ -8,8 +8,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey/actionplan"
 	"github.com/allypulse/allypulse/survey/xlsx"
 )
@@ -29,7 +29,7 @@ func (o staffOwners) OwnerName(ctx context.Context, id string) (string, error) {
 		return "", err
 	}
 	if u.Disabled {
-		return "", survey.ErrNotFound
+		return "", kernel.ErrNotFound
 	}
 	if u.Name != "" {
 		return u.Name, nil
@@ -82,7 +82,7 @@ func (s *Server) actionJSON(ctx context.Context, a actionplan.Action) (actionJSO
 		Suggestion: a.Suggestion, Revision: a.Revision, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 	if a.OwnerID != "" {
 		name, err := (staffOwners{s.accounts}).OwnerName(ctx, a.OwnerID)
-		if err != nil && !errors.Is(err, survey.ErrNotFound) {
+		if err != nil && !errors.Is(err, kernel.ErrNotFound) {
 			return actionJSON{}, err
 		}
 		out.OwnerName = name

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/allypulse/allypulse/survey/account"
+	"github.com/allypulse/allypulse/internal/account"
 	"github.com/allypulse/allypulse/survey/report"
 	"github.com/allypulse/allypulse/survey/summary"
 	"github.com/allypulse/allypulse/survey/xlsx/xlsxtest"

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/labstack/echo/v4"
-
-	"github.com/allypulse/allypulse/survey"
 )
 
 // queryOnce reads a query parameter that may be given at most once; a
@@ -14,7 +13,7 @@ import (
 func queryOnce(c echo.Context, name string) (string, error) {
 	vals := c.QueryParams()[name]
 	if len(vals) > 1 {
-		return "", survey.Invalid(name, "give it once")
+		return "", kernel.Invalid(name, "give it once")
 	}
 	if len(vals) == 0 {
 		return "", nil
@@ -37,7 +36,7 @@ func pageQuery(c echo.Context, def, maxLimit int) (limit int, cursor string, err
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > maxLimit {
-		return 0, "", survey.Invalid("limit", fmt.Sprintf("must be a whole number from 1 to %d", maxLimit))
+		return 0, "", kernel.Invalid("limit", fmt.Sprintf("must be a whole number from 1 to %d", maxLimit))
 	}
 	return n, cursor, nil
 }

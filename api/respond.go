@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/allypulse/allypulse/internal/catalog"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/framework"
 	"github.com/allypulse/allypulse/survey/report"
@@ -91,7 +92,7 @@ func (s *Server) surveyWave(c echo.Context) (survey.Survey, survey.Wave, error) 
 	}
 	n, err := strconv.Atoi(c.Param("wave"))
 	if err != nil || n < 1 {
-		return survey.Survey{}, survey.Wave{}, survey.ErrNotFound
+		return survey.Survey{}, survey.Wave{}, kernel.ErrNotFound
 	}
 	w, err := s.surveys.WaveByNumber(ctx, sv.ID, n)
 	return sv, w, err

@@ -18,9 +18,9 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/allypulse/allypulse/frontend"
+	"github.com/allypulse/allypulse/internal/account"
 	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
 )
 
 // pageBudget is the most the employee page may weigh, gzip-compressed: HTML,

@@ -15,8 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/framework"
 )
 
@@ -95,7 +96,7 @@ func newRespondEnv(t testing.TB, cfg Config) *respondEnv {
 	}
 	e := &respondEnv{t: t, db: d, store: survey.NewStore(d.Gorm), now: time.Now().UTC().Truncate(time.Second), logs: &lockedBuffer{}}
 	e.survey = survey.Survey{
-		ID: survey.NewID(), Title: "Inclusion pulse", Intro: "Ten minutes, anonymous.", Status: survey.StatusLaunched,
+		ID: kernel.NewID(), Title: "Inclusion pulse", Intro: "Ten minutes, anonymous.", Status: survey.StatusLaunched,
 		Design: respondDesign(), Anonymity: survey.DefaultAnonymity(),
 		Schedule:           survey.Schedule{Cadence: survey.CadenceOnce, OpensAt: e.now.Add(-time.Hour), WaveDays: 14},
 		PracticalGapPoints: 5, CreatedAt: e.now, UpdatedAt: e.now,
@@ -103,13 +104,13 @@ func newRespondEnv(t testing.TB, cfg Config) *respondEnv {
 	if err := e.store.CreateSurvey(ctx, e.survey); err != nil {
 		t.Fatal(err)
 	}
-	e.wave, err = e.store.CreateWave(ctx, survey.Wave{ID: survey.NewID(), SurveyID: e.survey.ID, Number: 1,
-		OpensAt: e.now.Add(-time.Hour), ClosesAt: e.now.Add(14 * 24 * time.Hour), Slug: survey.NewSecret(), Items: e.survey.Design.Items})
+	e.wave, err = e.store.CreateWave(ctx, survey.Wave{ID: kernel.NewID(), SurveyID: e.survey.ID, Number: 1,
+		OpensAt: e.now.Add(-time.Hour), ClosesAt: e.now.Add(14 * 24 * time.Hour), Slug: kernel.NewSecret(), Items: e.survey.Design.Items})
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
-	e.srv = New(cfg, Deps{DB: d, Log: log, Clock: survey.ClockFunc(e.Now)})
+	e.srv = New(cfg, Deps{DB: d, Log: log, Clock: kernel.ClockFunc(e.Now)})
 	t.Cleanup(func() { e.srv.Shutdown(context.Background()) })
 	return e
 }
@@ -294,7 +295,7 @@ func TestRespondLogsHoldNoCodeOrAddress(t *testing.T) {
 	if strings.Count(logs, "route=/api/v1/respond/:code") < 4 || !strings.Contains(logs, "route=/s/:code") {
 		t.Fatalf("respond requests were not logged:\n%s", logs)
 	}
-	for _, secret := range []string{codes[0], survey.HashSecret(codes[0]), e.wave.Slug, "203.0.113.77", "198.51.100.9", "a@b.com", "belonging"} {
+	for _, secret := range []string{codes[0], kernel.HashSecret(codes[0]), e.wave.Slug, "203.0.113.77", "198.51.100.9", "a@b.com", "belonging"} {
 		if strings.Contains(logs, secret) {
 			t.Errorf("log holds %q:\n%s", secret, logs)
 		}
@@ -365,7 +366,7 @@ func TestStoredResponsesHoldNothingIdentifying(t *testing.T) {
 		t.Fatalf("rows %d, want 8", len(dump))
 	}
 	for _, c := range codes[:3] {
-		if strings.Contains(all, c) || strings.Contains(all, survey.HashSecret(c)) {
+		if strings.Contains(all, c) || strings.Contains(all, kernel.HashSecret(c)) {
 			t.Error("a stored row holds an invite code or its hash")
 		}
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey/report"
 )
 
@@ -48,7 +48,7 @@ func (s *Server) resultsQuery(c echo.Context, accept ...string) (report.Query, e
 	}
 	p := resultsParams(c.QueryParams(), accept...)
 	if len(p.Other) > 0 {
-		return report.Query{}, &survey.QueryError{Field: p.Other[0],
+		return report.Query{}, &kernel.QueryError{Field: p.Other[0],
 			Message: "is not a parameter of this view (allowed: " + strings.Join(accept, ", ") + ")"}
 	}
 	return report.ParseQuery(sv.Design, p)

@@ -12,9 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
-	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/report"
 )
 
@@ -40,7 +41,7 @@ func newResultsHarness(t *testing.T) *resultsHarness {
 	}
 	now := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
 	store := survey.NewStore(d.Gorm)
-	sv := survey.Survey{ID: survey.NewID(), Title: "Pulse", Status: survey.StatusLaunched,
+	sv := survey.Survey{ID: kernel.NewID(), Title: "Pulse", Status: survey.StatusLaunched,
 		Design: survey.Design{
 			Items: []string{"belonging.1", "belonging.3", "voice.1", "outcome.enps"},
 			Demographics: []survey.Demographic{
@@ -55,8 +56,8 @@ func newResultsHarness(t *testing.T) *resultsHarness {
 	if err := store.CreateSurvey(ctx, sv); err != nil {
 		t.Fatal(err)
 	}
-	w, err := store.CreateWave(ctx, survey.Wave{ID: survey.NewID(), SurveyID: sv.ID, Number: 1, OpensAt: now.Add(-time.Hour),
-		ClosesAt: now.Add(14 * 24 * time.Hour), Slug: survey.NewSecret(), Items: sv.Design.Items})
+	w, err := store.CreateWave(ctx, survey.Wave{ID: kernel.NewID(), SurveyID: sv.ID, Number: 1, OpensAt: now.Add(-time.Hour),
+		ClosesAt: now.Add(14 * 24 * time.Hour), Slug: kernel.NewSecret(), Items: sv.Design.Items})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,13 +67,13 @@ func newResultsHarness(t *testing.T) *resultsHarness {
 			demo[0] = 3 // one person preferred not to say
 		}
 		answers := []byte{survey.EncodeAnswer(1 + i%5), survey.EncodeAnswer(4), survey.EncodeAnswer(2 + i%4), survey.EncodeAnswer(i % 11)}
-		row := map[string]any{"wave_id": w.ID, "id": survey.NewID(), "demo": demo, "answers": answers}
+		row := map[string]any{"wave_id": w.ID, "id": kernel.NewID(), "demo": demo, "answers": answers}
 		if err := d.Gorm.Table("responses").Create(row).Error; err != nil {
 			t.Fatal(err)
 		}
 	}
 	srv := New(Config{BaseURL: "http://allypulse.test"}, Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Clock: survey.ClockFunc(func() time.Time { return now })})
+		Clock: kernel.ClockFunc(func() time.Time { return now })})
 	t.Cleanup(func() { srv.Shutdown(context.Background()) })
 	u, err := srv.accounts.CreateUser(ctx, account.NewUser{Email: "lead@example.test", Name: "Lead", Role: account.RoleLead, Password: "correct horse battery"})
 	if err != nil {

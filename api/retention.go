@@ -8,9 +8,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/retention"
-	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
 	"github.com/allypulse/allypulse/survey/report"
 )
 
@@ -48,7 +48,7 @@ func (s *Server) handleSetRetention(c echo.Context) error {
 		return err
 	}
 	if req.Months == nil {
-		return survey.Invalid("months", "is required: a whole number of months, 0 to keep responses")
+		return kernel.Invalid("months", "is required: a whole number of months, 0 to keep responses")
 	}
 	ctx := c.Request().Context()
 	if err := s.retention.SetMonths(ctx, c.Param("id"), *req.Months); err != nil {
@@ -73,7 +73,7 @@ func (s *Server) handleRunRetention(c echo.Context) error {
 		return err
 	}
 	if req.DryRun == nil {
-		return survey.Invalid("dry_run", "is required: true to list what would go, false to delete it")
+		return kernel.Invalid("dry_run", "is required: true to list what would go, false to delete it")
 	}
 	actor, _ := actorOf(c)
 	ctx, cancel := detached(c)

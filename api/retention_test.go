@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/retention"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
-	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/report"
 	"github.com/allypulse/allypulse/survey/xlsx/xlsxtest"
 )

@@ -11,11 +11,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/allypulse/allypulse/internal/account"
 	"github.com/allypulse/allypulse/internal/catalog"
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/retention"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
-	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/framework"
 	"github.com/allypulse/allypulse/survey/report"
 )
@@ -51,7 +52,7 @@ type Server struct {
 	cfg       Config
 	e         *echo.Echo
 	log       *slog.Logger
-	clock     survey.Clock
+	clock     kernel.Clock
 	db        *db.DB
 	surveys   *survey.Store
 	framework framework.Framework
@@ -85,7 +86,7 @@ type Server struct {
 type Deps struct {
 	DB    *db.DB
 	Log   *slog.Logger
-	Clock survey.Clock
+	Clock kernel.Clock
 }
 
 // New builds the server and registers every route.
@@ -94,7 +95,7 @@ func New(cfg Config, d Deps) *Server {
 		cfg.BodyLimit = "1M"
 	}
 	if d.Clock == nil {
-		d.Clock = survey.SystemClock{}
+		d.Clock = kernel.SystemClock{}
 	}
 	s := &Server{
 		cfg:       cfg,

@@ -7,7 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/allypulse/allypulse/survey/account"
+	"github.com/allypulse/allypulse/internal/account"
 )
 
 // userJSON is a staff user as the API shows it.

@@ -9,8 +9,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/allypulse/allypulse/internal/account"
 	"github.com/allypulse/allypulse/internal/testtools"
-	"github.com/allypulse/allypulse/survey/account"
 )
 
 func browserDo(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp.Void]) {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey/summary"
 )
 
@@ -17,11 +17,11 @@ func (s *Server) handleSummary(c echo.Context) error {
 	n := 0
 	for key, vals := range c.QueryParams() {
 		if key != "wave" {
-			return &survey.QueryError{Field: key, Message: "is not a parameter of this view (allowed: wave)"}
+			return &kernel.QueryError{Field: key, Message: "is not a parameter of this view (allowed: wave)"}
 		}
 		v, err := strconv.Atoi(vals[0])
 		if len(vals) != 1 || err != nil || v < 1 {
-			return &survey.QueryError{Field: "wave", Message: "must be one wave number (1, 2, ...)"}
+			return &kernel.QueryError{Field: "wave", Message: "must be one wave number (1, 2, ...)"}
 		}
 		n = v
 	}

@@ -12,8 +12,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
 	"github.com/allypulse/allypulse/survey/framework"
 	"github.com/allypulse/allypulse/survey/report"
 )
@@ -80,7 +81,7 @@ type scheduleRequest struct {
 // reported and left as it was; every other field is still applied, so that
 // validation can report the draft's other problems too.
 func (r surveyRequest) apply(d *survey.Draft) error {
-	ve := &survey.ValidationError{}
+	ve := &kernel.ValidationError{}
 	set(&d.Title, r.Title)
 	set(&d.Intro, r.Intro)
 	set(&d.Items, r.Items)
@@ -156,12 +157,12 @@ func parseOpensAt(raw json.RawMessage) (time.Time, bool) {
 }
 
 // prefixField puts a nested decoder's field names under prefix.
-func prefixField(prefix string, err error) *survey.ValidationError {
-	var ve *survey.ValidationError
+func prefixField(prefix string, err error) *kernel.ValidationError {
+	var ve *kernel.ValidationError
 	if !errors.As(err, &ve) {
-		return &survey.ValidationError{Fields: []survey.FieldError{{Field: prefix, Message: "must be an object with items_per_wave and cover_every, or null"}}}
+		return &kernel.ValidationError{Fields: []kernel.FieldError{{Field: prefix, Message: "must be an object with items_per_wave and cover_every, or null"}}}
 	}
-	out := &survey.ValidationError{}
+	out := &kernel.ValidationError{}
 	for _, f := range ve.Fields {
 		if f.Field == "body" { // the nested value itself
 			out.Add(prefix, f.Message)
@@ -389,8 +390,8 @@ func (s *Server) handleListSurveys(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	list, err := s.surveys.ListSurveys(ctx, cursor, limit+1)
-	if errors.Is(err, survey.ErrNotFound) {
-		return survey.Invalid("cursor", "is not a cursor from a previous page")
+	if errors.Is(err, kernel.ErrNotFound) {
+		return kernel.Invalid("cursor", "is not a cursor from a previous page")
 	}
 	if err != nil {
 		return err
@@ -597,7 +598,7 @@ func (s *Server) handleSurveyLink(c echo.Context) error {
 	if v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			return survey.Invalid("wave", "must be a wave number")
+			return kernel.Invalid("wave", "must be a wave number")
 		}
 		w, err := s.surveys.WaveByNumber(ctx, sv.ID, n)
 		if err != nil {
@@ -607,7 +608,7 @@ func (s *Server) handleSurveyLink(c echo.Context) error {
 	}
 	w, ok := currentWave(waves, s.clock.Now())
 	if !ok {
-		return fmt.Errorf("survey is %s; launch it to get a link: %w", sv.Status, survey.ErrConflict)
+		return fmt.Errorf("survey is %s; launch it to get a link: %w", sv.Status, kernel.ErrConflict)
 	}
 	return c.JSON(http.StatusOK, s.link(w))
 }

@@ -15,9 +15,10 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
-	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/framework"
 )
 
@@ -281,7 +282,7 @@ func TestSurveyUnknownIDs(t *testing.T) {
 // explained in words a person understands.
 func TestNumberFieldMessages(t *testing.T) {
 	h := newDesignHarness(t)
-	for body, want := range map[string]survey.FieldError{
+	for body, want := range map[string]kernel.FieldError{
 		`{"title":"x","items":["belonging.1"],"anonymity":{"min_group_size":2.5}}`:                             {Field: "anonymity.min_group_size", Message: "must be a whole number, not 2.5"},
 		`{"title":"x","items":["belonging.1"],"anonymity":{"min_group_size":1e3}}`:                             {Field: "anonymity.min_group_size", Message: "must be a whole number, not 1e3"},
 		`{"title":"x","items":["belonging.1"],"expected_headcount":99999999999999999999}`:                      {Field: "expected_headcount", Message: "is out of range"},
@@ -305,7 +306,7 @@ func TestNumberFieldMessages(t *testing.T) {
 func TestNestedFieldErrorsNameTheirPlace(t *testing.T) {
 	h := newDesignHarness(t)
 	dept := `{"key":"dept","label":"Department","options":["A","B"]}`
-	for body, want := range map[string]survey.FieldError{
+	for body, want := range map[string]kernel.FieldError{
 		`{"title":"x","items":["belonging.1"],"anonymity":{"k":5}}`:                                                {Field: "anonymity.k", Message: "is not a known field"},
 		`{"title":"x","items":["belonging.1"],"schedule":{"cadence":"weekly","timezone":"Europe/Paris"}}`:          {Field: "schedule.timezone", Message: "is not a known field"},
 		`{"title":"x","items":["belonging.1"],"demographics":[` + dept + `,{"key":"site","label":"Site","x":1}]}`:  {Field: "demographics[1].x", Message: "is not a known field"},

@@ -10,8 +10,8 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/testtools"
-	"github.com/allypulse/allypulse/survey/db"
 )
 
 // TestDatabaseOutageIsA503 runs the server as a PostgreSQL role whose

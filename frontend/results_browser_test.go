@@ -13,9 +13,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/allypulse/allypulse/api"
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/testtools"
-	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/demo"
 )
 
@@ -43,7 +43,7 @@ func dashboardEnvAt(t *testing.T, seeded time.Time) (base, surveyID string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := api.New(api.Config{}, api.Deps{DB: d, Log: slog.New(slog.DiscardHandler), Clock: survey.SystemClock{}})
+	srv := api.New(api.Config{}, api.Deps{DB: d, Log: slog.New(slog.DiscardHandler), Clock: kernel.SystemClock{}})
 	ts := httptest.NewServer(srv)
 	t.Cleanup(func() {
 		ts.Close()

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey/framework"
 )
 
@@ -115,11 +116,11 @@ func (d Draft) Apply(sv *Survey) {
 // ValidateDraft checks a draft against the framework fw at time now and
 // returns it normalised: text trimmed, "Prefer not to say" appended to every
 // demographic, the ally opportunity screen placed before the ally items, the
-// wave length defaulted. Problems come back as one *ValidationError naming
+// wave length defaulted. Problems come back as one *kernel.ValidationError naming
 // each field (title, items[3], demographics[1].options,
 // anonymity.min_group_size, schedule.opens_at, …).
 func ValidateDraft(d Draft, fw framework.Framework, now time.Time) (Draft, error) {
-	ve := &ValidationError{}
+	ve := &kernel.ValidationError{}
 	d.Title = oneLine(d.Title)
 	d.Intro = strings.TrimSpace(d.Intro)
 	checkText(ve, "title", d.Title, MaxTitleChars, false)
@@ -152,7 +153,7 @@ func ValidateDraft(d Draft, fw framework.Framework, now time.Time) (Draft, error
 
 // validateItems reports unknown and duplicate item keys and returns the items
 // with the ally opportunity screen placed right before the first gated item.
-func validateItems(ve *ValidationError, keys []string, fw framework.Framework) []string {
+func validateItems(ve *kernel.ValidationError, keys []string, fw framework.Framework) []string {
 	if len(keys) == 0 {
 		ve.Add("items", "choose at least one item")
 		return keys
@@ -222,7 +223,7 @@ func indexOf(list []string, s string) int {
 
 // validateDemographics checks keys, labels and options, and appends
 // PreferNotToSay where it is missing.
-func validateDemographics(ve *ValidationError, dems []Demographic) []Demographic {
+func validateDemographics(ve *kernel.ValidationError, dems []Demographic) []Demographic {
 	if len(dems) > MaxDemographics {
 		ve.Add("demographics", fmt.Sprintf("at most %d questions", MaxDemographics))
 	}
@@ -242,7 +243,7 @@ func validateDemographics(ve *ValidationError, dems []Demographic) []Demographic
 
 // checkKey reports a malformed or repeated key of list[i]; keys maps each
 // key seen so far to its index.
-func checkKey(ve *ValidationError, keys map[string]int, list string, i int, key string) {
+func checkKey(ve *kernel.ValidationError, keys map[string]int, list string, i int, key string) {
 	field := fmt.Sprintf("%s[%d].key", list, i)
 	switch first, dup := keys[key]; {
 	case !keyPattern.MatchString(key):
@@ -254,7 +255,7 @@ func checkKey(ve *ValidationError, keys map[string]int, list string, i int, key 
 	}
 }
 
-func validateOptions(ve *ValidationError, field string, options []string) []string {
+func validateOptions(ve *kernel.ValidationError, field string, options []string) []string {
 	seen := map[string]int{}
 	out := make([]string, 0, len(options)+1)
 	for j, o := range options {
@@ -289,7 +290,7 @@ func validateOptions(ve *ValidationError, field string, options []string) []stri
 	return out
 }
 
-func validateComments(ve *ValidationError, prompts []CommentPrompt) []CommentPrompt {
+func validateComments(ve *kernel.ValidationError, prompts []CommentPrompt) []CommentPrompt {
 	if len(prompts) > MaxCommentPrompts {
 		ve.Add("comments", fmt.Sprintf("at most %d prompts", MaxCommentPrompts))
 	}
@@ -308,7 +309,7 @@ func validateComments(ve *ValidationError, prompts []CommentPrompt) []CommentPro
 
 // validateAnonymity enforces the floors of the thresholds (docs/anonymity.md,
 // "Thresholds"): k ≥ 3 and every other threshold at least k.
-func validateAnonymity(ve *ValidationError, a Anonymity) {
+func validateAnonymity(ve *kernel.ValidationError, a Anonymity) {
 	const ceiling = 1000
 	k := a.MinGroupSize
 	if k < FloorK || k > ceiling {
@@ -343,7 +344,7 @@ func validateAnonymity(ve *ValidationError, a Anonymity) {
 // validateSchedule checks the cadence, the open time (zero means "when the
 // survey is launched") and the wave length, which must fit inside one period
 // so that two waves of a pulse never overlap.
-func validateSchedule(ve *ValidationError, sc Schedule, now time.Time) Schedule {
+func validateSchedule(ve *kernel.ValidationError, sc Schedule, now time.Time) Schedule {
 	sc.Cadence = strings.TrimSpace(sc.Cadence)
 	if sc.Cadence == "" {
 		sc.Cadence = CadenceOnce
@@ -404,7 +405,7 @@ func defaultWaveDays(cadence string) int {
 
 // validateRotation checks that a rotation can keep its promise: pulses only,
 // enough items per wave to cover every due competency, fewer than all items.
-func validateRotation(ve *ValidationError, r *Rotation, cadence string, items []string, fw framework.Framework) {
+func validateRotation(ve *kernel.ValidationError, r *Rotation, cadence string, items []string, fw framework.Framework) {
 	if r == nil {
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/framework"
 )
@@ -25,7 +26,7 @@ func validDraft() survey.Draft {
 // for any other error.
 func fieldsOf(t *testing.T, err error) []string {
 	t.Helper()
-	var ve *survey.ValidationError
+	var ve *kernel.ValidationError
 	if !errors.As(err, &ve) {
 		t.Fatalf("want a validation error, got %v", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey/framework"
 )
 
@@ -48,7 +49,7 @@ type Intake struct {
 	store   *Store
 	sqlDB   *sql.DB
 	postgre bool
-	clock   Clock
+	clock   kernel.Clock
 	cfg     IntakeConfig
 
 	queue   chan *pendingResponse
@@ -88,7 +89,7 @@ const maxCachedWaves = 4096
 // NewIntake starts the writer goroutine; call Close to stop it. sqlDB is the
 // pool under store's gorm handle: the writer uses it directly, since gorm's
 // per-row overhead would dominate a group commit.
-func NewIntake(store *Store, sqlDB *sql.DB, clock Clock, cfg IntakeConfig) *Intake {
+func NewIntake(store *Store, sqlDB *sql.DB, clock kernel.Clock, cfg IntakeConfig) *Intake {
 	if cfg.MaxBatch <= 0 {
 		cfg.MaxBatch = 2000
 	}
@@ -100,7 +101,7 @@ func NewIntake(store *Store, sqlDB *sql.DB, clock Clock, cfg IntakeConfig) *Inta
 		cfg.Framework = func(context.Context) (framework.Framework, error) { return bank, nil }
 	}
 	if clock == nil {
-		clock = SystemClock{}
+		clock = kernel.SystemClock{}
 	}
 	in := &Intake{
 		store: store, sqlDB: sqlDB, postgre: store.db.Dialector.Name() == "postgres", clock: clock, cfg: cfg,
@@ -115,9 +116,9 @@ func NewIntake(store *Store, sqlDB *sql.DB, clock Clock, cfg IntakeConfig) *Inta
 }
 
 // Submit records one response for code, an invite code or a wave's open-link
-// slug. It returns ErrNotFound for an unknown code, ErrConflict for a used
-// invite, ErrNotOpen or ErrClosed outside the wave's window, and a
-// *ValidationError naming each invalid field. A nil error means the response
+// slug. It returns kernel.ErrNotFound for an unknown code, kernel.ErrConflict for a used
+// invite, kernel.ErrNotOpen or kernel.ErrClosed outside the wave's window, and a
+// *kernel.ValidationError naming each invalid field. A nil error means the response
 // is committed.
 func (in *Intake) Submit(ctx context.Context, code string, sub Submission) error {
 	form, segment, codeHash, err := in.resolve(ctx, code)
@@ -224,16 +225,16 @@ func (in *Intake) Lookup(ctx context.Context, code string) (Target, error) {
 // resolve finds the wave behind a code: an invite code (looked up by its
 // hash) or an open-link slug. It returns the segment attributes of the
 // invite's batch and the code's hash ("" for a slug). It does not check the
-// wave's window; a used invite is ErrConflict.
+// wave's window; a used invite is kernel.ErrConflict.
 func (in *Intake) resolve(ctx context.Context, code string) (*waveForm, map[string]string, string, error) {
 	code = strings.TrimSpace(code)
 	if code == "" || len(code) > 128 {
-		return nil, nil, "", ErrNotFound
+		return nil, nil, "", kernel.ErrNotFound
 	}
 	if form := in.cached(in.bySlug, code); form != nil {
 		return form, nil, "", nil
 	}
-	hash := HashSecret(code)
+	hash := kernel.HashSecret(code)
 	var waveID, segJSON string
 	var used bool
 	q := in.rebind("SELECT i.wave_id, i.used, b.segment FROM invites i JOIN invite_batches b ON b.id = i.batch_id WHERE i.code_hash = ?")
@@ -241,7 +242,7 @@ func (in *Intake) resolve(ctx context.Context, code string) (*waveForm, map[stri
 	switch {
 	case err == nil:
 		if used {
-			return nil, nil, "", fmt.Errorf("this invitation has already been used: %w", ErrConflict)
+			return nil, nil, "", fmt.Errorf("this invitation has already been used: %w", kernel.ErrConflict)
 		}
 		var segment map[string]string
 		if err := json.Unmarshal([]byte(segJSON), &segment); err != nil {
@@ -264,7 +265,7 @@ func (in *Intake) resolve(ctx context.Context, code string) (*waveForm, map[stri
 	return form, nil, "", nil
 }
 
-// checkWindow returns ErrNotOpen or ErrClosed when the wave of form does not
+// checkWindow returns kernel.ErrNotOpen or kernel.ErrClosed when the wave of form does not
 // take responses now.
 func (in *Intake) checkWindow(form *waveForm) error {
 	return windowError(form.wave.Status(in.clock.Now()), form.survey.Status)
@@ -273,11 +274,11 @@ func (in *Intake) checkWindow(form *waveForm) error {
 func windowError(waveStatus, surveyStatus string) error {
 	switch {
 	case surveyStatus == StatusClosed || surveyStatus == StatusArchived:
-		return ErrClosed
+		return kernel.ErrClosed
 	case waveStatus == WaveScheduled:
-		return ErrNotOpen
+		return kernel.ErrNotOpen
 	case waveStatus == WaveClosed:
-		return ErrClosed
+		return kernel.ErrClosed
 	}
 	return nil
 }
@@ -405,7 +406,7 @@ func (in *Intake) write(batch []*pendingResponse) {
 const insertChunk = 500
 
 // writeTx runs one transaction for the batch. It returns each response's
-// outcome (nil, ErrConflict for a used code, ErrClosed or ErrNotOpen when the
+// outcome (nil, kernel.ErrConflict for a used code, kernel.ErrClosed or kernel.ErrNotOpen when the
 // wave no longer takes responses); err is a failure of the whole transaction.
 func (in *Intake) writeTx(ctx context.Context, batch []*pendingResponse) ([]error, error) {
 	results := make([]error, len(batch))
@@ -452,7 +453,7 @@ func (in *Intake) writeTx(ctx context.Context, batch []*pendingResponse) ([]erro
 			return nil, err
 		}
 		if n != 1 {
-			results[i] = fmt.Errorf("this invitation has already been used: %w", ErrConflict)
+			results[i] = fmt.Errorf("this invitation has already been used: %w", kernel.ErrConflict)
 		}
 	}
 
@@ -462,10 +463,10 @@ func (in *Intake) writeTx(ctx context.Context, batch []*pendingResponse) ([]erro
 		if results[i] != nil {
 			continue
 		}
-		responses = append(responses, p.waveID, NewID(), p.enc.demo, p.enc.answers)
+		responses = append(responses, p.waveID, kernel.NewID(), p.enc.demo, p.enc.answers)
 		nResponses++
 		for _, c := range p.enc.comments {
-			comments = append(comments, p.waveID, NewID(), c.prompt, c.body, c.segment)
+			comments = append(comments, p.waveID, kernel.NewID(), c.prompt, c.body, c.segment)
 			nComments++
 		}
 	}
@@ -492,7 +493,7 @@ func (in *Intake) refusal(ctx context.Context, tx *sql.Tx, waveID string, now ti
 	q := in.rebind("SELECT w.opens_at, w.closes_at, s.status FROM waves w JOIN surveys s ON s.id = w.survey_id WHERE w.id = ?")
 	err = tx.QueryRowContext(ctx, q, waveID).Scan(&opens, &closes, &status)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound, nil
+		return kernel.ErrNotFound, nil
 	}
 	if err != nil {
 		return nil, err

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/testtools"
-	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/framework"
 )
 
@@ -65,19 +66,19 @@ func newIntakeFixture(t testing.TB, pg bool) *intakeFixture {
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	store := NewStore(d.Gorm)
 	sv := Survey{
-		ID: NewID(), Title: "Pulse", Status: StatusLaunched, Design: testDesign(), Anonymity: DefaultAnonymity(),
+		ID: kernel.NewID(), Title: "Pulse", Status: StatusLaunched, Design: testDesign(), Anonymity: DefaultAnonymity(),
 		Schedule: Schedule{Cadence: CadenceOnce, OpensAt: now.Add(-time.Hour), WaveDays: 14}, PracticalGapPoints: 5,
 		CreatedAt: now, UpdatedAt: now,
 	}
 	if err := store.CreateSurvey(ctx, sv); err != nil {
 		t.Fatal(err)
 	}
-	w, err := store.CreateWave(ctx, Wave{ID: NewID(), SurveyID: sv.ID, Number: 1, OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(14 * 24 * time.Hour), Slug: NewSecret(), Items: sv.Design.Items})
+	w, err := store.CreateWave(ctx, Wave{ID: kernel.NewID(), SurveyID: sv.ID, Number: 1, OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(14 * 24 * time.Hour), Slug: kernel.NewSecret(), Items: sv.Design.Items})
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := &intakeFixture{db: d, store: store, survey: sv, wave: w, now: now}
-	f.intake = NewIntake(store, d.SQL, ClockFunc(func() time.Time { return f.now }), IntakeConfig{})
+	f.intake = NewIntake(store, d.SQL, kernel.ClockFunc(func() time.Time { return f.now }), IntakeConfig{})
 	t.Cleanup(func() { _ = f.intake.Close(context.Background()) })
 	return f
 }
@@ -165,7 +166,7 @@ func TestSubmitValidationRules(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			err := f.intake.Submit(context.Background(), f.wave.Slug, c.sub)
-			var ve *ValidationError
+			var ve *kernel.ValidationError
 			if !errors.As(err, &ve) {
 				t.Fatalf("err = %v, want a validation error", err)
 			}
@@ -196,12 +197,12 @@ func TestSubmitValidationRules(t *testing.T) {
 func TestSubmitRotatedOutItem(t *testing.T) {
 	f := newIntakeFixture(t, false)
 	ctx := context.Background()
-	w, err := f.store.CreateWave(ctx, Wave{ID: NewID(), SurveyID: f.survey.ID, Number: 2, OpensAt: f.now.Add(-time.Hour), ClosesAt: f.now.Add(time.Hour), Slug: NewSecret(), Items: []string{"belonging.1"}})
+	w, err := f.store.CreateWave(ctx, Wave{ID: kernel.NewID(), SurveyID: f.survey.ID, Number: 2, OpensAt: f.now.Add(-time.Hour), ClosesAt: f.now.Add(time.Hour), Slug: kernel.NewSecret(), Items: []string{"belonging.1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = f.intake.Submit(ctx, w.Slug, Submission{Answers: map[string]AnswerValue{"belonging.1": ScaleAnswer(3), "belonging.2": ScaleAnswer(3)}})
-	var ve *ValidationError
+	var ve *kernel.ValidationError
 	if !errors.As(err, &ve) || ve.Fields[0].Field != "answers.belonging.2" || !strings.Contains(ve.Fields[0].Message, "not asked in this round") {
 		t.Fatalf("err = %v", err)
 	}
@@ -210,7 +211,7 @@ func TestSubmitRotatedOutItem(t *testing.T) {
 func TestSubmitCodesAndWindow(t *testing.T) {
 	f := newIntakeFixture(t, false)
 	ctx := context.Background()
-	if err := f.intake.Submit(ctx, "no-such-code", goodSubmission()); !errors.Is(err, ErrNotFound) {
+	if err := f.intake.Submit(ctx, "no-such-code", goodSubmission()); !errors.Is(err, kernel.ErrNotFound) {
 		t.Errorf("unknown code: %v", err)
 	}
 	_, codes, err := f.store.CreateInviteBatch(ctx, f.survey, f.wave, 5, map[string]string{"department": "Engineering"}, f.now)
@@ -222,7 +223,7 @@ func TestSubmitCodesAndWindow(t *testing.T) {
 	if err := f.intake.Submit(ctx, codes[0], sub); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.intake.Submit(ctx, codes[0], sub); !errors.Is(err, ErrConflict) {
+	if err := f.intake.Submit(ctx, codes[0], sub); !errors.Is(err, kernel.ErrConflict) {
 		t.Errorf("used code: %v", err)
 	}
 	rs, _ := f.store.WaveResponses(ctx, f.wave.ID)
@@ -234,11 +235,11 @@ func TestSubmitCodesAndWindow(t *testing.T) {
 		t.Errorf("overriding the invitation's segment: %v", err)
 	}
 	f.now = f.wave.ClosesAt
-	if err := f.intake.Submit(ctx, codes[2], goodSubmission()); !errors.Is(err, ErrClosed) {
+	if err := f.intake.Submit(ctx, codes[2], goodSubmission()); !errors.Is(err, kernel.ErrClosed) {
 		t.Errorf("closed: %v", err)
 	}
 	f.now = f.wave.OpensAt.Add(-time.Second)
-	if err := f.intake.Submit(ctx, codes[2], goodSubmission()); !errors.Is(err, ErrNotOpen) {
+	if err := f.intake.Submit(ctx, codes[2], goodSubmission()); !errors.Is(err, kernel.ErrNotOpen) {
 		t.Errorf("not open: %v", err)
 	}
 }
@@ -267,7 +268,7 @@ func TestConcurrentSubmitsOfOneCode(t *testing.T) {
 				switch {
 				case err == nil:
 					ok++
-				case errors.Is(err, ErrConflict):
+				case errors.Is(err, kernel.ErrConflict):
 					conflicts++
 				default:
 					t.Errorf("unexpected error %v", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"gorm.io/gorm"
 )
 
@@ -55,15 +56,15 @@ func minSegmentSize(sv Survey, segment map[string]string) int {
 
 // CreateInviteBatch issues count new codes for wave w of survey sv. The codes
 // are returned once and stored only as hashes. A closed wave takes no new
-// batch (ErrClosed).
+// batch (kernel.ErrClosed).
 func (s *Store) CreateInviteBatch(ctx context.Context, sv Survey, w Wave, count int, segment map[string]string, now time.Time) (InviteBatch, []string, error) {
 	if w.SurveyID != sv.ID {
-		return InviteBatch{}, nil, ErrNotFound
+		return InviteBatch{}, nil, kernel.ErrNotFound
 	}
 	if w.Status(now) == WaveClosed || sv.Status == StatusClosed || sv.Status == StatusArchived {
-		return InviteBatch{}, nil, ErrClosed
+		return InviteBatch{}, nil, kernel.ErrClosed
 	}
-	ve := &ValidationError{}
+	ve := &kernel.ValidationError{}
 	if count < 1 || count > MaxInviteBatch {
 		ve.Add("count", fmt.Sprintf("must be from 1 to %d", MaxInviteBatch))
 	}
@@ -83,12 +84,12 @@ func (s *Store) CreateInviteBatch(ctx context.Context, sv Survey, w Wave, count 
 	if err != nil {
 		return InviteBatch{}, nil, err
 	}
-	b := InviteBatch{ID: NewID(), WaveID: w.ID, Segment: segment, Count: count, CreatedAt: now.UTC().Truncate(time.Microsecond)} // what PostgreSQL keeps
+	b := InviteBatch{ID: kernel.NewID(), WaveID: w.ID, Segment: segment, Count: count, CreatedAt: now.UTC().Truncate(time.Microsecond)} // what PostgreSQL keeps
 	codes := make([]string, count)
 	rows := make([]inviteRow, count)
 	for i := range codes {
-		codes[i] = NewSecret()
-		rows[i] = inviteRow{CodeHash: HashSecret(codes[i]), BatchID: b.ID, WaveID: w.ID}
+		codes[i] = kernel.NewSecret()
+		rows[i] = inviteRow{CodeHash: kernel.HashSecret(codes[i]), BatchID: b.ID, WaveID: w.ID}
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&inviteBatchRow{ID: b.ID, WaveID: b.WaveID, Segment: string(segJSON), Count: count, CreatedAt: b.CreatedAt}).Error; err != nil {
@@ -109,7 +110,7 @@ func (s *Store) CreateInviteBatch(ctx context.Context, sv Survey, w Wave, count 
 // number; a count kept here with rules of its own could undo it.
 func (s *Store) InviteBatches(ctx context.Context, sv Survey, w Wave) ([]InviteBatch, error) {
 	if w.SurveyID != sv.ID {
-		return nil, ErrNotFound
+		return nil, kernel.ErrNotFound
 	}
 	var rows []inviteBatchRow
 	if err := s.db.WithContext(ctx).Where("wave_id = ?", w.ID).Order("created_at, id").Find(&rows).Error; err != nil {

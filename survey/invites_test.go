@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 // TestWaveByNumberOutOfRange checks that a wave number no wave can have
@@ -17,8 +19,8 @@ func TestWaveByNumberOutOfRange(t *testing.T) {
 		t.Run(backendName(pg), func(t *testing.T) {
 			f := newIntakeFixture(t, pg)
 			for _, n := range []int{0, -1, math.MaxInt32 + 1, math.MaxInt64, math.MinInt64} {
-				if _, err := f.store.WaveByNumber(context.Background(), f.survey.ID, n); !errors.Is(err, ErrNotFound) {
-					t.Errorf("wave %d: %v, want ErrNotFound", n, err)
+				if _, err := f.store.WaveByNumber(context.Background(), f.survey.ID, n); !errors.Is(err, kernel.ErrNotFound) {
+					t.Errorf("wave %d: %v, want kernel.ErrNotFound", n, err)
 				}
 			}
 		})
@@ -42,7 +44,7 @@ func TestCreateInviteBatchRules(t *testing.T) {
 	}
 	for _, c := range cases {
 		_, _, err := f.store.CreateInviteBatch(ctx, f.survey, f.wave, c.count, c.segment, f.now)
-		var ve *ValidationError
+		var ve *kernel.ValidationError
 		if !errors.As(err, &ve) || ve.Fields[0].Field != c.field {
 			t.Errorf("count %d segment %v: %v, want field %s", c.count, c.segment, err, c.field)
 		}
@@ -69,7 +71,7 @@ func TestCreateInviteBatchRules(t *testing.T) {
 		t.Fatalf("%+v %v", before, err)
 	}
 	f.now = f.wave.ClosesAt.Add(time.Second)
-	if _, _, err := f.store.CreateInviteBatch(ctx, f.survey, f.wave, 5, nil, f.now); !errors.Is(err, ErrClosed) {
+	if _, _, err := f.store.CreateInviteBatch(ctx, f.survey, f.wave, 5, nil, f.now); !errors.Is(err, kernel.ErrClosed) {
 		t.Errorf("batch for a closed wave: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey/framework"
 )
 
@@ -140,7 +141,7 @@ func (s *Store) AddCustomItem(ctx context.Context, in CustomItemInput, createdBy
 // duplicateAs reports a unique-key violation as a validation error of field.
 func duplicateAs(err error, field string) error {
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return Invalid(field, "is already used")
+		return kernel.Invalid(field, "is already used")
 	}
 	return err
 }
@@ -148,13 +149,13 @@ func duplicateAs(err error, field string) error {
 // validateCustomItem checks a custom item and returns it with the new
 // construct (nil when it joins an existing competency).
 func validateCustomItem(in CustomItemInput, fw framework.Framework) (framework.Item, *framework.Construct, error) {
-	ve := &ValidationError{}
+	ve := &kernel.ValidationError{}
 	it := framework.Item{
 		Key: strings.TrimSpace(in.Key), Text: oneLine(in.Text), Scale: strings.TrimSpace(in.Scale),
 		Construct: strings.TrimSpace(in.Construct), Reverse: in.Reverse, Source: strings.TrimSpace(in.Source),
 	}
 	if it.Key == "" {
-		it.Key = "custom." + NewID()
+		it.Key = "custom." + kernel.NewID()
 	}
 	if !itemKeyPattern.MatchString(it.Key) {
 		ve.Add("key", "use up to 64 lower-case letters, digits, dots, dashes or _, starting with a letter")
@@ -199,7 +200,7 @@ func validateCustomItem(in CustomItemInput, fw framework.Framework) (framework.I
 }
 
 // customConstruct checks the item's competency, creating the new one if asked.
-func customConstruct(ve *ValidationError, in CustomItemInput, it *framework.Item, fw framework.Framework) *framework.Construct {
+func customConstruct(ve *kernel.ValidationError, in CustomItemInput, it *framework.Item, fw framework.Framework) *framework.Construct {
 	if in.NewConstruct == nil {
 		c, ok := fw.Construct(it.Construct)
 		if !ok || c.Kind != framework.KindCompetency {

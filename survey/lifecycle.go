@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 // Lifecycle creates and edits survey drafts and moves surveys through
@@ -13,12 +15,12 @@ import (
 // thresholds and the schedule; after it every edit is a conflict.
 type Lifecycle struct {
 	store     *Store
-	clock     Clock
+	clock     kernel.Clock
 	scheduler *Scheduler
 }
 
 // NewLifecycle returns a Lifecycle; scheduler creates the first waves at launch.
-func NewLifecycle(store *Store, clock Clock, scheduler *Scheduler) *Lifecycle {
+func NewLifecycle(store *Store, clock kernel.Clock, scheduler *Scheduler) *Lifecycle {
 	return &Lifecycle{store: store, clock: clock, scheduler: scheduler}
 }
 
@@ -32,7 +34,7 @@ func (l *Lifecycle) Create(ctx context.Context, d Draft, createdBy string) (Surv
 		return Survey{}, err
 	}
 	now := l.now()
-	sv := Survey{ID: NewID(), Status: StatusDraft, CreatedBy: createdBy, CreatedAt: now, UpdatedAt: now}
+	sv := Survey{ID: kernel.NewID(), Status: StatusDraft, CreatedBy: createdBy, CreatedAt: now, UpdatedAt: now}
 	d.Apply(&sv)
 	if err := l.store.CreateSurvey(ctx, sv); err != nil {
 		return Survey{}, err
@@ -77,7 +79,7 @@ func (l *Lifecycle) Update(ctx context.Context, id string, edit func(*Draft) err
 // is reported together with the draft's own problems, any other error
 // instead of them.
 func (l *Lifecycle) validate(ctx context.Context, d Draft, found error) (Draft, error) {
-	var ve *ValidationError
+	var ve *kernel.ValidationError
 	if found != nil && !errors.As(found, &ve) {
 		return d, found
 	}
@@ -89,13 +91,13 @@ func (l *Lifecycle) validate(ctx context.Context, d Draft, found error) (Draft, 
 	if ve == nil {
 		return d, err
 	}
-	var more *ValidationError
+	var more *kernel.ValidationError
 	if !errors.As(err, &more) && err != nil {
 		return d, err
 	}
 	if more != nil {
 		for _, f := range more.Fields {
-			if !ve.names(f.Field) {
+			if !ve.Has(f.Field) {
 				ve.Fields = append(ve.Fields, f)
 			}
 		}
@@ -131,7 +133,7 @@ func (l *Lifecycle) Launch(ctx context.Context, id string) (Survey, []Wave, erro
 		return Survey{}, nil, err
 	}
 	if gaps := TranslationGaps(d, fw); len(gaps) > 0 {
-		return Survey{}, nil, (&ValidationError{Fields: gaps}).Err()
+		return Survey{}, nil, (&kernel.ValidationError{Fields: gaps}).Err()
 	}
 	if d.Schedule.OpensAt.IsZero() {
 		d.Schedule.OpensAt = now
@@ -155,7 +157,7 @@ func (l *Lifecycle) Close(ctx context.Context, id string) (Survey, error) {
 		return Survey{}, err
 	}
 	if sv.Status != StatusLaunched {
-		return Survey{}, fmt.Errorf("survey is %s; only a launched survey can be closed: %w", sv.Status, ErrConflict)
+		return Survey{}, fmt.Errorf("survey is %s; only a launched survey can be closed: %w", sv.Status, kernel.ErrConflict)
 	}
 	now := l.now()
 	sv.Status = StatusClosed
@@ -190,7 +192,7 @@ func (l *Lifecycle) Archive(ctx context.Context, id string) (Survey, error) {
 		return Survey{}, err
 	}
 	if sv.Status != StatusClosed {
-		return Survey{}, fmt.Errorf("survey is %s; close it before archiving: %w", sv.Status, ErrConflict)
+		return Survey{}, fmt.Errorf("survey is %s; close it before archiving: %w", sv.Status, kernel.ErrConflict)
 	}
 	sv.Status = StatusArchived
 	sv.UpdatedAt = l.now()
@@ -203,15 +205,15 @@ func (l *Lifecycle) Archive(ctx context.Context, id string) (Survey, error) {
 // notDraft is the conflict for touching the design of a survey that left the
 // draft status.
 func notDraft(status, verb string) error {
-	return fmt.Errorf("survey is %s; only drafts can be %s: %w", status, verb, ErrConflict)
+	return fmt.Errorf("survey is %s; only drafts can be %s: %w", status, verb, kernel.ErrConflict)
 }
 
-// conflictMessage turns a bare ErrConflict from the store into words: a
+// conflictMessage turns a bare kernel.ErrConflict from the store into words: a
 // concurrent status change gives the message of notDraft with the current
 // status; a draft changed by someone else since it was read asks for a
 // reload, so neither change silently overwrites the other.
 func (l *Lifecycle) conflictMessage(ctx context.Context, id string, err error, verb string) error {
-	if err != ErrConflict {
+	if err != kernel.ErrConflict {
 		return err
 	}
 	sv, gerr := l.store.GetSurvey(ctx, id)
@@ -219,7 +221,7 @@ func (l *Lifecycle) conflictMessage(ctx context.Context, id string, err error, v
 		return gerr
 	}
 	if sv.Status == StatusDraft {
-		return fmt.Errorf("the draft was changed by someone else while it was being %s; reload it and try again: %w", verb, ErrConflict)
+		return fmt.Errorf("the draft was changed by someone else while it was being %s; reload it and try again: %w", verb, kernel.ErrConflict)
 	}
 	return notDraft(sv.Status, verb)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 // TestLifecycleTimesFollowTheClock checks that every step records the
@@ -17,7 +19,7 @@ func TestLifecycleTimesFollowTheClock(t *testing.T) {
 			ctx := context.Background()
 			store := NewStore(openTestDB(t, pg).Gorm)
 			now := time.Date(2026, 3, 2, 9, 0, 0, 500_000_000, time.UTC)
-			clock := ClockFunc(func() time.Time { return now })
+			clock := kernel.ClockFunc(func() time.Time { return now })
 			lc := NewLifecycle(store, clock, NewScheduler(store, clock, nil))
 			sv := createPulseDraft(t, lc)
 			steps := []struct {
@@ -57,7 +59,7 @@ func TestLifecycleEditRacingAChangeIsRefused(t *testing.T) {
 		t.Run(backendName(pg), func(t *testing.T) {
 			ctx := context.Background()
 			store := NewStore(openTestDB(t, pg).Gorm)
-			clock := ClockFunc(func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) })
+			clock := kernel.ClockFunc(func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) })
 			lc := NewLifecycle(store, clock, NewScheduler(store, clock, nil))
 
 			// A launch lands while an edit is in flight: the edit is refused
@@ -70,7 +72,7 @@ func TestLifecycleEditRacingAChangeIsRefused(t *testing.T) {
 				d.Title = "Edited after launch"
 				return nil
 			})
-			if !errors.Is(err, ErrConflict) {
+			if !errors.Is(err, kernel.ErrConflict) {
 				t.Fatalf("edit racing a launch: error %v, want a conflict", err)
 			}
 			got, err := store.GetSurvey(ctx, sv.ID)
@@ -91,7 +93,7 @@ func TestLifecycleEditRacingAChangeIsRefused(t *testing.T) {
 				d.Title = "Second"
 				return nil
 			})
-			if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "reload") {
+			if !errors.Is(err, kernel.ErrConflict) || !strings.Contains(err.Error(), "reload") {
 				t.Fatalf("edit racing an edit: error %v, want a conflict asking for a reload", err)
 			}
 			got, err = store.GetSurvey(ctx, sv.ID)

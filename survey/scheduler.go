@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey/framework"
 )
 
@@ -35,14 +36,14 @@ import (
 // the audit log.
 type Scheduler struct {
 	store *Store
-	clock Clock
+	clock kernel.Clock
 	log   *slog.Logger
 	// OnClosed, when set, is called once for each survey the scheduler closes.
 	OnClosed func(ctx context.Context, sv Survey)
 }
 
 // NewScheduler returns a scheduler on store driven by clock.
-func NewScheduler(store *Store, clock Clock, log *slog.Logger) *Scheduler {
+func NewScheduler(store *Store, clock kernel.Clock, log *slog.Logger) *Scheduler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -101,7 +102,7 @@ func (s *Scheduler) closeFinished(ctx context.Context, sv Survey) error {
 	sv.ClosedAt = &closes
 	sv.UpdatedAt = s.clock.Now().UTC().Truncate(time.Second)
 	switch err := s.store.UpdateSurvey(ctx, sv, StatusLaunched); {
-	case errors.Is(err, ErrConflict), errors.Is(err, ErrNotFound):
+	case errors.Is(err, kernel.ErrConflict), errors.Is(err, kernel.ErrNotFound):
 		return nil // another replica or a person closed it first
 	case err != nil:
 		return err
@@ -135,8 +136,8 @@ func (s *Scheduler) Ensure(ctx context.Context, sv Survey, fw framework.Framewor
 		}
 		opens, closes := WaveTimes(sv.Schedule, n)
 		w := Wave{
-			ID: NewID(), SurveyID: sv.ID, Number: n, OpensAt: opens, ClosesAt: closes,
-			Slug: NewSecret(), Items: WaveItems(sv.Design, n, fw),
+			ID: kernel.NewID(), SurveyID: sv.ID, Number: n, OpensAt: opens, ClosesAt: closes,
+			Slug: kernel.NewSecret(), Items: WaveItems(sv.Design, n, fw),
 		}
 		stored, err := s.store.CreateWave(ctx, w)
 		if err != nil {

@@ -9,9 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/db"
 )
 
 // stepClock is a clock the test moves by hand.
@@ -59,7 +60,7 @@ func waveNumbers(t *testing.T, st *survey.Store, id string) []int {
 }
 
 // launchPulse creates and launches a weekly pulse opening at opens.
-func launchPulse(t *testing.T, st *survey.Store, clock survey.Clock, cadence string, opens time.Time, waveDays int) survey.Survey {
+func launchPulse(t *testing.T, st *survey.Store, clock kernel.Clock, cadence string, opens time.Time, waveDays int) survey.Survey {
 	t.Helper()
 	ctx := context.Background()
 	lc := survey.NewLifecycle(st, clock, survey.NewScheduler(st, clock, nil))
@@ -164,7 +165,7 @@ func TestSchedulerClosePreventsNewWaves(t *testing.T) {
 	if w1.Status(clock.Now()) != survey.WaveClosed {
 		t.Errorf("wave 1 still %s after close", w1.Status(clock.Now()))
 	}
-	if _, err := st.WaveByNumber(ctx, sv.ID, 2); !errors.Is(err, survey.ErrNotFound) {
+	if _, err := st.WaveByNumber(ctx, sv.ID, 2); !errors.Is(err, kernel.ErrNotFound) {
 		t.Errorf("scheduled wave 2 kept after close: %v", err)
 	}
 	clock.Set(start.AddDate(0, 2, 0))

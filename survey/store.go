@@ -8,6 +8,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -103,7 +104,7 @@ func utcPtr(t *time.Time) *time.Time {
 
 func notFound(err error) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return ErrNotFound
+		return kernel.ErrNotFound
 	}
 	return err
 }
@@ -116,7 +117,7 @@ func (s *Store) CreateSurvey(ctx context.Context, sv Survey) error {
 	}
 	err = s.db.WithContext(ctx).Create(&row).Error
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return ErrConflict
+		return kernel.ErrConflict
 	}
 	return err
 }
@@ -150,7 +151,7 @@ func (s *Store) ListSurveys(ctx context.Context, cursor string, limit int) ([]Su
 
 // UpdateSurvey replaces a survey row, only while it has status wantStatus
 // (e.g. draft) and is still at the revision sv was read at; otherwise
-// ErrConflict. The stored row's revision goes up by one.
+// kernel.ErrConflict. The stored row's revision goes up by one.
 func (s *Store) UpdateSurvey(ctx context.Context, sv Survey, wantStatus string) error {
 	row, err := toRow(sv)
 	if err != nil {
@@ -167,12 +168,12 @@ func (s *Store) UpdateSurvey(ctx context.Context, sv Survey, wantStatus string) 
 		if _, err := s.GetSurvey(ctx, sv.ID); err != nil {
 			return err
 		}
-		return ErrConflict
+		return kernel.ErrConflict
 	}
 	return nil
 }
 
-// DeleteSurvey deletes a draft survey; other statuses give ErrConflict.
+// DeleteSurvey deletes a draft survey; other statuses give kernel.ErrConflict.
 func (s *Store) DeleteSurvey(ctx context.Context, id string) error {
 	res := s.db.WithContext(ctx).Where("id = ? AND status = ?", id, StatusDraft).Delete(&surveyRow{})
 	if res.Error != nil {
@@ -182,7 +183,7 @@ func (s *Store) DeleteSurvey(ctx context.Context, id string) error {
 		if _, err := s.GetSurvey(ctx, id); err != nil {
 			return err
 		}
-		return ErrConflict
+		return kernel.ErrConflict
 	}
 	return nil
 }
@@ -222,7 +223,7 @@ func (s *Store) oneWave(ctx context.Context, where string, args ...any) (Wave, e
 // WaveByNumber loads wave n of a survey.
 func (s *Store) WaveByNumber(ctx context.Context, surveyID string, n int) (Wave, error) {
 	if n < 1 || n > math.MaxInt32 { // no wave has it; PostgreSQL's integer column cannot even hold it
-		return Wave{}, ErrNotFound
+		return Wave{}, kernel.ErrNotFound
 	}
 	return s.oneWave(ctx, "survey_id = ? AND number = ?", surveyID, n)
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 // Text that people see in the survey (titles, labels, options, prompts,
@@ -26,7 +28,7 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 // checkText reports an empty text, one longer than limit characters, and one
 // holding control characters (line breaks and tabs are allowed when
 // multiline). It returns whether the text was fine.
-func checkText(ve *ValidationError, field, text string, limit int, multiline bool) bool {
+func checkText(ve *kernel.ValidationError, field, text string, limit int, multiline bool) bool {
 	switch n := utf8.RuneCountInString(text); {
 	case sameKey(text) == "":
 		ve.Add(field, "is required")

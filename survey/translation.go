@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey/framework"
 )
 
@@ -45,7 +46,7 @@ func (d Design) SurveyLanguages() []string {
 
 // validateLanguages checks the language list: shipped languages, no repeats,
 // at most MaxLanguages; empty means English.
-func validateLanguages(ve *ValidationError, langs []string) []string {
+func validateLanguages(ve *kernel.ValidationError, langs []string) []string {
 	if len(langs) == 0 {
 		return []string{framework.LangEnglish}
 	}
@@ -65,7 +66,7 @@ func validateLanguages(ve *ValidationError, langs []string) []string {
 
 // validateTranslations trims and length-checks the texts of each
 // translation, and drops those of languages the survey does not offer.
-func validateTranslations(ve *ValidationError, trs map[string]Translation, langs []string) map[string]Translation {
+func validateTranslations(ve *kernel.ValidationError, trs map[string]Translation, langs []string) map[string]Translation {
 	out := map[string]Translation{}
 	for lang, tr := range trs {
 		if !slices.Contains(langs[1:], lang) {
@@ -103,7 +104,7 @@ func validateTranslations(ve *ValidationError, trs map[string]Translation, langs
 }
 
 // optional checks a text that may be empty (a gap, reported at launch).
-func optional(ve *ValidationError, field, text string, limit int, multiline bool) {
+func optional(ve *kernel.ValidationError, field, text string, limit int, multiline bool) {
 	if text != "" {
 		checkText(ve, field, text, limit, multiline)
 	}
@@ -115,17 +116,17 @@ func optional(ve *ValidationError, field, text string, limit int, multiline bool
 // option, each comment prompt. Fields name the language and the text
 // (translations.fr.demographics.department.options[2]); launch refuses a
 // draft with gaps.
-func TranslationGaps(d Draft, fw framework.Framework) []FieldError {
+func TranslationGaps(d Draft, fw framework.Framework) []kernel.FieldError {
 	langs := d.Languages
 	if len(langs) < 2 {
 		return nil
 	}
-	var gaps []FieldError
+	var gaps []kernel.FieldError
 	for _, lang := range langs[1:] {
 		tr := d.Translations[lang]
 		f := "translations." + lang
 		missing := func(field, what string) {
-			gaps = append(gaps, FieldError{Field: f + "." + field, Message: fmt.Sprintf("%s in %s is missing", what, framework.LanguageName(lang))})
+			gaps = append(gaps, kernel.FieldError{Field: f + "." + field, Message: fmt.Sprintf("%s in %s is missing", what, framework.LanguageName(lang))})
 		}
 		if tr.Title == "" {
 			missing("title", "the title")

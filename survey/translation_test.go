@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey/framework"
 )
 
@@ -26,14 +27,14 @@ func bilingualDraft() Draft {
 func TestLaunchRefusesTranslationGaps(t *testing.T) {
 	ctx := context.Background()
 	store := NewStore(openTestDB(t, false).Gorm)
-	clock := ClockFunc(func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) })
+	clock := kernel.ClockFunc(func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) })
 	lc := NewLifecycle(store, clock, NewScheduler(store, clock, nil))
 	sv, err := lc.Create(ctx, bilingualDraft(), "lead")
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = lc.Launch(ctx, sv.ID)
-	var ve *ValidationError
+	var ve *kernel.ValidationError
 	if !errors.As(err, &ve) {
 		t.Fatalf("launch with gaps: %v, want a validation error", err)
 	}
@@ -68,8 +69,8 @@ func TestValidateLanguages(t *testing.T) {
 	d := bilingualDraft()
 	d.Languages = []string{"en", "it", "en"}
 	_, err := ValidateDraft(d, framework.BuiltIn(), time.Now())
-	var ve *ValidationError
-	if !errors.As(err, &ve) || !ve.names("languages[1]") || !ve.names("languages[2]") {
+	var ve *kernel.ValidationError
+	if !errors.As(err, &ve) || !ve.Has("languages[1]") || !ve.Has("languages[2]") {
 		t.Errorf("languages en, it, en: %v", err)
 	}
 	d.Languages = nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey/framework"
 )
 
@@ -154,7 +155,7 @@ const screenNo = 1
 //     than the one the invitation fixed.
 //   - comments: an unknown prompt or more than MaxCommentLength characters.
 func validateSubmission(d Design, items []askedItem, segment map[string]string, sub Submission) (encodedSubmission, error) {
-	ve := &ValidationError{}
+	ve := &kernel.ValidationError{}
 	enc := encodedSubmission{demo: make([]byte, len(d.Demographics)), answers: make([]byte, len(d.Items))}
 
 	byKey := make(map[string]*askedItem, len(items))
@@ -310,7 +311,7 @@ func hasCommentPrompt(d Design, key string) bool {
 // validateSegment checks the attributes of an invite batch or of a synthetic
 // response: every key a declared demographic, every value one of its options.
 func validateSegment(d Design, segment map[string]string) error {
-	ve := &ValidationError{}
+	ve := &kernel.ValidationError{}
 	for key, value := range segment {
 		dm, _, ok := d.Demographic(key)
 		if !ok {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey/framework"
 )
 
@@ -34,7 +35,7 @@ func FuzzValidateSubmission(f *testing.F) {
 			return
 		}
 		enc, err := validateSubmission(d, items, nil, sub)
-		var ve *ValidationError
+		var ve *kernel.ValidationError
 		if err != nil {
 			if !errors.As(err, &ve) || len(ve.Fields) == 0 {
 				t.Fatalf("error %v is not a field error", err)

@@ -19,8 +19,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/allypulse/allypulse/api"
+	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/db"
 )
 
 // result is what one load run measured.

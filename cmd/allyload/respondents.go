@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/framework"
 )
@@ -24,7 +25,7 @@ var loadItems = []string{
 func temporarySurvey(ctx context.Context, store *survey.Store) (survey.Survey, survey.Wave, error) {
 	now := time.Now().UTC()
 	sv := survey.Survey{
-		ID: survey.NewID(), Title: "allyload " + now.Format(time.RFC3339), Status: survey.StatusLaunched,
+		ID: kernel.NewID(), Title: "allyload " + now.Format(time.RFC3339), Status: survey.StatusLaunched,
 		Design: survey.Design{
 			Items: loadItems,
 			Demographics: []survey.Demographic{
@@ -41,8 +42,8 @@ func temporarySurvey(ctx context.Context, store *survey.Store) (survey.Survey, s
 	if err := store.CreateSurvey(ctx, sv); err != nil {
 		return survey.Survey{}, survey.Wave{}, err
 	}
-	w, err := store.CreateWave(ctx, survey.Wave{ID: survey.NewID(), SurveyID: sv.ID, Number: 1, OpensAt: now.Add(-time.Minute),
-		ClosesAt: now.Add(24 * time.Hour), Slug: survey.NewSecret(), Items: loadItems})
+	w, err := store.CreateWave(ctx, survey.Wave{ID: kernel.NewID(), SurveyID: sv.ID, Number: 1, OpensAt: now.Add(-time.Minute),
+		ClosesAt: now.Add(24 * time.Hour), Slug: kernel.NewSecret(), Items: loadItems})
 	return sv, w, err
 }
 

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
-	"github.com/allypulse/allypulse/survey/db"
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 // bootstrapAdmin makes sure a fresh installation can be signed in to. While
@@ -16,13 +16,13 @@ import (
 // link (except with --demo, which makes its own accounts). Once any user
 // exists it does nothing, so the variables can stay set. Replicas started
 // together take turns, so only the first creates the admin.
-func bootstrapAdmin(ctx context.Context, cfg config, d *db.DB, clock survey.Clock, log *slog.Logger) error {
+func bootstrapAdmin(ctx context.Context, cfg config, d *db.DB, clock kernel.Clock, log *slog.Logger) error {
 	return d.Exclusive(ctx, "bootstrap admin", func(ctx context.Context) error {
 		return firstAdmin(ctx, cfg, d, clock, log)
 	})
 }
 
-func firstAdmin(ctx context.Context, cfg config, d *db.DB, clock survey.Clock, log *slog.Logger) error {
+func firstAdmin(ctx context.Context, cfg config, d *db.DB, clock kernel.Clock, log *slog.Logger) error {
 	store := account.NewStore(d.Gorm, clock)
 	n, err := store.CountUsers(ctx)
 	if err != nil {

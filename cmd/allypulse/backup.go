@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/allypulse/allypulse/internal/backup"
-	"github.com/allypulse/allypulse/survey/db"
+	"github.com/allypulse/allypulse/internal/db"
 )
 
 const backupUsage = `Usage: allypulse backup FILE     (a consistent copy while the server runs)

@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
-	"github.com/allypulse/allypulse/survey/db"
 )
 
 // serveInProcess runs "allypulse serve" on path until the test ends and

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/allypulse/allypulse/survey/account"
-	"github.com/allypulse/allypulse/survey/db"
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/db"
 )
 
 // config is the operator's configuration: environment variables, overridden

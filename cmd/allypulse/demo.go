@@ -8,9 +8,10 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
-	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/demo"
 	"github.com/allypulse/allypulse/survey/report"
 )
@@ -20,7 +21,7 @@ import (
 // staff accounts is left alone, so starting twice adds nothing and a real
 // installation never gains the demo accounts; the sign-in details are
 // logged either way while the demo accounts exist.
-func seedDemo(ctx context.Context, cfg config, d *db.DB, clock survey.Clock, log *slog.Logger) error {
+func seedDemo(ctx context.Context, cfg config, d *db.DB, clock kernel.Clock, log *slog.Logger) error {
 	res, err := demo.Seed(ctx, d, demo.Options{Now: clock.Now(), Log: log})
 	switch {
 	case errors.Is(err, demo.ErrNotEmpty):
@@ -46,7 +47,7 @@ func seedDemo(ctx context.Context, cfg config, d *db.DB, clock survey.Clock, log
 // (the release audit makes the first one take seconds), so that the first
 // person to open the dashboard does not wait. Every replica reads what it
 // stores.
-func warmReleases(ctx context.Context, d *db.DB, clock survey.Clock, log *slog.Logger, surveyID string) {
+func warmReleases(ctx context.Context, d *db.DB, clock kernel.Clock, log *slog.Logger, surveyID string) {
 	store := survey.NewStore(d.Gorm)
 	engine := report.New(store, clock, report.WithFramework(store.Framework))
 	ws, err := store.Waves(ctx, surveyID)
@@ -70,9 +71,9 @@ func warmReleases(ctx context.Context, d *db.DB, clock survey.Clock, log *slog.L
 }
 
 // demoAccountsExist reports whether the demo's lead account is present.
-func demoAccountsExist(ctx context.Context, d *db.DB, clock survey.Clock) (bool, error) {
+func demoAccountsExist(ctx context.Context, d *db.DB, clock kernel.Clock) (bool, error) {
 	_, err := account.NewStore(d.Gorm, clock).UserByEmail(ctx, demo.Credentials()[1].Email)
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, kernel.ErrNotFound) {
 		return false, nil
 	}
 	return err == nil, err
@@ -87,7 +88,7 @@ func demoCommand(ctx context.Context, cfg config, log *slog.Logger, stdout, stde
 		return 1
 	}
 	defer d.Close()
-	res, err := demo.Seed(ctx, d, demo.Options{Now: survey.SystemClock{}.Now(), Log: log})
+	res, err := demo.Seed(ctx, d, demo.Options{Now: kernel.SystemClock{}.Now(), Log: log})
 	if errors.Is(err, demo.ErrNotEmpty) {
 		fmt.Fprintf(stdout, "The database %s already holds surveys or staff accounts; the demo fills an empty database only. Nothing was added.\n", cfg.databaseName())
 		return 0

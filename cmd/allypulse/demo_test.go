@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/db"
 )
 
 // TestDemoCommandFillsOnce runs `allypulse demo` twice on one database: the

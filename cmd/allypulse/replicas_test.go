@@ -5,9 +5,9 @@ import (
 	"log/slog"
 	"testing"
 
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/testtools"
-	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
 )
 
 // TestReplicasCreateTheFirstAdminOnce starts replicas with
@@ -24,14 +24,14 @@ func TestReplicasCreateTheFirstAdminOnce(t *testing.T) {
 	}
 	errs := make(chan error, len(dbs))
 	for _, d := range dbs {
-		go func() { errs <- bootstrapAdmin(ctx, cfg, d, survey.SystemClock{}, log) }()
+		go func() { errs <- bootstrapAdmin(ctx, cfg, d, kernel.SystemClock{}, log) }()
 	}
 	for range dbs {
 		if err := <-errs; err != nil {
 			t.Errorf("a replica did not start: %v", err)
 		}
 	}
-	n, err := account.NewStore(dbs[0].Gorm, survey.SystemClock{}).CountUsers(ctx)
+	n, err := account.NewStore(dbs[0].Gorm, kernel.SystemClock{}).CountUsers(ctx)
 	if err != nil || n != 1 {
 		t.Errorf("%d users, %v; want the one admin", n, err)
 	}

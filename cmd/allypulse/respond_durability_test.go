@@ -16,9 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/db"
 )
 
 // TestRespondSurvivesSIGKILL builds the binary, serves a survey, submits
@@ -135,7 +136,7 @@ func seedOpenWave(t *testing.T, path string) (string, string) {
 	now := time.Now().UTC()
 	store := survey.NewStore(d.Gorm)
 	sv := survey.Survey{
-		ID: survey.NewID(), Title: "Durability", Status: survey.StatusLaunched,
+		ID: kernel.NewID(), Title: "Durability", Status: survey.StatusLaunched,
 		Design:    survey.Design{Items: []string{"belonging.1", "belonging.2", "outcome.enps"}},
 		Anonymity: survey.DefaultAnonymity(), Schedule: survey.Schedule{Cadence: survey.CadenceOnce, OpensAt: now.Add(-time.Hour), WaveDays: 7},
 		PracticalGapPoints: 5, CreatedAt: now, UpdatedAt: now,
@@ -143,7 +144,7 @@ func seedOpenWave(t *testing.T, path string) (string, string) {
 	if err := store.CreateSurvey(ctx, sv); err != nil {
 		t.Fatal(err)
 	}
-	w, err := store.CreateWave(ctx, survey.Wave{ID: survey.NewID(), SurveyID: sv.ID, Number: 1, OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour), Slug: survey.NewSecret(), Items: sv.Design.Items})
+	w, err := store.CreateWave(ctx, survey.Wave{ID: kernel.NewID(), SurveyID: sv.ID, Number: 1, OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour), Slug: kernel.NewSecret(), Items: sv.Design.Items})
 	if err != nil {
 		t.Fatal(err)
 	}

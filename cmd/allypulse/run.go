@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/allypulse/allypulse/api"
-	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/db"
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -173,7 +173,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stderr io.Writer) 
 		return 1
 	}
 	defer d.Close()
-	clock := survey.SystemClock{}
+	clock := kernel.SystemClock{}
 	// The demo first: it fills only a database without staff accounts, and
 	// then its own admin is the first one.
 	if cfg.Demo {

@@ -20,10 +20,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/testtools"
-	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
-	"github.com/allypulse/allypulse/survey/db"
 )
 
 // runWith calls run with env as the whole environment.
@@ -320,7 +320,7 @@ func TestBootstrapAdmin(t *testing.T) {
 		cfg := config{AdminEmail: "ada@example.org", AdminPassword: "a long passphrase", BaseURL: "http://x.test"}
 		var log bytes.Buffer
 		for range 2 { // the second start finds the admin and does nothing
-			if err := bootstrapAdmin(ctx, cfg, d, survey.SystemClock{}, slog.New(slog.NewTextHandler(&log, nil))); err != nil {
+			if err := bootstrapAdmin(ctx, cfg, d, kernel.SystemClock{}, slog.New(slog.NewTextHandler(&log, nil))); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -337,7 +337,7 @@ func TestBootstrapAdmin(t *testing.T) {
 		d := open(t)
 		var log bytes.Buffer
 		cfg := config{BaseURL: "https://pulse.example.org"}
-		if err := bootstrapAdmin(ctx, cfg, d, survey.SystemClock{}, slog.New(slog.NewTextHandler(&log, nil))); err != nil {
+		if err := bootstrapAdmin(ctx, cfg, d, kernel.SystemClock{}, slog.New(slog.NewTextHandler(&log, nil))); err != nil {
 			t.Fatal(err)
 		}
 		m := regexp.MustCompile(`setup_url="?([^"\s]+)`).FindStringSubmatch(log.String())

@@ -13,8 +13,8 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 const userUsage = `Usage: allypulse user add --email E --role admin|lead|executive [--name N]
@@ -56,7 +56,7 @@ func userCommand(ctx context.Context, cfg config, ua userAddFlags, log *slog.Log
 		return 1
 	}
 	defer d.Close()
-	store := account.NewStore(d.Gorm, survey.SystemClock{})
+	store := account.NewStore(d.Gorm, kernel.SystemClock{})
 	u, err := store.CreateUser(ctx, account.NewUser{Email: ua.email, Name: ua.name, Role: ua.role, Password: password})
 	if err != nil {
 		fmt.Fprintln(stderr, "allypulse: user add:", err)

@@ -17,7 +17,7 @@ import (
 	// The SQLite driver, to read a backup file without changing it.
 	_ "github.com/mattn/go-sqlite3"
 
-	"github.com/allypulse/allypulse/survey/db"
+	"github.com/allypulse/allypulse/internal/db"
 )
 
 // Errors a caller tells the operator about.

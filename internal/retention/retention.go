@@ -9,9 +9,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"gorm.io/gorm"
-
-	"github.com/allypulse/allypulse/survey"
 )
 
 // MaxMonths is the longest retention period that can be set (50 years);
@@ -35,13 +34,13 @@ type Wave struct {
 // Store reads and applies retention on the database.
 type Store struct {
 	db    *gorm.DB
-	clock survey.Clock
+	clock kernel.Clock
 }
 
 // New returns a Store; clock tells when a wave's period has passed.
-func New(db *gorm.DB, clock survey.Clock) *Store {
+func New(db *gorm.DB, clock kernel.Clock) *Store {
 	if clock == nil {
-		clock = survey.SystemClock{}
+		clock = kernel.SystemClock{}
 	}
 	return &Store{db: db, clock: clock}
 }
@@ -49,14 +48,14 @@ func New(db *gorm.DB, clock survey.Clock) *Store {
 // SetMonths sets the retention period of a survey in months (0: keep).
 func (s *Store) SetMonths(ctx context.Context, surveyID string, months int) error {
 	if months < 0 || months > MaxMonths {
-		return survey.Invalid("months", "must be a whole number of months from 0 (keep) to 600")
+		return kernel.Invalid("months", "must be a whole number of months from 0 (keep) to 600")
 	}
 	res := s.db.WithContext(ctx).Table("surveys").Where("id = ?", surveyID).Update("retention_months", months)
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return survey.ErrNotFound
+		return kernel.ErrNotFound
 	}
 	return nil
 }
@@ -83,7 +82,7 @@ func (s *Store) Policy(ctx context.Context, surveyID string) (Policy, error) {
 	var sv struct{ RetentionMonths int }
 	err := s.db.WithContext(ctx).Table("surveys").Select("retention_months").Where("id = ?", surveyID).Take(&sv).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Policy{}, survey.ErrNotFound
+		return Policy{}, kernel.ErrNotFound
 	}
 	if err != nil {
 		return Policy{}, err

@@ -13,7 +13,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 
-	"github.com/allypulse/allypulse/survey/db"
+	"github.com/allypulse/allypulse/internal/db"
 )
 
 // PostgresEnv names the environment variable holding the URL of a PostgreSQL

@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
 )
@@ -90,7 +91,7 @@ type Action struct {
 // Owners tells whether a staff user may own an action, and their name.
 type Owners interface {
 	// OwnerName returns the display name of an active staff user, or an
-	// error wrapping survey.ErrNotFound.
+	// error wrapping kernel.ErrNotFound.
 	OwnerName(ctx context.Context, id string) (string, error)
 }
 
@@ -99,11 +100,11 @@ type Plans struct {
 	db      *gorm.DB
 	surveys *survey.Store
 	engine  *report.Engine
-	clock   survey.Clock
+	clock   kernel.Clock
 	owners  Owners
 }
 
 // New returns the action plans over db.
-func New(db *gorm.DB, surveys *survey.Store, engine *report.Engine, clock survey.Clock, owners Owners) *Plans {
+func New(db *gorm.DB, surveys *survey.Store, engine *report.Engine, clock kernel.Clock, owners Owners) *Plans {
 	return &Plans{db: db, surveys: surveys, engine: engine, clock: clock, owners: owners}
 }

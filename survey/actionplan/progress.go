@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
 )
@@ -34,7 +35,7 @@ func (p *Plans) Progress(ctx context.Context, f Focus) ([]Point, error) {
 			continue
 		}
 		c, err := p.cell(ctx, f, w.Number)
-		var qe *survey.QueryError
+		var qe *kernel.QueryError
 		if errors.As(err, &qe) {
 			continue // the view is not allowed in that wave
 		}

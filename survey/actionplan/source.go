@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
 )
@@ -13,17 +14,17 @@ import (
 // validation error on field.
 func (p *Plans) closedWave(ctx context.Context, sv survey.Survey, n int, field string) (survey.Wave, error) {
 	if n < 1 {
-		return survey.Wave{}, survey.Invalid(field, "must be the number of a closed wave (1 or more)")
+		return survey.Wave{}, kernel.Invalid(field, "must be the number of a closed wave (1 or more)")
 	}
 	w, err := p.surveys.WaveByNumber(ctx, sv.ID, n)
-	if errors.Is(err, survey.ErrNotFound) {
-		return survey.Wave{}, survey.Invalid(field, fmt.Sprintf("this survey has no wave %d", n))
+	if errors.Is(err, kernel.ErrNotFound) {
+		return survey.Wave{}, kernel.Invalid(field, fmt.Sprintf("this survey has no wave %d", n))
 	}
 	if err != nil {
 		return survey.Wave{}, err
 	}
 	if w.Status(p.clock.Now()) != survey.WaveClosed {
-		return survey.Wave{}, survey.Invalid(field, "must be a closed wave: an open wave's results are partial")
+		return survey.Wave{}, kernel.Invalid(field, "must be a closed wave: an open wave's results are partial")
 	}
 	return w, nil
 }
@@ -33,7 +34,7 @@ func (p *Plans) closedWave(ctx context.Context, sv survey.Survey, n int, field s
 func (p *Plans) checkSource(ctx context.Context, sv survey.Survey, wave int, src Source) (string, error) {
 	switch src.Kind {
 	case SourceCompetency, SourceBehaviour:
-		var ve survey.ValidationError
+		var ve kernel.ValidationError
 		if src.Dimension != "" {
 			ve.Add("source.dimension", "is only for a gap")
 		}
@@ -44,7 +45,7 @@ func (p *Plans) checkSource(ctx context.Context, sv survey.Survey, wave int, src
 			return "", err
 		}
 	case SourceGap:
-		var ve survey.ValidationError
+		var ve kernel.ValidationError
 		d, _, ok := sv.Design.Demographic(src.Dimension)
 		switch {
 		case src.Dimension == "":
@@ -58,17 +59,17 @@ func (p *Plans) checkSource(ctx context.Context, sv survey.Survey, wave int, src
 			return "", err
 		}
 	default:
-		return "", survey.Invalid("source.kind", "must be gap, competency or behaviour")
+		return "", kernel.Invalid("source.kind", "must be gap, competency or behaviour")
 	}
 	if src.Metric == "" {
-		return "", survey.Invalid("source.metric", "is required")
+		return "", kernel.Invalid("source.metric", "is required")
 	}
 	name, err := p.metricName(ctx, sv.ID, wave, src)
 	if err != nil {
 		return "", err
 	}
 	if name == "" {
-		return "", survey.Invalid("source.metric", fmt.Sprintf("wave %d shows no %s result named %q", wave, src.Kind, src.Metric))
+		return "", kernel.Invalid("source.metric", fmt.Sprintf("wave %d shows no %s result named %q", wave, src.Kind, src.Metric))
 	}
 	return name, nil
 }
@@ -89,9 +90,9 @@ func (p *Plans) metricName(ctx context.Context, surveyID string, wave int, src S
 		}
 	case SourceGap:
 		g, err := p.engine.Gaps(ctx, surveyID, report.Query{Wave: wave, By: src.Dimension})
-		var qe *survey.QueryError
+		var qe *kernel.QueryError
 		if errors.As(err, &qe) {
-			return "", survey.Invalid("source.dimension", qe.Message)
+			return "", kernel.Invalid("source.dimension", qe.Message)
 		}
 		if err != nil {
 			return "", err

@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"gorm.io/gorm"
-
-	"github.com/allypulse/allypulse/survey"
 )
 
 // focusRow is a row of focus_areas.
@@ -108,7 +107,7 @@ func (p *Plans) Get(ctx context.Context, surveyID, focusID string) (Focus, error
 			return f, nil
 		}
 	}
-	return Focus{}, fmt.Errorf("this survey has no focus area %q: %w", focusID, survey.ErrNotFound)
+	return Focus{}, fmt.Errorf("this survey has no focus area %q: %w", focusID, kernel.ErrNotFound)
 }
 
 // CreateFocus adds a focus area taken from a released result of a closed
@@ -118,7 +117,7 @@ func (p *Plans) CreateFocus(ctx context.Context, surveyID string, in FocusInput)
 	if err != nil {
 		return Focus{}, err
 	}
-	var ve survey.ValidationError
+	var ve kernel.ValidationError
 	in.Title = checkTitle(&ve, "title", in.Title)
 	in.Notes = checkNotes(&ve, "notes", in.Notes)
 	if err := ve.Err(); err != nil {
@@ -132,7 +131,7 @@ func (p *Plans) CreateFocus(ctx context.Context, surveyID string, in FocusInput)
 		return Focus{}, err
 	}
 	now := p.now()
-	r := focusRow{ID: survey.NewID(), SurveyID: sv.ID, Wave: in.Wave, SourceKind: in.Source.Kind, Metric: in.Source.Metric,
+	r := focusRow{ID: kernel.NewID(), SurveyID: sv.ID, Wave: in.Wave, SourceKind: in.Source.Kind, Metric: in.Source.Metric,
 		MetricName: name, Dimension: in.Source.Dimension, OptionLabel: in.Source.Option, Title: in.Title, Notes: in.Notes,
 		CreatedAt: now, UpdatedAt: now}
 	if err := p.db.WithContext(ctx).Create(&r).Error; err != nil {
@@ -144,7 +143,7 @@ func (p *Plans) CreateFocus(ctx context.Context, surveyID string, in FocusInput)
 // UpdateFocus edits a focus area; an edit made from an older revision is
 // refused with ErrConflict.
 func (p *Plans) UpdateFocus(ctx context.Context, surveyID, focusID string, ch FocusChange) (Focus, error) {
-	var ve survey.ValidationError
+	var ve kernel.ValidationError
 	checkRevision(&ve, ch.Revision)
 	set := map[string]any{}
 	if ch.Title != nil {
@@ -175,7 +174,7 @@ func (p *Plans) DeleteFocus(ctx context.Context, surveyID, focusID string) error
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return fmt.Errorf("this survey has no focus area %q: %w", focusID, survey.ErrNotFound)
+			return fmt.Errorf("this survey has no focus area %q: %w", focusID, kernel.ErrNotFound)
 		}
 		return nil
 	})
@@ -186,7 +185,7 @@ func (p *Plans) CreateAction(ctx context.Context, surveyID, focusID string, in A
 	if _, err := p.Get(ctx, surveyID, focusID); err != nil {
 		return Action{}, err
 	}
-	var ve survey.ValidationError
+	var ve kernel.ValidationError
 	in.Title = checkTitle(&ve, "title", in.Title)
 	in.Notes = checkNotes(&ve, "notes", in.Notes)
 	in.Due = checkDue(&ve, "due", in.Due)
@@ -203,7 +202,7 @@ func (p *Plans) CreateAction(ctx context.Context, surveyID, focusID string, in A
 		return Action{}, err
 	}
 	now := p.now()
-	r := actionRow{ID: survey.NewID(), FocusID: focusID, Title: in.Title, Due: in.Due, Status: in.Status,
+	r := actionRow{ID: kernel.NewID(), FocusID: focusID, Title: in.Title, Due: in.Due, Status: in.Status,
 		Notes: in.Notes, Suggestion: in.Suggestion, CreatedAt: now, UpdatedAt: now}
 	if in.OwnerID != "" {
 		r.OwnerID = &in.OwnerID
@@ -220,7 +219,7 @@ func (p *Plans) UpdateAction(ctx context.Context, surveyID, focusID, actionID st
 	if _, err := p.Get(ctx, surveyID, focusID); err != nil {
 		return Action{}, err
 	}
-	var ve survey.ValidationError
+	var ve kernel.ValidationError
 	checkRevision(&ve, ch.Revision)
 	set := map[string]any{}
 	if ch.Title != nil {
@@ -273,7 +272,7 @@ func (p *Plans) DeleteAction(ctx context.Context, surveyID, focusID, actionID st
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return fmt.Errorf("this focus area has no action %q: %w", actionID, survey.ErrNotFound)
+		return fmt.Errorf("this focus area has no action %q: %w", actionID, kernel.ErrNotFound)
 	}
 	return nil
 }
@@ -294,12 +293,12 @@ func (p *Plans) updateAt(ctx context.Context, q *gorm.DB, rev int, set map[strin
 }
 
 // checkOwner records a problem when id is not an active staff user.
-func (p *Plans) checkOwner(ctx context.Context, ve *survey.ValidationError, id string) error {
+func (p *Plans) checkOwner(ctx context.Context, ve *kernel.ValidationError, id string) error {
 	if id == "" {
 		return nil
 	}
 	_, err := p.owners.OwnerName(ctx, id)
-	if errors.Is(err, survey.ErrNotFound) {
+	if errors.Is(err, kernel.ErrNotFound) {
 		ve.Add("owner_id", "is not an active staff user")
 		return nil
 	}
@@ -320,7 +319,7 @@ func (p *Plans) missingOrChanged(ctx context.Context, surveyID, focusID, actionI
 		return err
 	}
 	if n == 0 {
-		return fmt.Errorf("not found: %w", survey.ErrNotFound)
+		return fmt.Errorf("not found: %w", kernel.ErrNotFound)
 	}
-	return fmt.Errorf("someone else changed this since you loaded it; reload and make your change again: %w", survey.ErrConflict)
+	return fmt.Errorf("someone else changed this since you loaded it; reload and make your change again: %w", kernel.ErrConflict)
 }

@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 // FocusInput creates a focus area.
@@ -46,7 +46,7 @@ type ActionChange struct {
 }
 
 // checkTitle trims a title and records what is wrong with it.
-func checkTitle(ve *survey.ValidationError, field, s string) string {
+func checkTitle(ve *kernel.ValidationError, field, s string) string {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
@@ -60,7 +60,7 @@ func checkTitle(ve *survey.ValidationError, field, s string) string {
 }
 
 // checkNotes trims notes and records what is wrong with them.
-func checkNotes(ve *survey.ValidationError, field, s string) string {
+func checkNotes(ve *kernel.ValidationError, field, s string) string {
 	s = strings.TrimSpace(s)
 	if utf8.RuneCountInString(s) > MaxNotes {
 		ve.Add(field, "must be at most 4000 characters")
@@ -72,7 +72,7 @@ func checkNotes(ve *survey.ValidationError, field, s string) string {
 }
 
 // checkDue accepts "" or a calendar date YYYY-MM-DD between 2000 and 2199.
-func checkDue(ve *survey.ValidationError, field, s string) string {
+func checkDue(ve *kernel.ValidationError, field, s string) string {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return ""
@@ -85,7 +85,7 @@ func checkDue(ve *survey.ValidationError, field, s string) string {
 }
 
 // checkStatus accepts one of Statuses ("" means planned).
-func checkStatus(ve *survey.ValidationError, field, s string) string {
+func checkStatus(ve *kernel.ValidationError, field, s string) string {
 	if s == "" {
 		return StatusPlanned
 	}
@@ -96,7 +96,7 @@ func checkStatus(ve *survey.ValidationError, field, s string) string {
 }
 
 // checkRevision requires the revision an edit was made from.
-func checkRevision(ve *survey.ValidationError, r *int) {
+func checkRevision(ve *kernel.ValidationError, r *int) {
 	if r == nil {
 		ve.Add("revision", "is required: send the revision you read, so that a change made by someone else in between is not overwritten")
 	} else if *r < 0 {

@@ -6,7 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 // FuzzValidate runs the field checks of an action on any text: an accepted
@@ -24,7 +24,7 @@ func FuzzValidate(f *testing.F) {
 		f.Add(s[0], s[1], s[2])
 	}
 	f.Fuzz(func(t *testing.T, title, due, status string) {
-		var ve survey.ValidationError
+		var ve kernel.ValidationError
 		gotTitle := checkTitle(&ve, "title", title)
 		gotDue := checkDue(&ve, "due", due)
 		gotStatus := checkStatus(&ve, "status", status)

@@ -9,9 +9,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
-	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/framework"
 )
 
@@ -101,7 +102,7 @@ func seed(ctx context.Context, d *db.DB, opt Options) (Result, error) {
 	clock := &steppingClock{t: opens.Add(-24 * time.Hour)}
 
 	// The accounts are made now; only the survey's history lies in the past.
-	leadID, err := CreateUsers(ctx, account.NewStore(d.Gorm, survey.ClockFunc(func() time.Time { return opt.Now })))
+	leadID, err := CreateUsers(ctx, account.NewStore(d.Gorm, kernel.ClockFunc(func() time.Time { return opt.Now })))
 	if err != nil {
 		return Result{}, fmt.Errorf("demo accounts: %w", err)
 	}

@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/demo"
 	"github.com/allypulse/allypulse/survey/framework"
 	"github.com/allypulse/allypulse/survey/report"
@@ -131,7 +132,7 @@ func checkSeed(t *testing.T, d *db.DB) {
 	}
 
 	// The results engine sees a suppressed Legal department and a gap.
-	eng := report.New(store, survey.ClockFunc(func() time.Time { return now }))
+	eng := report.New(store, kernel.ClockFunc(func() time.Time { return now }))
 	rel, err := eng.Release(ctx, res.SurveyID, report.Query{Wave: 2, By: demo.DimDepartment})
 	if err != nil {
 		t.Fatal(err)

@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 
-	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 // Password is the password of every demo account. The demo is for trying
@@ -44,7 +44,7 @@ func CreateUsers(ctx context.Context, accounts *account.Store) (string, error) {
 	for _, c := range Credentials() {
 		u, err := accounts.CreateUser(ctx, account.NewUser{Email: c.Email, Name: names[c.Role], Role: c.Role, Password: c.Password})
 		switch {
-		case errors.Is(err, survey.ErrConflict):
+		case errors.Is(err, kernel.ErrConflict):
 			continue
 		case err != nil:
 			return "", err

@@ -20,6 +20,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/actionplan"
 	"github.com/allypulse/allypulse/survey/report"
@@ -55,11 +56,11 @@ type Pages struct {
 	surveys *survey.Store
 	engine  *report.Engine
 	plans   *actionplan.Plans
-	clock   survey.Clock
+	clock   kernel.Clock
 }
 
 // New returns the pages over db.
-func New(db *gorm.DB, surveys *survey.Store, engine *report.Engine, plans *actionplan.Plans, clock survey.Clock) *Pages {
+func New(db *gorm.DB, surveys *survey.Store, engine *report.Engine, plans *actionplan.Plans, clock kernel.Clock) *Pages {
 	return &Pages{db: db, surveys: surveys, engine: engine, plans: plans, clock: clock}
 }
 
@@ -129,7 +130,7 @@ func (p *Pages) Get(ctx context.Context, surveyID string, n int) (Page, error) {
 	var r pageRow
 	err := p.db.WithContext(ctx).Where("survey_id = ? AND wave = ?", surveyID, n).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Page{}, fmt.Errorf("wave %d has no published page: %w", n, survey.ErrNotFound)
+		return Page{}, fmt.Errorf("wave %d has no published page: %w", n, kernel.ErrNotFound)
 	}
 	if err != nil {
 		return Page{}, err
@@ -144,7 +145,7 @@ func (p *Pages) Latest(ctx context.Context, surveyID string) (Page, error) {
 	var r pageRow
 	err := p.db.WithContext(ctx).Where("survey_id = ?", surveyID).Order("wave DESC").Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Page{}, fmt.Errorf("this survey has no published page: %w", survey.ErrNotFound)
+		return Page{}, fmt.Errorf("this survey has no published page: %w", kernel.ErrNotFound)
 	}
 	if err != nil {
 		return Page{}, err
@@ -164,9 +165,9 @@ func (p *Pages) Publish(ctx context.Context, surveyID string, n int, in Input) (
 		return Page{}, err
 	}
 	if w.Status(p.clock.Now()) != survey.WaveClosed {
-		return Page{}, fmt.Errorf("only a closed wave's results can be shared; wave %d is not closed: %w", n, survey.ErrConflict)
+		return Page{}, fmt.Errorf("only a closed wave's results can be shared; wave %d is not closed: %w", n, kernel.ErrConflict)
 	}
-	var ve survey.ValidationError
+	var ve kernel.ValidationError
 	in.Message = strings.TrimSpace(in.Message)
 	if utf8.RuneCountInString(in.Message) > MaxMessage {
 		ve.Add("message", "must be at most 2000 characters")
@@ -209,7 +210,7 @@ func (p *Pages) Publish(ctx context.Context, surveyID string, n int, in Input) (
 	metrics, _ := json.Marshal(in.Metrics)
 	ids, _ := json.Marshal(in.FocusIDs)
 	now := p.clock.Now().UTC().Truncate(time.Microsecond)
-	r := pageRow{ID: survey.NewID(), SurveyID: sv.ID, Wave: n, Slug: survey.NewSecret(), Message: in.Message,
+	r := pageRow{ID: kernel.NewID(), SurveyID: sv.ID, Wave: n, Slug: kernel.NewSecret(), Message: in.Message,
 		Metrics: string(metrics), FocusIDs: string(ids), PublishedAt: now, UpdatedAt: now}
 	err = p.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns: []clause.Column{{Name: "survey_id"}, {Name: "wave"}},
@@ -229,7 +230,7 @@ func (p *Pages) Unpublish(ctx context.Context, surveyID string, n int) error {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return fmt.Errorf("wave %d has no published page: %w", n, survey.ErrNotFound)
+		return fmt.Errorf("wave %d has no published page: %w", n, kernel.ErrNotFound)
 	}
 	return nil
 }

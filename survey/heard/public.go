@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/actionplan"
 	"github.com/allypulse/allypulse/survey/report"
@@ -60,7 +61,7 @@ func (p *Pages) BySlug(ctx context.Context, slug string) (Public, error) {
 	var r pageRow
 	err := p.db.WithContext(ctx).Where("slug = ?", slug).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Public{}, fmt.Errorf("no such page: %w", survey.ErrNotFound)
+		return Public{}, fmt.Errorf("no such page: %w", kernel.ErrNotFound)
 	}
 	if err != nil {
 		return Public{}, err
@@ -79,7 +80,7 @@ func (p *Pages) public(ctx context.Context, pg Page) (Public, error) {
 		return Public{}, err
 	}
 	if w.Status(p.clock.Now()) != survey.WaveClosed {
-		return Public{}, fmt.Errorf("no such page: %w", survey.ErrNotFound)
+		return Public{}, fmt.Errorf("no such page: %w", kernel.ErrNotFound)
 	}
 	rel, err := p.engine.Release(ctx, pg.SurveyID, report.Query{Wave: pg.Wave})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 )
 
@@ -84,7 +85,7 @@ func attackBatches(t *testing.T, backend string, d survey.Design, batches [][]pe
 		rng.Shuffle(len(qs), func(i, j int) { qs[i], qs[j] = qs[j], qs[i] })
 		for _, q := range qs {
 			r, err := f.engine.Release(context.Background(), f.sv.ID, q)
-			var qe *survey.QueryError
+			var qe *kernel.QueryError
 			if errors.As(err, &qe) {
 				continue
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 )
 
@@ -153,7 +154,7 @@ func TestSensitiveBySensitiveRefused(t *testing.T) {
 	f := newFixture(t, "sqlite", attackDesign())
 	f.add(f.wave, grp(30, 4, "gender", "Woman", "ethnicity", "A")...)
 	_, err := f.engine.Release(context.Background(), f.sv.ID, Query{By: "ethnicity", Filter: &Filter{"gender", "Woman"}})
-	var qe *survey.QueryError
+	var qe *kernel.QueryError
 	if !errors.As(err, &qe) || qe.Field != "by" {
 		t.Fatalf("got %v, want a QueryError on by", err)
 	}
@@ -222,7 +223,7 @@ func TestCommentsBelowKc(t *testing.T) {
 		t.Fatalf("all comments: %+v %v", all, err)
 	}
 	_, err = f.engine.Comments(ctx, f.sv.ID, Query{Filter: &Filter{"gender", "Woman"}})
-	var qe *survey.QueryError
+	var qe *kernel.QueryError
 	if !errors.As(err, &qe) || qe.Field != "filter" {
 		t.Fatalf("sensitive comment filter: got %v", err)
 	}
@@ -246,7 +247,7 @@ func TestAttackParticipation(t *testing.T) {
 			aud.add(1, pop...)
 			for _, q := range []Query{{}, {By: "dept"}, {Filter: &Filter{"dept", "Sales"}}} {
 				_, err := f.engine.Release(context.Background(), f.sv.ID, q)
-				var qe *survey.QueryError
+				var qe *kernel.QueryError
 				if errors.As(err, &qe) {
 					continue
 				}

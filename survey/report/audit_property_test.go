@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 )
 
@@ -17,7 +18,7 @@ import (
 // wave in the fixture's database, so many layouts share one database.
 func (f *fixture) useSurvey(d survey.Design) {
 	f.t.Helper()
-	f.sv = survey.Survey{ID: survey.NewID(), Title: "Pulse", Status: survey.StatusLaunched, Design: d,
+	f.sv = survey.Survey{ID: kernel.NewID(), Title: "Pulse", Status: survey.StatusLaunched, Design: d,
 		Anonymity: survey.DefaultAnonymity(), PracticalGapPoints: 5,
 		Schedule:  survey.Schedule{Cadence: survey.CadenceOnce, OpensAt: f.now.Add(-time.Hour), WaveDays: 14},
 		CreatedAt: f.now, UpdatedAt: f.now}
@@ -119,7 +120,7 @@ func TestAuditRandomLayouts(t *testing.T) {
 					}
 					for _, q := range qs {
 						r, err := f.engine.Release(context.Background(), f.sv.ID, q)
-						var qe *survey.QueryError
+						var qe *kernel.QueryError
 						if errors.As(err, &qe) {
 							continue
 						}

@@ -6,8 +6,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/framework"
 	"github.com/allypulse/allypulse/survey/report/internal/benchgen"
 )
@@ -82,18 +83,18 @@ func BenchmarkResults100k(b *testing.B) {
 				if err := d.Gorm.Exec("DELETE FROM report_snapshots").Error; err != nil {
 					b.Fatal(err)
 				}
-				overviewAndHeatmap(b, New(store, survey.SystemClock{}, opts...), id)
+				overviewAndHeatmap(b, New(store, kernel.SystemClock{}, opts...), id)
 			}
 		})
 	}
 	// cold: a fresh engine (a restarted replica) reads the stored release.
 	b.Run("cold", func(b *testing.B) {
 		for b.Loop() {
-			overviewAndHeatmap(b, New(store, survey.SystemClock{}), id)
+			overviewAndHeatmap(b, New(store, kernel.SystemClock{}), id)
 		}
 	})
 	b.Run("warm", func(b *testing.B) {
-		e := New(store, survey.SystemClock{})
+		e := New(store, kernel.SystemClock{})
 		overviewAndHeatmap(b, e, id)
 		for b.Loop() {
 			overviewAndHeatmap(b, e, id)
@@ -118,13 +119,13 @@ func BenchmarkSnapshot100k(b *testing.B) {
 				if err := d.Gorm.Exec("DELETE FROM report_snapshots").Error; err != nil {
 					b.Fatal(err)
 				}
-				overviewAndHeatmap(b, New(store, survey.SystemClock{}, opts...), id)
+				overviewAndHeatmap(b, New(store, kernel.SystemClock{}, opts...), id)
 			}
 		})
 	}
 	b.Run("stored", func(b *testing.B) {
 		for b.Loop() {
-			overviewAndHeatmap(b, New(store, survey.SystemClock{}), id)
+			overviewAndHeatmap(b, New(store, kernel.SystemClock{}), id)
 		}
 	})
 }
@@ -143,7 +144,7 @@ func BenchmarkAggregate100k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	e := New(store, survey.SystemClock{})
+	e := New(store, kernel.SystemClock{})
 	l := newLayout(sv, ws[0], framework.BuiltIn())
 	cw, err := e.load(ctx, &l, -1)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 )
 
@@ -66,7 +67,7 @@ const (
 // only, never broken down, without dates, in a stable shuffled order.
 func (e *Engine) Comments(ctx context.Context, surveyID string, q Query) (*Comments, error) {
 	if q.By != "" {
-		return nil, &survey.QueryError{Field: "by", Message: "comments are not broken down by group"}
+		return nil, &kernel.QueryError{Field: "by", Message: "comments are not broken down by group"}
 	}
 	sv, err := e.store.GetSurvey(ctx, surveyID)
 	if err != nil {
@@ -74,7 +75,7 @@ func (e *Engine) Comments(ctx context.Context, surveyID string, q Query) (*Comme
 	}
 	if q.Filter != nil {
 		if dm, _, ok := sv.Design.Demographic(q.Filter.Dimension); ok && dm.Sensitive {
-			return nil, &survey.QueryError{Field: "filter", Message: "comments cannot be filtered by a sensitive dimension"}
+			return nil, &kernel.QueryError{Field: "filter", Message: "comments cannot be filtered by a sensitive dimension"}
 		}
 	}
 	v, err := e.resolve(ctx, surveyID, q)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/demo"
 	"github.com/allypulse/allypulse/survey/framework"
@@ -73,7 +74,7 @@ func TestDemoPassesTheChecker(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := survey.NewStore(db.Gorm)
-	eng := New(store, survey.ClockFunc(func() time.Time { return now }))
+	eng := New(store, kernel.ClockFunc(func() time.Time { return now }))
 	sv, err := store.GetSurvey(ctx, res.SurveyID)
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +98,7 @@ func TestDemoPassesTheChecker(t *testing.T) {
 		for _, q := range qs {
 			q.Wave = wave
 			r, err := eng.Release(ctx, sv.ID, q)
-			var qe *survey.QueryError
+			var qe *kernel.QueryError
 			if errors.As(err, &qe) {
 				continue
 			}

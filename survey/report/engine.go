@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/framework"
 )
@@ -17,7 +18,7 @@ import (
 // Engine per process shares its decoded-wave cache across requests.
 type Engine struct {
 	store       *survey.Store
-	clock       survey.Clock
+	clock       kernel.Clock
 	frameworkOf func(context.Context) (framework.Framework, error)
 	cache       *waveCache
 	// snapshots lets one request per wave take a due snapshot while the
@@ -63,7 +64,7 @@ func WithFramework(f func(context.Context) (framework.Framework, error)) Option 
 }
 
 // New returns an engine over store with clock.
-func New(store *survey.Store, clock survey.Clock, opts ...Option) *Engine {
+func New(store *survey.Store, clock kernel.Clock, opts ...Option) *Engine {
 	e := &Engine{store: store, clock: clock, cache: newWaveCache(),
 		frameworkOf: func(context.Context) (framework.Framework, error) { return framework.BuiltIn(), nil }}
 	for _, o := range opts {
@@ -178,14 +179,14 @@ func (e *Engine) wave(ctx context.Context, sv survey.Survey, n int) (survey.Wave
 	now := e.clock.Now()
 	if n > 0 {
 		w, err := e.store.WaveByNumber(ctx, sv.ID, n)
-		if errors.Is(err, survey.ErrNotFound) {
+		if errors.Is(err, kernel.ErrNotFound) {
 			return survey.Wave{}, fmt.Errorf("this survey has no wave %d: %w", n, err)
 		}
 		if err != nil {
 			return survey.Wave{}, err
 		}
 		if w.Status(now) == survey.WaveScheduled {
-			return survey.Wave{}, fmt.Errorf("wave %d has not opened yet: %w", n, survey.ErrNotFound)
+			return survey.Wave{}, fmt.Errorf("wave %d has not opened yet: %w", n, kernel.ErrNotFound)
 		}
 		return w, nil
 	}
@@ -198,7 +199,7 @@ func (e *Engine) wave(ctx context.Context, sv survey.Survey, n int) (survey.Wave
 			return ws[i], nil
 		}
 	}
-	return survey.Wave{}, fmt.Errorf("no wave of this survey has opened yet: %w", survey.ErrNotFound)
+	return survey.Wave{}, fmt.Errorf("no wave of this survey has opened yet: %w", kernel.ErrNotFound)
 }
 
 // allDims lists every dimension of the layout.

@@ -8,9 +8,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/db"
 )
 
 // fixture is a migrated database with one launched survey and its first wave,
@@ -77,7 +78,7 @@ func newFixture(t testing.TB, backend string, d survey.Design) *fixture {
 	ctx := context.Background()
 	f := &fixture{t: t, db: openDB(t, backend), now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	f.store = survey.NewStore(f.db.Gorm)
-	f.sv = survey.Survey{ID: survey.NewID(), Title: "Pulse", Status: survey.StatusLaunched, Design: d,
+	f.sv = survey.Survey{ID: kernel.NewID(), Title: "Pulse", Status: survey.StatusLaunched, Design: d,
 		Anonymity: survey.DefaultAnonymity(), PracticalGapPoints: 5,
 		Schedule:  survey.Schedule{Cadence: survey.CadenceOnce, OpensAt: f.now.Add(-time.Hour), WaveDays: 14},
 		CreatedAt: f.now, UpdatedAt: f.now}
@@ -85,15 +86,15 @@ func newFixture(t testing.TB, backend string, d survey.Design) *fixture {
 		t.Fatal(err)
 	}
 	f.wave = f.addWave(1)
-	f.engine = New(f.store, survey.ClockFunc(func() time.Time { return f.now }))
+	f.engine = New(f.store, kernel.ClockFunc(func() time.Time { return f.now }))
 	return f
 }
 
 // addWave creates wave n, open from an hour ago for 14 days.
 func (f *fixture) addWave(n int) survey.Wave {
 	f.t.Helper()
-	w, err := f.store.CreateWave(context.Background(), survey.Wave{ID: survey.NewID(), SurveyID: f.sv.ID, Number: n,
-		OpensAt: f.now.Add(-time.Hour), ClosesAt: f.now.Add(14 * 24 * time.Hour), Slug: survey.NewSecret(), Items: f.sv.Design.Items})
+	w, err := f.store.CreateWave(context.Background(), survey.Wave{ID: kernel.NewID(), SurveyID: f.sv.ID, Number: n,
+		OpensAt: f.now.Add(-time.Hour), ClosesAt: f.now.Add(14 * 24 * time.Hour), Slug: kernel.NewSecret(), Items: f.sv.Design.Items})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -143,7 +144,7 @@ func (f *fixture) add(w survey.Wave, people ...person) {
 	rows := make([]map[string]any, 0, len(people))
 	for _, p := range people {
 		demo, answers := f.encode(p)
-		rows = append(rows, map[string]any{"wave_id": w.ID, "id": survey.NewID(), "demo": demo, "answers": answers})
+		rows = append(rows, map[string]any{"wave_id": w.ID, "id": kernel.NewID(), "demo": demo, "answers": answers})
 	}
 	for start := 0; start < len(rows); start += 500 {
 		end := min(start+500, len(rows))
@@ -157,7 +158,7 @@ func (f *fixture) add(w survey.Wave, people ...person) {
 func (f *fixture) comment(w survey.Wave, text string, segment map[string]string) {
 	f.t.Helper()
 	seg, _ := json.Marshal(segment)
-	row := map[string]any{"wave_id": w.ID, "id": survey.NewID(), "prompt": "general", "body": text, "segment": string(seg)}
+	row := map[string]any{"wave_id": w.ID, "id": kernel.NewID(), "prompt": "general", "body": text, "segment": string(seg)}
 	if err := f.db.Gorm.Table("comments").Create(row).Error; err != nil {
 		f.t.Fatal(err)
 	}
@@ -167,7 +168,7 @@ func (f *fixture) comment(w survey.Wave, text string, segment map[string]string)
 func (f *fixture) invite(w survey.Wave, count int, segment map[string]string) {
 	f.t.Helper()
 	seg, _ := json.Marshal(segment)
-	row := map[string]any{"id": survey.NewID(), "wave_id": w.ID, "segment": string(seg), "count": count, "created_at": f.now}
+	row := map[string]any{"id": kernel.NewID(), "wave_id": w.ID, "segment": string(seg), "count": count, "created_at": f.now}
 	if err := f.db.Gorm.Table("invite_batches").Create(row).Error; err != nil {
 		f.t.Fatal(err)
 	}

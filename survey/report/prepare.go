@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 )
 
@@ -55,8 +56,8 @@ func (e *Engine) prepareSurvey(ctx context.Context, sv survey.Survey) error {
 			continue
 		}
 		_, err = e.Release(ctx, sv.ID, Query{Wave: w.Number})
-		var qe *survey.QueryError
-		if err != nil && !errors.As(err, &qe) && !errors.Is(err, survey.ErrNotFound) {
+		var qe *kernel.QueryError
+		if err != nil && !errors.As(err, &qe) && !errors.Is(err, kernel.ErrNotFound) {
 			return err
 		}
 	}

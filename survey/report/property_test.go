@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 )
 
@@ -69,7 +70,7 @@ func TestReleaseProperties(t *testing.T) {
 		th := f.sv.Anonymity
 		for _, q := range allQueries(f.sv.Design) {
 			r, err := f.engine.Release(context.Background(), f.sv.ID, q)
-			var qe *survey.QueryError
+			var qe *kernel.QueryError
 			if errors.As(err, &qe) {
 				continue
 			}

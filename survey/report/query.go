@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 )
 
@@ -19,36 +20,36 @@ type QueryParams struct {
 }
 
 // ParseQuery turns raw parameters into a Query of the closed lattice of
-// design, or a *survey.QueryError naming the parameter at fault.
+// design, or a *kernel.QueryError naming the parameter at fault.
 func ParseQuery(d survey.Design, p QueryParams) (Query, error) {
 	var q Query
 	if len(p.Other) > 0 {
-		return q, &survey.QueryError{Field: p.Other[0], Message: "is not a parameter of results views (allowed: wave, by, filter)"}
+		return q, &kernel.QueryError{Field: p.Other[0], Message: "is not a parameter of results views (allowed: wave, by, filter)"}
 	}
 	if len(p.Wave) > 1 {
-		return q, &survey.QueryError{Field: "wave", Message: "give one wave number"}
+		return q, &kernel.QueryError{Field: "wave", Message: "give one wave number"}
 	}
 	if len(p.Wave) == 1 && p.Wave[0] != "" {
 		n, err := strconv.Atoi(p.Wave[0])
 		if err != nil || n < 1 || n > 100000 {
-			return q, &survey.QueryError{Field: "wave", Message: "must be a wave number (1, 2, ...)"}
+			return q, &kernel.QueryError{Field: "wave", Message: "must be a wave number (1, 2, ...)"}
 		}
 		q.Wave = n
 	}
 	if len(p.By) > 1 {
-		return q, &survey.QueryError{Field: "by", Message: "break down by one dimension only"}
+		return q, &kernel.QueryError{Field: "by", Message: "break down by one dimension only"}
 	}
 	if len(p.By) == 1 {
 		q.By = p.By[0]
 	}
 	if len(p.Filter) > 1 {
-		return q, &survey.QueryError{Field: "filter", Message: "give at most one filter (DIM:OPTION)"}
+		return q, &kernel.QueryError{Field: "filter", Message: "give at most one filter (DIM:OPTION)"}
 	}
 	// An empty filter is the whole wave, as an empty by is no breakdown.
 	if len(p.Filter) == 1 && p.Filter[0] != "" {
 		dim, option, ok := strings.Cut(p.Filter[0], ":")
 		if !ok {
-			return q, &survey.QueryError{Field: "filter", Message: "must be DIM:OPTION"}
+			return q, &kernel.QueryError{Field: "filter", Message: "must be DIM:OPTION"}
 		}
 		q.Filter = &Filter{Dimension: dim, Option: option}
 	}
@@ -60,13 +61,13 @@ func ParseQuery(d survey.Design, p QueryParams) (Query, error) {
 // two dimensions and never two sensitive ones.
 func ValidateQuery(d survey.Design, q Query) error {
 	if q.Wave < 0 {
-		return &survey.QueryError{Field: "wave", Message: "must be a wave number (1, 2, ...)"}
+		return &kernel.QueryError{Field: "wave", Message: "must be a wave number (1, 2, ...)"}
 	}
 	var byDim survey.Demographic
 	if q.By != "" {
 		dm, _, ok := d.Demographic(q.By)
 		if !ok {
-			return &survey.QueryError{Field: "by", Message: strconv.Quote(q.By) + " is not a dimension of this survey"}
+			return &kernel.QueryError{Field: "by", Message: strconv.Quote(q.By) + " is not a dimension of this survey"}
 		}
 		byDim = dm
 	}
@@ -75,16 +76,16 @@ func ValidateQuery(d survey.Design, q Query) error {
 	}
 	fd, _, ok := d.Demographic(q.Filter.Dimension)
 	if !ok {
-		return &survey.QueryError{Field: "filter", Message: strconv.Quote(q.Filter.Dimension) + " is not a dimension of this survey"}
+		return &kernel.QueryError{Field: "filter", Message: strconv.Quote(q.Filter.Dimension) + " is not a dimension of this survey"}
 	}
 	if fd.OptionIndex(q.Filter.Option) < 0 {
-		return &survey.QueryError{Field: "filter", Message: "is not an option of dimension " + fd.Key}
+		return &kernel.QueryError{Field: "filter", Message: "is not an option of dimension " + fd.Key}
 	}
 	if q.By == fd.Key {
-		return &survey.QueryError{Field: "by", Message: "cannot break down by the filtered dimension"}
+		return &kernel.QueryError{Field: "by", Message: "cannot break down by the filtered dimension"}
 	}
 	if q.By != "" && byDim.Sensitive && fd.Sensitive {
-		return &survey.QueryError{Field: "by", Message: "two sensitive dimensions are never combined"}
+		return &kernel.QueryError{Field: "by", Message: "two sensitive dimensions are never combined"}
 	}
 	return nil
 }

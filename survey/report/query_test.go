@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 )
 
@@ -33,8 +34,8 @@ func FuzzParseQuery(f *testing.F) {
 		}
 		q, err := ParseQuery(d, p)
 		if err != nil {
-			var qe *survey.QueryError
-			if !errors.As(err, &qe) || !errors.Is(err, survey.ErrOutsideLattice) {
+			var qe *kernel.QueryError
+			if !errors.As(err, &qe) || !errors.Is(err, kernel.ErrOutsideLattice) {
 				t.Fatalf("%q %q %q: %v is not a QueryError", wave, by, filter, err)
 			}
 			if qe.Field != "wave" && qe.Field != "by" && qe.Field != "filter" {
@@ -87,7 +88,7 @@ func TestParseQueryRefusals(t *testing.T) {
 		{QueryParams{By: []string{"gender"}, Filter: []string{"ethnicity:A"}}, "by"},
 	} {
 		_, err := ParseQuery(d, c.p)
-		var qe *survey.QueryError
+		var qe *kernel.QueryError
 		if !errors.As(err, &qe) || qe.Field != c.field {
 			t.Errorf("%+v: %v, want field %s", c.p, err, c.field)
 		}

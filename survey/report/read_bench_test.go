@@ -5,8 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/report/internal/benchgen"
 )
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/demo"
 )
@@ -129,7 +130,7 @@ func TestReleasedDecimalsOnDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := survey.NewStore(d.Gorm)
-	eng := New(store, survey.ClockFunc(func() time.Time { return now }))
+	eng := New(store, kernel.ClockFunc(func() time.Time { return now }))
 	sv, err := store.GetSurvey(ctx, res.SurveyID)
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +151,7 @@ func TestReleasedDecimalsOnDemo(t *testing.T) {
 	checked := 0
 	for _, q := range queries {
 		r, err := eng.Release(ctx, res.SurveyID, q)
-		var qe *survey.QueryError
+		var qe *kernel.QueryError
 		if errors.As(err, &qe) {
 			continue // e.g. two sensitive dimensions
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 )
 
@@ -20,7 +21,7 @@ func TestCompetencyScoresOnlyFivePointItems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.engine = New(f.store, survey.ClockFunc(func() time.Time { return f.now }), WithFramework(f.store.Framework))
+	f.engine = New(f.store, kernel.ClockFunc(func() time.Time { return f.now }), WithFramework(f.store.Framework))
 	var pop []person
 	for i := 0; i < 12; i++ {
 		pop = append(pop, person{demo: map[string]string{}, answers: map[string]int{"belonging.1": 4 + i%2, "belonging.nps": 10}})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 )
 
@@ -92,7 +93,7 @@ func segmentCells(d survey.Design, wave int, seg map[string]string, release func
 		return withheld(ReasonNoView), nil
 	}
 	r, err := release(q)
-	var qe *survey.QueryError
+	var qe *kernel.QueryError
 	if errors.As(err, &qe) {
 		return withheld(qe.Message), nil
 	}

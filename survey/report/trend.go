@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/framework"
 )
@@ -35,7 +36,7 @@ func (e *Engine) Trend(ctx context.Context, surveyID string, q Query) (*Trend, e
 		wq := q
 		wq.Wave = w.Number
 		r, err := e.Release(ctx, surveyID, wq)
-		var qe *survey.QueryError
+		var qe *kernel.QueryError
 		if errors.As(err, &qe) {
 			continue // e.g. a filter whose complement is too small in this wave
 		}

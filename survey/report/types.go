@@ -12,7 +12,7 @@
 //
 //   - Query lattice (query.go): a view is an equality filter on one declared
 //     dimension and/or a breakdown by another, never two sensitive ones;
-//     anything else is a *survey.QueryError naming the parameter (400).
+//     anything else is a *kernel.QueryError naming the parameter (400).
 //   - Cells (plan.go): every population a view can show is a cell of the
 //     lattice with a canonical key ("*", "dept=0", "dept=0&gender=2"): the
 //     wave, one margin per dimension, one cross table per allowed pair.

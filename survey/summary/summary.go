@@ -14,6 +14,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/actionplan"
 	"github.com/allypulse/allypulse/survey/report"
@@ -126,11 +127,11 @@ type Builder struct {
 	engine  *report.Engine
 	plans   *actionplan.Plans
 	owners  Owners
-	clock   survey.Clock
+	clock   kernel.Clock
 }
 
 // NewBuilder returns a Builder.
-func NewBuilder(surveys *survey.Store, engine *report.Engine, plans *actionplan.Plans, owners Owners, clock survey.Clock) *Builder {
+func NewBuilder(surveys *survey.Store, engine *report.Engine, plans *actionplan.Plans, owners Owners, clock kernel.Clock) *Builder {
 	return &Builder{surveys: surveys, engine: engine, plans: plans, owners: owners, clock: clock}
 }
 
@@ -160,7 +161,7 @@ func (b *Builder) Build(ctx context.Context, surveyID string, n int) (*Summary, 
 		}
 	}
 	if n > 0 && pick == nil {
-		return nil, &survey.QueryError{Field: "wave", Message: "this survey has no wave with that number that has opened"}
+		return nil, &kernel.QueryError{Field: "wave", Message: "this survey has no wave with that number that has opened"}
 	}
 	if err := b.actions(ctx, s); err != nil {
 		return nil, err
@@ -307,7 +308,7 @@ func (s *Summary) competencies(rel, prev *report.Release) {
 func (b *Builder) gaps(ctx context.Context, sv survey.Survey, s *Summary) error {
 	for _, d := range sv.Design.Demographics {
 		g, err := b.engine.Gaps(ctx, sv.ID, report.Query{Wave: s.Wave, By: d.Key})
-		var qe *survey.QueryError
+		var qe *kernel.QueryError
 		if errors.As(err, &qe) {
 			continue
 		}
@@ -351,7 +352,7 @@ func (b *Builder) actions(ctx context.Context, s *Summary) error {
 			line := ActionLine{FocusID: f.ID, FocusTitle: f.Title, Title: a.Title, Due: a.Due, Status: a.Status}
 			if a.OwnerID != "" {
 				name, err := b.owners.OwnerName(ctx, a.OwnerID)
-				if err != nil && !errors.Is(err, survey.ErrNotFound) {
+				if err != nil && !errors.Is(err, kernel.ErrNotFound) {
 					return err
 				}
 				line.Owner = name

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
 	"github.com/allypulse/allypulse/survey/xlsx"
@@ -22,7 +23,7 @@ func BenchmarkBuild100k(b *testing.B) {
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	seed := xlsxtest.Seed(b, d, now, xlsxtest.Spec{Responses: []int{100000}, Comments: xlsxtest.HostileComments, Seed: 3})
 	store := survey.NewStore(d.Gorm)
-	e := report.New(store, survey.ClockFunc(func() time.Time { return now }))
+	e := report.New(store, kernel.ClockFunc(func() time.Time { return now }))
 	in, err := xlsx.Collect(context.Background(), e, store, xlsx.Request{SurveyID: seed.Survey.ID,
 		By: []string{"department", "location", "gender"}, Comments: true})
 	if err != nil {

@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/report"
 	"github.com/allypulse/allypulse/survey/xlsx"
 	"github.com/allypulse/allypulse/survey/xlsx/xlsxtest"
@@ -94,7 +95,7 @@ func testWorkbookFromEngine(t *testing.T, d *db.DB, libreOffice bool) {
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	seed := xlsxtest.Seed(t, d, now, xlsxtest.Spec{Responses: []int{160, 200, 240}, Comments: xlsxtest.HostileComments, Seed: 1})
 	store := survey.NewStore(d.Gorm)
-	e := report.New(store, survey.ClockFunc(func() time.Time { return now }))
+	e := report.New(store, kernel.ClockFunc(func() time.Time { return now }))
 	ctx := context.Background()
 	dims := []string{"department", "gender"}
 	in, err := xlsx.Collect(ctx, e, store, xlsx.Request{SurveyID: seed.Survey.ID, Wave: 3, By: dims, Comments: true})

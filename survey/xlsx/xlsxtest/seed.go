@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/framework"
 )
 
@@ -89,7 +90,7 @@ func Seed(t testing.TB, d *db.DB, now time.Time, spec Spec) Seeded {
 	first := now.Add(-time.Duration(len(spec.Responses)) * 30 * 24 * time.Hour)
 	launched := first
 	sv := survey.Survey{
-		ID: survey.NewID(), Title: "Inclusion Pulse 2026", Status: survey.StatusLaunched,
+		ID: kernel.NewID(), Title: "Inclusion Pulse 2026", Status: survey.StatusLaunched,
 		Design: survey.Design{Items: Items(fw), Demographics: Demographics(),
 			Comments: []survey.CommentPrompt{{Key: "better", Prompt: "What would make this a more inclusive place?"}}},
 		Anonymity: survey.DefaultAnonymity(), PracticalGapPoints: survey.DefaultPracticalGapPoints,
@@ -107,8 +108,8 @@ func Seed(t testing.TB, d *db.DB, now time.Time, spec Spec) Seeded {
 		if spec.OpenLast && i == len(spec.Responses)-1 {
 			opens, closes = now.Add(-24*time.Hour), now.Add(7*24*time.Hour)
 		}
-		w, err := store.CreateWave(ctx, survey.Wave{ID: survey.NewID(), SurveyID: sv.ID, Number: i + 1,
-			OpensAt: opens, ClosesAt: closes, Slug: survey.NewID(), Items: sv.Design.Items})
+		w, err := store.CreateWave(ctx, survey.Wave{ID: kernel.NewID(), SurveyID: sv.ID, Number: i + 1,
+			OpensAt: opens, ClosesAt: closes, Slug: kernel.NewID(), Items: sv.Design.Items})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,7 +164,7 @@ func insertResponses(t testing.TB, d *db.DB, sv survey.Survey, fw framework.Fram
 		for j, it := range items {
 			answers[j] = seedAnswer(rng, it, witnessed, shift)
 		}
-		if _, err := resp.ExecContext(ctx, w.ID, survey.NewID(), demo, answers); err != nil {
+		if _, err := resp.ExecContext(ctx, w.ID, kernel.NewID(), demo, answers); err != nil {
 			t.Fatal(err)
 		}
 		if r%50 == 0 {
@@ -187,7 +188,7 @@ func insertComment(t testing.TB, com *sql.Stmt, w survey.Wave, sv survey.Survey,
 		}
 	}
 	segJSON, _ := json.Marshal(seg)
-	if _, err := com.ExecContext(context.Background(), w.ID, survey.NewID(), "better", text, string(segJSON)); err != nil {
+	if _, err := com.ExecContext(context.Background(), w.ID, kernel.NewID(), "better", text, string(segJSON)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -12,8 +12,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/db"
 	"github.com/allypulse/allypulse/survey/framework"
 )
 
@@ -70,7 +71,7 @@ func Generate(ctx context.Context, dsn string, n int, normalised, open bool) (st
 	}
 	store := survey.NewStore(d.Gorm)
 	past := time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC)
-	sv := survey.Survey{ID: survey.NewID(), Title: "Benchmark", Status: survey.StatusClosed, Design: Design(),
+	sv := survey.Survey{ID: kernel.NewID(), Title: "Benchmark", Status: survey.StatusClosed, Design: Design(),
 		Anonymity: survey.DefaultAnonymity(), PracticalGapPoints: survey.DefaultPracticalGapPoints,
 		Schedule: survey.Schedule{Cadence: survey.CadenceOnce, OpensAt: past, WaveDays: 14}, CreatedAt: past, UpdatedAt: past}
 	if err := store.CreateSurvey(ctx, sv); err != nil {
@@ -80,8 +81,8 @@ func Generate(ctx context.Context, dsn string, n int, normalised, open bool) (st
 	if open {
 		closes = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
-	w, err := store.CreateWave(ctx, survey.Wave{ID: survey.NewID(), SurveyID: sv.ID, Number: 1, OpensAt: past,
-		ClosesAt: closes, Slug: survey.NewSecret(), Items: sv.Design.Items})
+	w, err := store.CreateWave(ctx, survey.Wave{ID: kernel.NewID(), SurveyID: sv.ID, Number: 1, OpensAt: past,
+		ClosesAt: closes, Slug: kernel.NewSecret(), Items: sv.Design.Items})
 	if err != nil {
 		return "", err
 	}
@@ -144,7 +145,7 @@ func insert(ctx context.Context, sqlDB *sql.DB, dialect string, design survey.De
 			}
 			answers[j] = survey.EncodeAnswer(v)
 		}
-		id := survey.NewID()
+		id := kernel.NewID()
 		if _, err := ins.ExecContext(ctx, waveID, id, demo, answers); err != nil {
 			return fmt.Errorf("insert response: %w", err)
 		}

@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"gorm.io/gorm"
-
-	"github.com/allypulse/allypulse/survey"
 )
 
 // SessionTTL is how long a sign-in lasts.
@@ -35,14 +34,14 @@ type sessionRow struct {
 func (sessionRow) TableName() string { return "sessions" }
 
 // ErrSessionEnded is returned for an unknown, expired or revoked session.
-var ErrSessionEnded = fmt.Errorf("your session has ended; sign in again: %w", survey.ErrUnauthorized)
+var ErrSessionEnded = fmt.Errorf("your session has ended; sign in again: %w", kernel.ErrUnauthorized)
 
 // CreateSession signs userID in and returns the secret token for the cookie
 // and the session with its CSRF token.
 func (s *Store) CreateSession(ctx context.Context, userID string) (string, Session, error) {
-	token := survey.NewSecret()
+	token := kernel.NewSecret()
 	now := s.now()
-	row := sessionRow{ID: survey.HashSecret(token), UserID: userID, CSRFToken: survey.NewSecret(),
+	row := sessionRow{ID: kernel.HashSecret(token), UserID: userID, CSRFToken: kernel.NewSecret(),
 		CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return "", Session{}, err
@@ -61,7 +60,7 @@ func (s *Store) SessionUser(ctx context.Context, token string) (User, Session, e
 		return User{}, Session{}, ErrSessionEnded
 	}
 	var row sessionRow
-	err := s.db.WithContext(ctx).Where("id = ?", survey.HashSecret(token)).Take(&row).Error
+	err := s.db.WithContext(ctx).Where("id = ?", kernel.HashSecret(token)).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return User{}, Session{}, ErrSessionEnded
 	}
@@ -72,7 +71,7 @@ func (s *Store) SessionUser(ctx context.Context, token string) (User, Session, e
 		return User{}, Session{}, ErrSessionEnded
 	}
 	u, err := s.User(ctx, row.UserID)
-	if errors.Is(err, survey.ErrNotFound) || (err == nil && u.Disabled) {
+	if errors.Is(err, kernel.ErrNotFound) || (err == nil && u.Disabled) {
 		return User{}, Session{}, ErrSessionEnded
 	}
 	if err != nil {
@@ -85,7 +84,7 @@ func (s *Store) SessionUser(ctx context.Context, token string) (User, Session, e
 func (s *Store) RevokeSession(ctx context.Context, token string) error {
 	now := s.now()
 	return s.db.WithContext(ctx).Model(&sessionRow{}).
-		Where("id = ? AND revoked_at IS NULL", survey.HashSecret(token)).
+		Where("id = ? AND revoked_at IS NULL", kernel.HashSecret(token)).
 		Update("revoked_at", now).Error
 }
 

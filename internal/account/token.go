@@ -7,9 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"gorm.io/gorm"
-
-	"github.com/allypulse/allypulse/survey"
 )
 
 // TokenPrefix starts every API token, so that a leaked one is easy to
@@ -51,7 +50,7 @@ func (r tokenRow) token(email string) Token {
 
 // ErrTokenInvalid is returned for an unknown or revoked token, or one whose
 // user is disabled or gone.
-var ErrTokenInvalid = fmt.Errorf("the API token is not valid: %w", survey.ErrUnauthorized)
+var ErrTokenInvalid = fmt.Errorf("the API token is not valid: %w", kernel.ErrUnauthorized)
 
 // CreateToken makes a token for creator. role may be empty (the creator's
 // role) or a role no greater than the creator's. The secret is returned
@@ -61,7 +60,7 @@ func (s *Store) CreateToken(ctx context.Context, creator User, name, role string
 	if role == "" {
 		role = creator.Role
 	}
-	var ve survey.ValidationError
+	var ve kernel.ValidationError
 	if msg := nameProblem(name, 100); name == "" {
 		ve.Add("name", "is required")
 	} else if msg != "" {
@@ -75,9 +74,9 @@ func (s *Store) CreateToken(ctx context.Context, creator User, name, role string
 	if err := ve.Err(); err != nil {
 		return Token{}, "", err
 	}
-	secret := TokenPrefix + survey.NewSecret()
-	row := tokenRow{ID: survey.NewID(), UserID: creator.ID, Name: name, Role: role,
-		TokenHash: survey.HashSecret(secret), CreatedAt: s.now()}
+	secret := TokenPrefix + kernel.NewSecret()
+	row := tokenRow{ID: kernel.NewID(), UserID: creator.ID, Name: name, Role: role,
+		TokenHash: kernel.HashSecret(secret), CreatedAt: s.now()}
 	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
 		return Token{}, "", err
 	}
@@ -125,7 +124,7 @@ func (s *Store) RevokeToken(ctx context.Context, id string) (Token, error) {
 		var row tokenRow
 		err := tx.Where("id = ?", id).Take(&row).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return survey.ErrNotFound
+			return kernel.ErrNotFound
 		}
 		if err != nil {
 			return err
@@ -158,7 +157,7 @@ func (s *Store) TokenUser(ctx context.Context, secret string) (User, Token, erro
 		return User{}, Token{}, ErrTokenInvalid
 	}
 	var row tokenRow
-	err := s.db.WithContext(ctx).Where("token_hash = ?", survey.HashSecret(secret)).Take(&row).Error
+	err := s.db.WithContext(ctx).Where("token_hash = ?", kernel.HashSecret(secret)).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return User{}, Token{}, ErrTokenInvalid
 	}
@@ -169,7 +168,7 @@ func (s *Store) TokenUser(ctx context.Context, secret string) (User, Token, erro
 		return User{}, Token{}, ErrTokenInvalid
 	}
 	u, err := s.User(ctx, row.UserID)
-	if errors.Is(err, survey.ErrNotFound) || (err == nil && u.Disabled) {
+	if errors.Is(err, kernel.ErrNotFound) || (err == nil && u.Disabled) {
 		return User{}, Token{}, ErrTokenInvalid
 	}
 	if err != nil {

@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"gorm.io/gorm"
-
-	"github.com/allypulse/allypulse/survey"
 )
 
 // SetupTTL is how long a first-start setup link stays valid.
@@ -22,20 +21,20 @@ type setupRow struct {
 func (setupRow) TableName() string { return "setup_tokens" }
 
 // ErrSetupInvalid is returned for an unknown, used or expired setup token.
-var ErrSetupInvalid = fmt.Errorf("the setup link is not valid; restart the server for a new one: %w", survey.ErrUnauthorized)
+var ErrSetupInvalid = fmt.Errorf("the setup link is not valid; restart the server for a new one: %w", kernel.ErrUnauthorized)
 
 // errSetupDone refuses setup once any user exists.
-var errSetupDone = fmt.Errorf("setup is already done; sign in instead: %w", survey.ErrConflict)
+var errSetupDone = fmt.Errorf("setup is already done; sign in instead: %w", kernel.ErrConflict)
 
 // CreateSetupToken replaces any earlier unused setup token with a new one,
 // for the first admin, and returns its secret. Only its hash is stored.
 func (s *Store) CreateSetupToken(ctx context.Context) (string, error) {
-	secret := survey.NewSecret()
+	secret := kernel.NewSecret()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("1 = 1").Delete(&setupRow{}).Error; err != nil {
 			return err
 		}
-		return tx.Create(&setupRow{TokenHash: survey.HashSecret(secret), ExpiresAt: s.now().Add(SetupTTL)}).Error
+		return tx.Create(&setupRow{TokenHash: kernel.HashSecret(secret), ExpiresAt: s.now().Add(SetupTTL)}).Error
 	})
 	if err != nil {
 		return "", err
@@ -51,7 +50,7 @@ func (s *Store) Setup(ctx context.Context, secret string, nu NewUser) (User, err
 	var out User
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&setupRow{}).
-			Where("token_hash = ? AND used = ? AND expires_at > ?", survey.HashSecret(secret), false, s.now()).
+			Where("token_hash = ? AND used = ? AND expires_at > ?", kernel.HashSecret(secret), false, s.now()).
 			Update("used", true)
 		if res.Error != nil {
 			return res.Error

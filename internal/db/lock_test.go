@@ -6,8 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/testtools"
-	"github.com/allypulse/allypulse/survey/db"
 )
 
 // TestReplicasMigrateTogether starts several processes' worth of pools on

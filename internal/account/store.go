@@ -3,22 +3,21 @@ package account
 import (
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"gorm.io/gorm"
-
-	"github.com/allypulse/allypulse/survey"
 )
 
 // Store keeps accounts in the database, on SQLite or PostgreSQL.
 type Store struct {
 	db    *gorm.DB
-	clock survey.Clock
+	clock kernel.Clock
 }
 
 // NewStore returns a Store on db; clock tells the time for expiries and
 // audit events.
-func NewStore(db *gorm.DB, clock survey.Clock) *Store {
+func NewStore(db *gorm.DB, clock kernel.Clock) *Store {
 	if clock == nil {
-		clock = survey.SystemClock{}
+		clock = kernel.SystemClock{}
 	}
 	return &Store{db: db, clock: clock}
 }

@@ -8,10 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
-
-	"github.com/allypulse/allypulse/survey"
 )
 
 // User is a staff account. The password hash never leaves this package.
@@ -50,7 +49,7 @@ func (ch UserChange) TakesAdminAway() bool {
 // ErrOwnAccount refuses an admin demoting, disabling or deleting their own
 // account: another admin must do it, so nobody locks themselves out by a
 // slip (and the last admin, who has no other admin, never can).
-var ErrOwnAccount = fmt.Errorf("you cannot demote, disable or delete your own account; another admin can: %w", survey.ErrConflict)
+var ErrOwnAccount = fmt.Errorf("you cannot demote, disable or delete your own account; another admin can: %w", kernel.ErrConflict)
 
 type userRow struct {
 	ID           string `gorm:"primaryKey"`
@@ -90,7 +89,7 @@ func validEmail(e string) bool {
 func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 	nu.Email = normalEmail(nu.Email)
 	nu.Name = cleanName(nu.Name)
-	var ve survey.ValidationError
+	var ve kernel.ValidationError
 	if !validEmail(nu.Email) {
 		ve.Add("email", "must be an e-mail address")
 	}
@@ -111,7 +110,7 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 		return User{}, err
 	}
 	now := s.now()
-	row := userRow{ID: survey.NewID(), Email: nu.Email, Name: nu.Name, Role: nu.Role, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
+	row := userRow{ID: kernel.NewID(), Email: nu.Email, Name: nu.Name, Role: nu.Role, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&userRow{}).Where("email = ?", nu.Email).Count(&n).Error; err != nil {
@@ -131,9 +130,9 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 	return row.user(), nil
 }
 
-var errEmailTaken = fmt.Errorf("an account with this e-mail address already exists: %w", survey.ErrConflict)
+var errEmailTaken = fmt.Errorf("an account with this e-mail address already exists: %w", kernel.ErrConflict)
 
-// User returns the user with id, or survey.ErrNotFound.
+// User returns the user with id, or kernel.ErrNotFound.
 func (s *Store) User(ctx context.Context, id string) (User, error) {
 	row, err := s.userRow(s.db.WithContext(ctx), id)
 	return row.user(), err
@@ -143,7 +142,7 @@ func (s *Store) userRow(tx *gorm.DB, id string) (userRow, error) {
 	var row userRow
 	err := tx.Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return userRow{}, survey.ErrNotFound
+		return userRow{}, kernel.ErrNotFound
 	}
 	return row, err
 }
@@ -173,12 +172,12 @@ func (s *Store) Users(ctx context.Context, limit int, cursor string) ([]User, st
 }
 
 // UserByEmail returns the user with e-mail address email, or
-// survey.ErrNotFound.
+// kernel.ErrNotFound.
 func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 	var row userRow
 	err := s.db.WithContext(ctx).Where("email = ?", normalEmail(email)).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return User{}, survey.ErrNotFound
+		return User{}, kernel.ErrNotFound
 	}
 	return row.user(), err
 }
@@ -194,7 +193,7 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 // conflict. Disabling a user or changing a password ends their sessions;
 // disabling also revokes their API tokens.
 func (s *Store) UpdateUser(ctx context.Context, id string, ch UserChange) (User, error) {
-	var ve survey.ValidationError
+	var ve kernel.ValidationError
 	if ch.Name != nil {
 		n := cleanName(*ch.Name)
 		ch.Name = &n
@@ -294,7 +293,7 @@ func (s *Store) DeleteUser(ctx context.Context, id string) error {
 	})
 }
 
-var errLastAdmin = fmt.Errorf("this is the last active admin; make another user admin first: %w", survey.ErrConflict)
+var errLastAdmin = fmt.Errorf("this is the last active admin; make another user admin first: %w", kernel.ErrConflict)
 
 // lastAdminGuard fails when no active admin other than id would remain.
 // Two admins demoting each other at once must not both succeed: SQLite
@@ -321,7 +320,7 @@ func lastAdminGuard(tx *gorm.DB, id string) error {
 
 // ErrBadCredentials is the one answer to a wrong e-mail, a wrong password or
 // a disabled account, so a caller cannot tell which.
-var ErrBadCredentials = fmt.Errorf("wrong e-mail address or password: %w", survey.ErrUnauthorized)
+var ErrBadCredentials = fmt.Errorf("wrong e-mail address or password: %w", kernel.ErrUnauthorized)
 
 // Authenticate checks an e-mail and password and returns the user.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (User, error) {
@@ -348,10 +347,10 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (User,
 // ChangePassword sets userID's password to next when current is their
 // password, and ends every other session of theirs: keepToken's session (the
 // one making the change) stays signed in. A wrong current password is a
-// *survey.ValidationError naming current_password, a weak new one naming
+// *kernel.ValidationError naming current_password, a weak new one naming
 // new_password; use WrongCurrentPassword to tell the first apart.
 func (s *Store) ChangePassword(ctx context.Context, userID, keepToken, current, next string) error {
-	var ve survey.ValidationError
+	var ve kernel.ValidationError
 	if msg := PasswordProblem(next); msg != "" {
 		ve.Add("new_password", msg)
 	}
@@ -386,19 +385,19 @@ func (s *Store) ChangePassword(ctx context.Context, userID, keepToken, current, 
 			return errPasswordChanged
 		}
 		return tx.Model(&sessionRow{}).
-			Where("user_id = ? AND revoked_at IS NULL AND id <> ?", userID, survey.HashSecret(keepToken)).
+			Where("user_id = ? AND revoked_at IS NULL AND id <> ?", userID, kernel.HashSecret(keepToken)).
 			Update("revoked_at", now).Error
 	})
 }
 
 const wrongCurrentPassword = "is not your current password"
 
-var errPasswordChanged = fmt.Errorf("your password was changed meanwhile; sign in again: %w", survey.ErrConflict)
+var errPasswordChanged = fmt.Errorf("your password was changed meanwhile; sign in again: %w", kernel.ErrConflict)
 
 // WrongCurrentPassword reports whether err from ChangePassword says the
 // current password was wrong.
 func WrongCurrentPassword(err error) bool {
-	var ve *survey.ValidationError
+	var ve *kernel.ValidationError
 	if !errors.As(err, &ve) {
 		return false
 	}

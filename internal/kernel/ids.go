@@ -1,4 +1,4 @@
-package survey
+package kernel
 
 import (
 	"crypto/rand"

@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 // Failed-login limits: after this many failures within the window, further
@@ -21,7 +21,7 @@ const (
 // per restart.
 type LoginLimiter struct {
 	mu      sync.Mutex
-	clock   survey.Clock
+	clock   kernel.Clock
 	entries map[string]*failures
 }
 
@@ -31,9 +31,9 @@ type failures struct {
 }
 
 // NewLoginLimiter returns an empty limiter.
-func NewLoginLimiter(clock survey.Clock) *LoginLimiter {
+func NewLoginLimiter(clock kernel.Clock) *LoginLimiter {
 	if clock == nil {
-		clock = survey.SystemClock{}
+		clock = kernel.SystemClock{}
 	}
 	return &LoginLimiter{clock: clock, entries: map[string]*failures{}}
 }

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/allypulse/allypulse/survey/account"
+	"github.com/allypulse/allypulse/internal/account"
 )
 
 func TestLoginLimiter(t *testing.T) {

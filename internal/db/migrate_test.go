@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/testtools"
-	"github.com/allypulse/allypulse/survey/db"
 )
 
 // column is a column normalised across dialects: its name, a type family

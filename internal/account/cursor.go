@@ -7,9 +7,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/allypulse/allypulse/internal/kernel"
 	"gorm.io/gorm"
-
-	"github.com/allypulse/allypulse/survey"
 )
 
 // Limits on a page of users or tokens.
@@ -53,7 +52,7 @@ func cutPage[T any](rows []T, limit int, key func(T) string) ([]T, string) {
 	return rows, key(rows[limit-1])
 }
 
-func errBadCursor() error { return survey.Invalid("cursor", "is not a cursor this server gave out") }
+func errBadCursor() error { return kernel.Invalid("cursor", "is not a cursor this server gave out") }
 
 // cursorText decodes a cursor to the text this server encoded in it: valid
 // UTF-8 without NUL, which PostgreSQL refuses as a query argument.

@@ -1,4 +1,4 @@
-package survey
+package kernel
 
 import (
 	"errors"
@@ -54,9 +54,9 @@ func (e *ValidationError) Err() error {
 	return e
 }
 
-// names reports whether e has a problem with field or with a field that
+// Has reports whether e has a problem with field or with a field that
 // holds it (rotation holds rotation.cover_every).
-func (e *ValidationError) names(field string) bool {
+func (e *ValidationError) Has(field string) bool {
 	for _, f := range e.Fields {
 		if f.Field == field || strings.HasPrefix(field, f.Field+".") || strings.HasPrefix(field, f.Field+"[") {
 			return true

@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/testtools"
-	"github.com/allypulse/allypulse/survey"
-	"github.com/allypulse/allypulse/survey/account"
-	"github.com/allypulse/allypulse/survey/db"
 )
 
 // testClock is a clock the test moves by hand.
@@ -110,7 +110,7 @@ func wantErr(t *testing.T, err, target error) {
 
 func wantFields(t *testing.T, err error, fields ...string) {
 	t.Helper()
-	var ve *survey.ValidationError
+	var ve *kernel.ValidationError
 	if !errors.As(err, &ve) {
 		t.Fatalf("error = %v, want a validation error on %v", err, fields)
 	}
@@ -139,14 +139,14 @@ var suite = []storeCase{
 			t.Errorf("User = %+v, %v; want %+v", got, err, a)
 		}
 		_, err = s.CreateUser(ctx, account.NewUser{Email: "ADA@example.org", Role: account.RoleLead, Password: "0123456789"})
-		wantErr(t, err, survey.ErrConflict)
+		wantErr(t, err, kernel.ErrConflict)
 		mustCreate(t, s, "bo@example.org", account.RoleExecutive)
 		list, _, err := s.Users(ctx, 0, "")
 		if err != nil || len(list) != 2 || list[0].Email != "ada@example.org" || list[1].Email != "bo@example.org" {
 			t.Errorf("Users = %+v, %v", list, err)
 		}
 		_, err = s.User(ctx, "nope")
-		wantErr(t, err, survey.ErrNotFound)
+		wantErr(t, err, kernel.ErrNotFound)
 	}},
 	{"users: validation", func(t *testing.T, s *account.Store, _ *testClock) {
 		_, err := s.CreateUser(ctx, account.NewUser{Email: "not an address", Role: "boss", Password: "short"})
@@ -207,10 +207,10 @@ var suite = []storeCase{
 		lead := account.RoleLead
 		yes := true
 		_, err := s.UpdateUser(ctx, a.ID, account.UserChange{Role: &lead})
-		wantErr(t, err, survey.ErrConflict)
+		wantErr(t, err, kernel.ErrConflict)
 		_, err = s.UpdateUser(ctx, a.ID, account.UserChange{Disabled: &yes})
-		wantErr(t, err, survey.ErrConflict)
-		wantErr(t, s.DeleteUser(ctx, a.ID), survey.ErrConflict)
+		wantErr(t, err, kernel.ErrConflict)
+		wantErr(t, s.DeleteUser(ctx, a.ID), kernel.ErrConflict)
 		if got, _ := s.User(ctx, a.ID); got.Role != account.RoleAdmin || got.Disabled {
 			t.Errorf("refused change still applied: %+v", got)
 		}
@@ -219,7 +219,7 @@ var suite = []storeCase{
 		if _, err := s.UpdateUser(ctx, b.ID, account.UserChange{Disabled: &yes}); err != nil {
 			t.Fatal(err)
 		}
-		wantErr(t, s.DeleteUser(ctx, a.ID), survey.ErrConflict)
+		wantErr(t, s.DeleteUser(ctx, a.ID), kernel.ErrConflict)
 		no := false
 		if _, err := s.UpdateUser(ctx, b.ID, account.UserChange{Disabled: &no}); err != nil {
 			t.Fatal(err)
@@ -230,7 +230,7 @@ var suite = []storeCase{
 		if err := s.DeleteUser(ctx, a.ID); err != nil {
 			t.Errorf("delete a non-admin: %v", err)
 		}
-		wantErr(t, s.DeleteUser(ctx, a.ID), survey.ErrNotFound)
+		wantErr(t, s.DeleteUser(ctx, a.ID), kernel.ErrNotFound)
 	}},
 	{"two admins demoting each other at once leave one admin", func(t *testing.T, s *account.Store, _ *testClock) {
 		a := mustCreate(t, s, "a@example.org", account.RoleAdmin)
@@ -247,7 +247,7 @@ var suite = []storeCase{
 		if (e1 == nil) == (e2 == nil) {
 			t.Fatalf("errors %v and %v: want exactly one demotion to succeed", e1, e2)
 		}
-		if err := cmp.Or(e1, e2); !errors.Is(err, survey.ErrConflict) {
+		if err := cmp.Or(e1, e2); !errors.Is(err, kernel.ErrConflict) {
 			t.Errorf("the refused demotion failed with %v, want a conflict", err)
 		}
 		users, _, err := s.Users(ctx, 0, "")
@@ -352,7 +352,7 @@ var suite = []storeCase{
 		_, _, err = s.TokenUser(ctx, secret)
 		wantErr(t, err, account.ErrTokenInvalid)
 		_, err = s.RevokeToken(ctx, "missing")
-		wantErr(t, err, survey.ErrNotFound)
+		wantErr(t, err, kernel.ErrNotFound)
 		_, _, err = s.TokenUser(ctx, "apt_guess")
 		wantErr(t, err, account.ErrTokenInvalid)
 
@@ -400,7 +400,7 @@ var suite = []storeCase{
 			t.Fatal(err)
 		}
 		_, err = s.Setup(ctx, late, account.NewUser{Email: "third@example.org", Password: "0123456789"})
-		wantErr(t, err, survey.ErrConflict)
+		wantErr(t, err, kernel.ErrConflict)
 		expired, err := s.CreateSetupToken(ctx)
 		if err != nil {
 			t.Fatal(err)

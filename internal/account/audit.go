@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/allypulse/allypulse/survey"
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 // Event is one staff action in the audit log: who did what, to what, when.
@@ -32,7 +32,7 @@ const (
 
 // Record appends an event; At and ID are filled in.
 func (s *Store) Record(ctx context.Context, e Event) error {
-	e.ID, e.At = survey.NewID(), s.now()
+	e.ID, e.At = kernel.NewID(), s.now()
 	e.Target, e.Detail, e.ClientAddress = clip(e.Target, 500), clip(e.Detail, 2000), clip(e.ClientAddress, 100)
 	return s.db.WithContext(ctx).Create(&e).Error
 }

@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"testing"
 
+	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/testtools"
-	"github.com/allypulse/allypulse/survey/db"
 )
 
 // TestUnavailableTellsOutagesFromFaults: a connection the server ended and
