@@ -27,15 +27,14 @@ func HeardPath(slug string) string { return "/heard/" + slug }
 
 // heardJSON is a published page as its lead sees it.
 type heardJSON struct {
-	Wave        int            `json:"wave"`
-	URL         string         `json:"url"`
-	Message     string         `json:"message"`
-	Metrics     []string       `json:"metrics"`
-	FocusIDs    []string       `json:"focus_ids"`
-	Revision    int            `json:"revision"`
-	PublishedAt time.Time      `json:"published_at"`
-	UpdatedAt   time.Time      `json:"updated_at"`
-	Choices     []heard.Choice `json:"choices"`
+	Wave        int       `json:"wave"`
+	URL         string    `json:"url"`
+	Message     string    `json:"message"`
+	Metrics     []string  `json:"metrics"`
+	FocusIDs    []string  `json:"focus_ids"`
+	Revision    int       `json:"revision"`
+	PublishedAt time.Time `json:"published_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // heardState is GET's answer: the page when published, and the choices.

@@ -293,12 +293,15 @@ func (s *Summary) competencies(rel, prev *report.Release) {
 			scored = append(scored, c)
 		}
 	}
+	// Up to two each, never the same competency in both lists: a lone
+	// released score is only listed as the strongest.
 	take := min(2, len(scored)/2)
 	if len(scored) == 1 {
-		take = 1
+		s.Strongest = append(s.Strongest, scored[0])
+		return
 	}
 	s.Strongest = append(s.Strongest, scored[:take]...)
-	for i := len(scored) - 1; i >= len(scored)-take && i >= 0; i-- {
+	for i := len(scored) - 1; i >= len(scored)-take; i-- {
 		s.Weakest = append(s.Weakest, scored[i])
 	}
 }
