@@ -50,7 +50,7 @@ func (e *respondEnv) submitAs(t *testing.T, code string, demographics map[string
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec := e.do(http.MethodPost, "/api/v1/respond/"+code, "application/json", string(b)); rec.Code != http.StatusCreated {
+	if rec := e.answer(t, code, string(b)); rec.Code != http.StatusCreated {
 		t.Fatalf("submit: %d %s", rec.Code, rec.Body)
 	}
 }

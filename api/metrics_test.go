@@ -118,7 +118,7 @@ func TestMetricsNameNoSurveyOrWave(t *testing.T) {
 	e := newRespondEnv(t, Config{MetricsToken: testMetricsToken})
 	codes := e.invites(5, map[string]string{"department": "Sales"})
 	for _, c := range codes[:3] {
-		if rec := e.do(http.MethodPost, "/api/v1/respond/"+c, "application/json", submissionJSON(t, fullAnswers())); rec.Code != http.StatusCreated {
+		if rec := e.answer(t, c, submissionJSON(t, fullAnswers())); rec.Code != http.StatusCreated {
 			t.Fatalf("submit: %d %s", rec.Code, rec.Body)
 		}
 	}
@@ -153,7 +153,7 @@ func TestMetricsNameNoSurveyOrWave(t *testing.T) {
 			t.Errorf("a metric per survey, wave or response: %s", line)
 		}
 	}
-	if !strings.Contains(body, `route="/api/v1/respond/:code",status="201"} 3`) {
+	if !strings.Contains(body, `route="/api/v1/ballots",status="201"} 3`) {
 		t.Errorf("submissions are not counted together under the route pattern:\n%s", body)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/allypulse/allypulse/internal/catalog"
 	"github.com/allypulse/allypulse/internal/kernel"
+	"github.com/allypulse/allypulse/internal/shortcode"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/framework"
 	"github.com/allypulse/allypulse/survey/report"
@@ -74,7 +75,10 @@ type inviteBatchList struct {
 // ("language_fallback" when the language asked for is not offered).
 type respondForm struct {
 	survey.RespondentForm
-	Invite   bool                       `json:"invite"`
+	Invite bool `json:"invite"`
+	// Ballot is the key an invitation's ballot is blindly signed with
+	// (ballots.go); absent for an open link.
+	Ballot   *ballotInfo                `json:"ballot,omitempty"`
 	Messages map[string]catalog.Message `json:"messages"`
 	Notice   string                     `json:"notice,omitempty"`
 }
@@ -117,7 +121,7 @@ func (s *Server) handleCreateInvites(c echo.Context) error {
 		Codes: make([]inviteCode, len(codes)),
 	}
 	for i, code := range codes {
-		out.Codes[i] = inviteCode{Code: code, Link: strings.TrimRight(s.cfg.BaseURL, "/") + "/s/" + code}
+		out.Codes[i] = inviteCode{Code: shortcode.Format(code), Link: strings.TrimRight(s.cfg.BaseURL, "/") + "/s/" + shortcode.Format(code)}
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	if wantsCSV(c) {
@@ -220,7 +224,11 @@ func (s *Server) handleRespondForm(c echo.Context) error {
 		}
 	}
 	form.Demographics = asked
-	out := respondForm{RespondentForm: form, Invite: target.Invite, Messages: s.catalog.Page("respond", choice.Language)}
+	ballot, err := s.ballotInfoFor(c, target)
+	if err != nil {
+		return err
+	}
+	out := respondForm{RespondentForm: form, Invite: target.Invite, Ballot: ballot, Messages: s.catalog.Page("respond", choice.Language)}
 	if choice.Fallback {
 		out.Notice = "language_fallback"
 	}
@@ -236,7 +244,7 @@ func (s *Server) handleRespondSubmit(c echo.Context) error {
 	if err := bindJSON(c, &sub); err != nil {
 		return err
 	}
-	if err := s.intake.Submit(c.Request().Context(), c.Param("code"), sub); err != nil {
+	if err := s.intake.SubmitLink(c.Request().Context(), c.Param("code"), sub); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, recorded{Status: "recorded"})

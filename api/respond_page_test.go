@@ -382,7 +382,7 @@ func TestDistributionInChromium(t *testing.T) {
 	sub := fullAnswers()
 	for _, c := range codes[:5] {
 		body, _ := json.Marshal(map[string]any{"answers": sub})
-		if rec := e.do("POST", "/api/v1/respond/"+c, "application/json", string(body)); rec.Code != 201 {
+		if rec := e.answer(t, c, string(body)); rec.Code != 201 {
 			t.Fatalf("answering with a shown code: %d %s", rec.Code, rec.Body)
 		}
 	}

@@ -186,14 +186,14 @@ func TestRespondStatusCodes(t *testing.T) {
 	post := func(code, ct, body string) *httptest.ResponseRecorder {
 		return e.do(http.MethodPost, "/api/v1/respond/"+code, ct, body)
 	}
-	if rec := post(codes[0], "application/json", good); rec.Code != http.StatusCreated || strings.TrimSpace(rec.Body.String()) != `{"status":"recorded"}` {
+	if rec := e.answer(t, codes[0], good); rec.Code != http.StatusCreated || strings.TrimSpace(rec.Body.String()) != `{"status":"recorded"}` {
 		t.Fatalf("first submit: %d %s", rec.Code, rec.Body)
 	}
-	if rec := post(codes[0], "application/json", good); rec.Code != http.StatusConflict {
+	if rec := e.answer(t, codes[0], good); rec.Code != http.StatusConflict {
 		t.Errorf("used code: %d", rec.Code)
 	}
-	if rec := e.do(http.MethodGet, "/api/v1/respond/"+codes[0], "", ""); rec.Code != http.StatusConflict {
-		t.Errorf("form of a used code: %d", rec.Code)
+	if rec := e.do(http.MethodGet, "/api/v1/respond/"+codes[0], "", ""); rec.Code != http.StatusOK {
+		t.Errorf("form of a used code: %d (it must not tell whether the ballot was taken)", rec.Code)
 	}
 	if rec := post("unknowncode", "application/json", good); rec.Code != http.StatusNotFound {
 		t.Errorf("unknown code: %d", rec.Code)
@@ -309,7 +309,7 @@ func TestStoredResponsesHoldNothingIdentifying(t *testing.T) {
 	e := newRespondEnv(t, Config{})
 	codes := e.invites(5, map[string]string{"department": "Sales"})
 	for _, c := range append(codes[:3], e.wave.Slug) {
-		if rec := e.do(http.MethodPost, "/api/v1/respond/"+c, "application/json", submissionJSON(t, fullAnswers()), "User-Agent", "Mozilla/5.0 Test"); rec.Code != http.StatusCreated {
+		if rec := e.answer(t, c, submissionJSON(t, fullAnswers()), "User-Agent", "Mozilla/5.0 Test"); rec.Code != http.StatusCreated {
 			t.Fatalf("%d %s", rec.Code, rec.Body)
 		}
 	}
@@ -418,7 +418,7 @@ func TestInvitesHTTP(t *testing.T) {
 		t.Errorf("unknown wave: %d", rec.Code)
 	}
 	for _, c := range created.Codes[:5] {
-		if rec := e.do(http.MethodPost, "/api/v1/respond/"+c.Code, "application/json", submissionJSON(t, fullAnswers())); rec.Code != http.StatusCreated {
+		if rec := e.answer(t, c.Code, submissionJSON(t, fullAnswers())); rec.Code != http.StatusCreated {
 			t.Fatalf("submit: %d %s", rec.Code, rec.Body)
 		}
 	}
@@ -448,13 +448,17 @@ func TestConcurrentSubmitsOverHTTP(t *testing.T) {
 	e := newRespondEnv(t, Config{RespondRate: -1})
 	code := e.invites(1, nil)[0]
 	body := submissionJSON(t, fullAnswers())
+	b, rec := e.takeBallot(t, code)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("ballot: %d %s", rec.Code, rec.Body)
+	}
 	var wg sync.WaitGroup
 	statuses := make([]int, 50)
 	for i := range statuses {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			statuses[i] = e.do(http.MethodPost, "/api/v1/respond/"+code, "application/json", body).Code
+			statuses[i] = e.submitBallot(b, body).Code
 		}()
 	}
 	wg.Wait()

@@ -74,11 +74,19 @@ func (s *Server) routes() {
 	// Distribution.
 	v1.POST("/surveys/:id/waves/:wave/invites", s.handleCreateInvites, design)
 	v1.GET("/surveys/:id/waves/:wave/invites", s.handleListInviteBatches, design)
+	v1.POST("/surveys/:id/waves/:wave/people", s.handleUploadPeople, design)
+	v1.GET("/surveys/:id/waves/:wave/people", s.handlePeopleStatus, design)
+	v1.POST("/surveys/:id/waves/:wave/mail", s.handleQueueMail, design)
+	v1.GET("/surveys/:id/mail-templates/:kind", s.handleGetMailTemplate, design)
+	v1.PUT("/surveys/:id/mail-templates/:kind", s.handleSetMailTemplate, design)
+	v1.POST("/surveys/:id/mail-templates/:kind/preview", s.handlePreviewMailTemplate, design)
 
 	// Respondents: public, no account, no logging of codes or addresses.
 	v1.GET("/respond/:code", s.handleRespondForm)
 	v1.GET("/respond-messages", s.handleRespondMessages)
 	v1.POST("/respond/:code", s.handleRespondSubmit)
+	v1.POST("/respond/:code/ballot", s.handleIssueBallot)
+	v1.POST("/ballots", s.handleSubmitBallot)
 
 	// Results: every number goes through the release step. Aggregates about
 	// people are never kept by a browser or a shared cache.

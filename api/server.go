@@ -3,6 +3,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net"
@@ -15,6 +16,7 @@ import (
 	"github.com/allypulse/allypulse/internal/catalog"
 	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/kernel"
+	"github.com/allypulse/allypulse/internal/mailer"
 	"github.com/allypulse/allypulse/internal/retention"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/framework"
@@ -45,6 +47,14 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	// OIDC, when set, offers staff single sign-on (oidc.go).
 	OIDC *OIDCConfig
+	// Mail is the SMTP server invitations go through; without a host the
+	// people page says that sending is not configured.
+	Mail mailer.Config
+	// MailEvery is how often the outbox sends what is due (default 5 s).
+	MailEvery time.Duration
+	// MailBackoff is the wait before a failed message is retried, doubled
+	// after each attempt (default 1 min).
+	MailBackoff time.Duration
 }
 
 // Server is the HTTP API and the embedded frontend.
@@ -70,6 +80,8 @@ type Server struct {
 	oidc *oidcSignIn
 	// retention deletes old responses (retention.go).
 	retention *retention.Store
+	// outbox sends invitations and reminders in the background.
+	outbox *survey.Outbox
 	// assets are the embedded frontend files with their hashes.
 	assets *assets
 	// scheduler creates the waves of launched surveys (Start runs it).
@@ -119,6 +131,8 @@ func New(cfg Config, d Deps) *Server {
 	s.respondLimit = newAddressLimiter(cfg.RespondRate, cfg.RespondBurst, s.clock.Now)
 	s.intake = survey.NewIntake(s.surveys, d.DB.SQL, s.clock, survey.IntakeConfig{Framework: s.surveys.Framework})
 	s.retention = retention.New(d.DB.Gorm, d.Clock)
+	s.outbox = survey.NewOutbox(s.surveys, mailer.New(cfg.Mail).Send, s.clock,
+		survey.OutboxConfig{BaseURL: cfg.BaseURL, Backoff: cfg.MailBackoff}, s.auditMail)
 	if cfg.OIDC != nil {
 		s.oidc = &oidcSignIn{cfg: *cfg.OIDC, redirectURL: cfg.BaseURL + "/api/v1/auth/oidc/callback"}
 	}
@@ -155,6 +169,17 @@ func (s *Server) Start(ctx context.Context) {
 	go s.scheduler.Run(ctx, schedulerInterval)
 	go s.runRetention(ctx)
 	go s.prepareReleases(ctx)
+	go s.outbox.Run(ctx, cmp.Or(s.cfg.MailEvery, 5*time.Second))
+}
+
+// Outbox is the e-mail sender, for tests that drive it by hand.
+func (s *Server) Outbox() *survey.Outbox { return s.outbox }
+
+// auditMail records what a run of the outbox sent.
+func (s *Server) auditMail(ctx context.Context, action, target, detail string) {
+	if err := s.accounts.Record(ctx, account.Event{ActorEmail: "mailer", Action: action, Target: target, Detail: detail}); err != nil {
+		s.log.ErrorContext(ctx, "audit log write failed", "action", action, "err", err)
+	}
 }
 
 // prepareReleases computes, every prepareInterval, the releases views would

@@ -61,6 +61,8 @@ type Intake struct {
 	cacheMu sync.Mutex
 	bySlug  map[string]cachedWave
 	byID    map[string]cachedWave
+
+	keys ballotKeys
 }
 
 // waveForm is a wave with what validation needs from its survey.
@@ -77,10 +79,17 @@ type cachedWave struct {
 
 // pendingResponse is one validated submission waiting for the writer.
 type pendingResponse struct {
-	waveID   string
-	codeHash string // "" for an open link or a synthetic response
-	enc      encodedSubmission
-	done     chan error
+	waveID string
+	pendingKey
+	enc  encodedSubmission
+	done chan error
+}
+
+// pendingKey is what a response spends: an invitation used directly (the
+// demo's synthetic responses), a ballot's token, or nothing (an open link).
+type pendingKey struct {
+	codeHash  string
+	tokenHash string
 }
 
 // maxCachedWaves bounds the cache; it is dropped whole when full.
@@ -110,6 +119,7 @@ func NewIntake(store *Store, sqlDB *sql.DB, clock kernel.Clock, cfg IntakeConfig
 		stopped: make(chan struct{}),
 		bySlug:  map[string]cachedWave{},
 		byID:    map[string]cachedWave{},
+		keys:    ballotKeys{byID: map[string]cachedKey{}},
 	}
 	go in.run()
 	return in
@@ -121,14 +131,34 @@ func NewIntake(store *Store, sqlDB *sql.DB, clock kernel.Clock, cfg IntakeConfig
 // *kernel.ValidationError naming each invalid field. A nil error means the response
 // is committed.
 func (in *Intake) Submit(ctx context.Context, code string, sub Submission) error {
-	form, segment, codeHash, err := in.resolve(ctx, code)
+	form, segment, codeHash, used, err := in.resolve(ctx, code)
+	if err != nil {
+		return err
+	}
+	if used {
+		return fmt.Errorf("this invitation has already been used: %w", kernel.ErrConflict)
+	}
+	if err := in.checkWindow(form); err != nil {
+		return err
+	}
+	return in.submitWith(ctx, form, segment, pendingKey{codeHash: codeHash}, sub)
+}
+
+// SubmitLink records a response to an open link. An invitation code is
+// refused with ErrBallotRequired: its holder answers with a ballot
+// (SubmitBallot), so nothing ties the invitation to the answers.
+func (in *Intake) SubmitLink(ctx context.Context, code string, sub Submission) error {
+	form, _, codeHash, _, err := in.resolve(ctx, code)
 	if err != nil {
 		return err
 	}
 	if err := in.checkWindow(form); err != nil {
 		return err
 	}
-	return in.submit(ctx, form, segment, codeHash, sub)
+	if codeHash != "" {
+		return ErrBallotRequired
+	}
+	return in.submitWith(ctx, form, nil, pendingKey{}, sub)
 }
 
 // SubmitToWave records a response to wave with the given segment attributes,
@@ -146,15 +176,15 @@ func (in *Intake) SubmitToWave(ctx context.Context, wave Wave, segment map[strin
 	if err := in.checkWindow(form); err != nil {
 		return err
 	}
-	return in.submit(ctx, form, segment, "", sub)
+	return in.submitWith(ctx, form, segment, pendingKey{}, sub)
 }
 
-func (in *Intake) submit(ctx context.Context, form *waveForm, segment map[string]string, codeHash string, sub Submission) error {
+func (in *Intake) submitWith(ctx context.Context, form *waveForm, segment map[string]string, key pendingKey, sub Submission) error {
 	enc, err := validateSubmission(form.survey.Design, form.items, segment, sub)
 	if err != nil {
 		return err
 	}
-	p := &pendingResponse{waveID: form.wave.ID, codeHash: codeHash, enc: enc, done: make(chan error, 1)}
+	p := &pendingResponse{waveID: form.wave.ID, pendingKey: key, enc: enc, done: make(chan error, 1)}
 	if err := in.enqueue(ctx, p); err != nil {
 		return err
 	}
@@ -210,9 +240,11 @@ type Target struct {
 }
 
 // Lookup returns what code leads to, with the same errors as Submit for an
-// unknown or used code and a wave outside its window.
+// unknown code and a wave outside its window. A used invitation leads to
+// its form like an unused one: whether someone took their ballot is not
+// for whoever holds the code to learn here.
 func (in *Intake) Lookup(ctx context.Context, code string) (Target, error) {
-	form, segment, codeHash, err := in.resolve(ctx, code)
+	form, segment, codeHash, _, err := in.resolve(ctx, code)
 	if err != nil {
 		return Target{}, err
 	}
@@ -224,45 +256,46 @@ func (in *Intake) Lookup(ctx context.Context, code string) (Target, error) {
 
 // resolve finds the wave behind a code: an invite code (looked up by its
 // hash) or an open-link slug. It returns the segment attributes of the
-// invite's batch and the code's hash ("" for a slug). It does not check the
-// wave's window; a used invite is kernel.ErrConflict.
-func (in *Intake) resolve(ctx context.Context, code string) (*waveForm, map[string]string, string, error) {
+// invite's batch, the code's hash ("" for a slug) and whether the invite
+// was used. It does not check the wave's window. A short code with a typo
+// is a *kernel.ValidationError naming code.
+func (in *Intake) resolve(ctx context.Context, code string) (*waveForm, map[string]string, string, bool, error) {
 	code = strings.TrimSpace(code)
 	if code == "" || len(code) > 128 {
-		return nil, nil, "", kernel.ErrNotFound
+		return nil, nil, "", false, kernel.ErrNotFound
 	}
 	if form := in.cached(in.bySlug, code); form != nil {
-		return form, nil, "", nil
+		return form, nil, "", false, nil
 	}
-	hash := kernel.HashSecret(code)
+	hash, err := inviteHash(code)
+	if err != nil {
+		return nil, nil, "", false, err
+	}
 	var waveID, segJSON string
 	var used bool
 	q := in.rebind("SELECT i.wave_id, i.used, b.segment FROM invites i JOIN invite_batches b ON b.id = i.batch_id WHERE i.code_hash = ?")
-	err := in.sqlDB.QueryRowContext(ctx, q, hash).Scan(&waveID, &used, &segJSON)
+	err = in.sqlDB.QueryRowContext(ctx, q, hash).Scan(&waveID, &used, &segJSON)
 	switch {
 	case err == nil:
-		if used {
-			return nil, nil, "", fmt.Errorf("this invitation has already been used: %w", kernel.ErrConflict)
-		}
 		var segment map[string]string
 		if err := json.Unmarshal([]byte(segJSON), &segment); err != nil {
-			return nil, nil, "", fmt.Errorf("invite batch segment: %w", err)
+			return nil, nil, "", false, fmt.Errorf("invite batch segment: %w", err)
 		}
 		form, err := in.formByID(ctx, waveID)
-		return form, segment, hash, err
+		return form, segment, hash, used, err
 	case !errors.Is(err, sql.ErrNoRows):
-		return nil, nil, "", err
+		return nil, nil, "", false, err
 	}
 	w, err := in.store.WaveBySlug(ctx, code)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, "", false, err
 	}
 	form, err := in.load(ctx, w)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, "", false, err
 	}
 	in.remember(in.bySlug, code, form)
-	return form, nil, "", nil
+	return form, nil, "", false, nil
 }
 
 // checkWindow returns kernel.ErrNotOpen or kernel.ErrClosed when the wave of form does not
@@ -454,6 +487,31 @@ func (in *Intake) writeTx(ctx context.Context, batch []*pendingResponse) ([]erro
 		}
 		if n != 1 {
 			results[i] = fmt.Errorf("this invitation has already been used: %w", kernel.ErrConflict)
+		}
+	}
+
+	var spend *sql.Stmt
+	for i, p := range batch {
+		if results[i] != nil || p.tokenHash == "" {
+			continue
+		}
+		if spend == nil {
+			spend, err = tx.PrepareContext(ctx, in.rebind("INSERT INTO spent_ballots (token_hash, wave_id) VALUES (?, ?) ON CONFLICT DO NOTHING"))
+			if err != nil {
+				return nil, err
+			}
+			defer spend.Close()
+		}
+		res, err := spend.ExecContext(ctx, p.tokenHash, p.waveID)
+		if err != nil {
+			return nil, err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, err
+		}
+		if n != 1 {
+			results[i] = fmt.Errorf("this ballot has already been used: %w", kernel.ErrConflict)
 		}
 	}
 

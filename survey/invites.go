@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/allypulse/allypulse/internal/kernel"
+	"github.com/allypulse/allypulse/internal/shortcode"
 	"gorm.io/gorm"
 )
 
@@ -88,7 +89,7 @@ func (s *Store) CreateInviteBatch(ctx context.Context, sv Survey, w Wave, count 
 	codes := make([]string, count)
 	rows := make([]inviteRow, count)
 	for i := range codes {
-		codes[i] = kernel.NewSecret()
+		codes[i] = shortcode.New()
 		rows[i] = inviteRow{CodeHash: kernel.HashSecret(codes[i]), BatchID: b.ID, WaveID: w.ID}
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

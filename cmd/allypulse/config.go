@@ -12,6 +12,7 @@ import (
 
 	"github.com/allypulse/allypulse/internal/account"
 	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/mailer"
 )
 
 // config is the operator's configuration: environment variables, overridden
@@ -35,6 +36,9 @@ type config struct {
 	// TrustedProxies are the reverse proxies allowed to name the client in
 	// X-Forwarded-For (ALLYPULSE_TRUSTED_PROXIES); empty: none.
 	TrustedProxies []*net.IPNet
+	// Mail is the SMTP server for invitations (ALLYPULSE_SMTP_*); no host:
+	// no sending.
+	Mail mailer.Config
 }
 
 // configError names the variable at fault; run prints it on one line.
@@ -78,6 +82,9 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer, nam
 		return c, nil, err
 	}
 	c.TrustedProxies = proxies
+	if c.Mail, err = mailer.ConfigFromEnv(getenv); err != nil {
+		return c, nil, &configError{Var: "ALLYPULSE_SMTP_*", Msg: err.Error()}
+	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (ALLYPULSE_ADDR)")

@@ -5,6 +5,7 @@
 // the answers as JSON. The language is never sent with the answers.
 import { h, clear } from './dom.js';
 import { fieldId, choices, itemLook, labelled, radioGroup, skipped as gatedOut, translator } from './respond-form.js';
+import { takeBallot, sendWithBallot } from './ballot.js';
 
 const main = document.getElementById('main');
 // A mangled link (a broken %-escape) is a link that does not work.
@@ -96,6 +97,13 @@ async function start() {
   try { got = await fetchForm(state.lang); } catch { return showPage('error'); }
   if (got.error) return showPage(got.error);
   useForm(got.form);
+  // An invitation takes its ballot now, well before the answers are sent
+  // (ballot.js); a reload finds it kept and asks for no other.
+  if (form.ballot) {
+    let refused;
+    try { refused = await takeBallot(code, form.ballot); } catch { return showPage('error'); }
+    if (refused) return showPage(pageKey(refused.status, refused.problem));
+  }
   render(saved ? 'heading' : null);
 }
 
@@ -397,6 +405,7 @@ function warnIfIdentifying(body) {
 // send posts the answers. It is the one place a submission leaves the page,
 // so an extension of the sending (such as a ballot step) wraps only this.
 function send(body) {
+  if (form.ballot) return sendWithBallot(code, body);
   return fetch(api, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body) });
 }
 

@@ -1,0 +1,71 @@
+package api
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// answerAll walks the employee page to the end: the first option of every
+// question on every screen, then Send.
+func answerAll(t *testing.T, ctx context.Context) {
+	t.Helper()
+	for range 12 {
+		clickFirst(t, ctx, false)
+		if browserEval[bool](t, ctx, `!!document.querySelector('#send')`) {
+			browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#send`)), chromedp.WaitVisible(chromedp.CSS(`.results, h1`)))
+			return
+		}
+		browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#next`)), chromedp.Sleep(50*time.Millisecond))
+	}
+	t.Fatal("no send button after 12 screens")
+}
+
+// TestBallotInChromium: a personal link takes a ballot in the page (blinded
+// in JavaScript, signed by the server), survives a reload without a second
+// ballot, and the answers go to /ballots without the code.
+func TestBallotInChromium(t *testing.T) {
+	e, base, ctx, consoleErrors := pageEnv(t)
+	codes := e.invites(5, map[string]string{"department": "Sales"})
+	browserDo(t, ctx, chromedp.Navigate(base+"/s/"+strings.ToLower(codes[0])), chromedp.WaitVisible(chromedp.CSS(`#screen-title`)))
+	held := browserEval[string](t, ctx, `Object.keys(localStorage).filter(k => k.startsWith('allypulse.ballot.')).map(k => JSON.parse(localStorage[k]).signature || '').join()`)
+	if held == "" {
+		t.Fatal("no signed ballot in the page after loading the form")
+	}
+	// Reload between ballot and submit: the same ballot, no new request.
+	browserDo(t, ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#screen-title`)))
+	again := browserEval[string](t, ctx, `Object.keys(localStorage).filter(k => k.startsWith('allypulse.ballot.')).map(k => JSON.parse(localStorage[k]).signature || '').join()`)
+	if again != held {
+		t.Fatal("the reload took another ballot")
+	}
+	answerAll(t, ctx)
+	if got := textOf(t, ctx, `main`); !strings.Contains(strings.ToLower(got), "thank") {
+		t.Fatalf("after send: %q", got)
+	}
+	if n, _ := e.store.CountResponses(context.Background(), e.wave.ID); n != 1 {
+		t.Fatalf("%d responses stored", n)
+	}
+	if left := browserEval[int](t, ctx, `Object.keys(localStorage).filter(k => k.startsWith('allypulse.ballot.')).length`); left != 0 {
+		t.Errorf("the spent ballot stays in the page")
+	}
+	// The same link on another device: the ballot went, the page says so.
+	browserDo(t, ctx, chromedp.Navigate(base+"/s/"+codes[0]), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	if got := textOf(t, ctx, `h1`); strings.Contains(got, "Something went wrong") {
+		t.Errorf("second visit: %q", got)
+	}
+	// A typed short code with a typo: a clear error.
+	typo := []byte(codes[1])
+	typo[3] = map[bool]byte{true: 'A', false: 'B'}[typo[3] != 'A']
+	browserDo(t, ctx, chromedp.Navigate(base+"/s/"+string(typo)), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	if got := textOf(t, ctx, `main`); strings.Contains(got, "Loading") {
+		t.Errorf("typo page: %q", got)
+	}
+	for _, msg := range consoleErrors() {
+		if !strings.Contains(msg, "409") && !strings.Contains(msg, "422") {
+			t.Errorf("console: %s", msg)
+		}
+	}
+}
