@@ -471,8 +471,9 @@ type familyAtoms struct {
 }
 
 // newFamilyAtoms splits the demographic atoms by which of items their
-// members answered (bit b of a pattern is items[b]).
-func newFamilyAtoms(entries []auditEntry, a *auditAtoms, items []int) *familyAtoms {
+// members answered (bit b of a pattern is items[b]); the last outcomes of
+// items are a competency's outcomes.
+func newFamilyAtoms(entries []auditEntry, a *auditAtoms, items []int, outcomes int) *familyAtoms {
 	fa := &familyAtoms{byDelta: make([][]int32, len(a.size))}
 	index := map[uint64]int32{}
 	for i, e := range entries {
@@ -499,12 +500,17 @@ func newFamilyAtoms(entries []auditEntry, a *auditAtoms, items []int) *familyAto
 	// Who answered none of the family's items is not known to an attacker:
 	// every demographic atom keeps an unknown for them, even when nobody
 	// there skipped the family (otherwise a cell's count minus its answers
-	// would single out the one atom where somebody did).
+	// would single out the one atom where somebody did); in the counts of a
+	// competency, one for each set of outcomes they may have answered.
 	for dl := range a.size {
-		if !slices.ContainsFunc(fa.byDelta[dl], func(id int32) bool { return fa.pat[id] == 0 }) {
+		for o := uint32(0); o < 1<<outcomes; o++ {
+			pat := o << (len(items) - outcomes)
+			if slices.ContainsFunc(fa.byDelta[dl], func(id int32) bool { return fa.pat[id] == pat }) {
+				continue
+			}
 			id := int32(len(fa.size))
 			fa.delta = append(fa.delta, int32(dl))
-			fa.pat = append(fa.pat, 0)
+			fa.pat = append(fa.pat, pat)
 			fa.size = append(fa.size, 0)
 			fa.byDelta[dl] = append(fa.byDelta[dl], id)
 			fa.valBase = append(fa.valBase, int32(fa.nvals))
@@ -787,12 +793,12 @@ type familyCandidate struct {
 // and the reverse), so auditing both is enough; a single system would
 // wrongly subtract a favourable count from a score.
 func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) int {
-	fa := newFamilyAtoms(in.entries, a, f.items)
+	fa := newFamilyAtoms(in.entries, a, f.items, 0)
 	fx := fa
 	L := lcmUpTo(len(f.items))
 	cp, vp := familyPrims(a, fa, f, len(f.items), groups, L, true)
 	if len(f.outcomes) > 0 {
-		fx = newFamilyAtoms(in.entries, a, append(slices.Clone(f.items), f.outcomes...))
+		fx = newFamilyAtoms(in.entries, a, append(slices.Clone(f.items), f.outcomes...), len(f.outcomes))
 		cp, _ = familyPrims(a, fx, f, f.bits(), groups, L, false)
 	}
 	bases := []*gauss.Basis{gauss.New(len(fx.size), cp), gauss.New(fa.nvals, vp), gauss.New(fa.nvals, vp)}

@@ -39,8 +39,11 @@ type xchecker struct {
 	// apart in time only by the snapshots that an attacker saw.
 	cuts map[int]bool
 	seen map[string]bool
-	// countRows are the released respondent counts, as members.
-	countRows [][]int
+	// countRows are the released respondent counts, as members; outcomeRows
+	// the released outcomes' n, as the outcome and its cell's members (a
+	// competency's counts cover them, with its phantoms).
+	countRows   [][]int
+	outcomeRows []outcomeRow
 	// desc names each row (debugging aid).
 	desc map[string][]string
 	cur  string
@@ -219,11 +222,7 @@ func (x *xchecker) release(r *Release) {
 		if isOutcome(key) {
 			// Who answered an outcome is counted across every
 			// competency: the drivers' n relate the two.
-			for g := range x.families {
-				if !strings.HasPrefix(g, "item:") {
-					x.push("count:"+g, n)
-				}
-			}
+			x.outcomeRows = append(x.outcomeRows, outcomeRow{key: key, cell: x.members(conds, upTo(c))})
 		}
 	}
 	comp := func(key string, conds []cond, c Cell) {
@@ -465,8 +464,10 @@ func (x *xchecker) leaks() []string {
 		check("moments", g.name, len(g.members), g.th, all)
 	}
 	// Who answered none of a family's items is unknown to the attacker: in
-	// each family, every demographic atom (with its period) without such a
-	// respondent gets an unknown of its own, in every count that covers it.
+	// each family, every demographic atom (with its period) gets an unknown
+	// of its own for them, in every count that covers it, unless somebody
+	// there did skip the family; in a competency, one for each set of
+	// outcomes they may have answered.
 	atomOf := func(r int) string {
 		var k []string
 		for i := range x.d.Demographics {
@@ -474,36 +475,81 @@ func (x *xchecker) leaks() []string {
 		}
 		return strings.Join(k, ",") + fmt.Sprint("@", x.period(r))
 	}
+	outsOf := func(f string) []string {
+		if strings.HasPrefix(f, "item:") {
+			return nil
+		}
+		return x.outcomes()
+	}
+	// subset is the outcomes respondent r answered, as bits of outs.
+	subset := func(r int, outs []string) uint {
+		var s uint
+		for i, o := range outs {
+			if x.answered(x.people[r], o) {
+				s |= 1 << i
+			}
+		}
+		return s
+	}
 	phantomCol := map[string]int{}
-	withPhantoms := func(f string, ms []int) map[int]*big.Rat {
+	// withPhantoms is the row of members ms and of the phantoms of the
+	// atoms of cell (the respondents the row's name starts from) whose
+	// outcome set keep accepts (nil: none).
+	withPhantoms := func(f string, ms, cell []int, keep func(s uint) bool) map[int]*big.Rat {
 		row := map[int]*big.Rat{}
 		atomsIn := map[string]bool{}
-		skipped := map[string]bool{}
 		for _, m := range ms {
 			row[m] = rat(1, 1)
+		}
+		for _, m := range cell {
 			atomsIn[atomOf(m)] = true
 		}
+		if keep == nil {
+			return row
+		}
+		outs := outsOf(f)
+		seen := map[string]bool{}
 		for r := range x.people {
-			if a := atomOf(r); atomsIn[a] && !x.answeredAny(r, x.countKeys(f)) {
-				skipped[a] = true
+			if a := atomOf(r); atomsIn[a] && !x.answeredAny(r, x.families[f]) {
+				seen[fmt.Sprint(a, "|", subset(r, outs))] = true
 			}
 		}
 		for a := range atomsIn {
-			if skipped[a] {
-				continue
+			for sub := uint(0); sub < 1<<len(outs); sub++ {
+				key := fmt.Sprint(a, "|", sub)
+				if seen[key] || !keep(sub) {
+					continue
+				}
+				col, ok := phantomCol[key]
+				if !ok {
+					col = len(x.people) + len(phantomCol)
+					phantomCol[key] = col
+				}
+				row[col] = rat(1, 1)
 			}
-			col, ok := phantomCol[a]
-			if !ok {
-				col = len(x.people) + len(phantomCol)
-				phantomCol[a] = col
-			}
-			row[col] = rat(1, 1)
 		}
 		return row
 	}
+	everyone := func(uint) bool { return true }
+	answering := func(f, o string) func(uint) bool {
+		i := slices.Index(outsOf(f), o)
+		return func(s uint) bool { return i >= 0 && s&(1<<i) != 0 }
+	}
 	for f := range x.families {
 		for _, ms := range x.countRows {
-			x.push("count:"+f, withPhantoms(f, ms))
+			x.push("count:"+f, withPhantoms(f, ms, ms, everyone))
+		}
+		if strings.HasPrefix(f, "item:") {
+			continue
+		}
+		for _, o := range x.outcomeRows {
+			var ms []int
+			for _, m := range o.cell {
+				if x.answered(x.people[m], o.key) {
+					ms = append(ms, m)
+				}
+			}
+			x.push("count:"+f, withPhantoms(f, ms, o.cell, answering(f, o.key)))
 		}
 	}
 	// Demographic atoms (with the batch of arrival) and their thresholds.
@@ -525,30 +571,46 @@ func (x *xchecker) leaks() []string {
 		thOf[fmt.Sprint(g.members)] = g.th
 	}
 	for f, items := range x.families {
+		// A name's count covers the phantoms its name covers too: all of
+		// them for a whole group ("all"), those who may have answered an
+		// outcome for its answerers ("o:" and the outcome), none otherwise
+		// ("").
+		// The variants of a set's count: no phantoms (""), all of its
+		// group's ("all"), or those of its group who may have answered an
+		// outcome ("o:" and the outcome); each with the group it names.
+		type variant struct {
+			kind  string
+			group []int
+		}
 		type named struct {
-			members []int
-			th      int
-			grouped bool
-			total   bool // some name is a whole group (its skippers included)
-			other   bool // some name is not a whole group
-			name    string
+			members  []int
+			th       int
+			grouped  bool
+			variants map[string]variant
+			name     string
 		}
 		sets := map[string]*named{}
 		var order []string
-		add := func(ms []int, th int, grouped bool, name string) {
+		add := func(ms []int, th int, grouped bool, name string, group []int) {
 			if len(ms) == 0 {
 				return
 			}
 			key := fmt.Sprint(ms)
-			total := strings.HasSuffix(name, " (all)")
+			v := variant{}
+			switch {
+			case strings.HasSuffix(name, " (all)"):
+				v = variant{kind: "all", group: ms}
+			case !strings.HasPrefix(f, "item:") && strings.Contains(name, " answering outcome.") && !strings.Contains(name, " scored on "):
+				v = variant{kind: "o:" + name[strings.LastIndex(name, " answering ")+len(" answering "):], group: group}
+			}
+			vk := v.kind + fmt.Sprint(v.group)
 			if s, ok := sets[key]; ok {
 				s.th = min(s.th, th)
 				s.grouped = s.grouped || grouped
-				s.total = s.total || total
-				s.other = s.other || !total
+				s.variants[vk] = v
 				return
 			}
-			sets[key] = &named{members: ms, th: th, grouped: grouped, total: total, other: !total, name: name}
+			sets[key] = &named{members: ms, th: th, grouped: grouped, variants: map[string]variant{vk: v}, name: name}
 			order = append(order, key)
 		}
 		// Counts name the members who answered an item or, in a
@@ -556,7 +618,7 @@ func (x *xchecker) leaks() []string {
 		// outcome, or who answered every item.
 		countKeys := x.countKeys(f)
 		for _, g := range groups {
-			add(g.members, g.th, true, g.name+" (all)")
+			add(g.members, g.th, true, g.name+" (all)", g.members)
 			if !strings.HasPrefix(f, "item:") {
 				var all []int
 				for _, m := range g.members {
@@ -568,7 +630,7 @@ func (x *xchecker) leaks() []string {
 						all = append(all, m)
 					}
 				}
-				add(all, g.th, true, g.name+" answering all of "+f)
+				add(all, g.th, true, g.name+" answering all of "+f, g.members)
 				for _, o := range x.outcomes() {
 					var sub []int
 					for _, m := range g.members {
@@ -576,7 +638,7 @@ func (x *xchecker) leaks() []string {
 							sub = append(sub, m)
 						}
 					}
-					add(sub, g.th, true, g.name+" scored on "+f+" answering "+o)
+					add(sub, g.th, true, g.name+" scored on "+f+" answering "+o, g.members)
 				}
 			}
 			for _, key := range countKeys {
@@ -586,7 +648,7 @@ func (x *xchecker) leaks() []string {
 						sub = append(sub, m)
 					}
 				}
-				add(sub, g.th, true, g.name+" answering "+key)
+				add(sub, g.th, true, g.name+" answering "+key, g.members)
 			}
 			if !strings.HasPrefix(f, "item:") {
 				var sub []int
@@ -595,7 +657,7 @@ func (x *xchecker) leaks() []string {
 						sub = append(sub, m)
 					}
 				}
-				add(sub, g.th, true, g.name+" scored on "+f)
+				add(sub, g.th, true, g.name+" scored on "+f, g.members)
 			}
 		}
 		for _, ak := range atomKeys {
@@ -617,7 +679,7 @@ func (x *xchecker) leaks() []string {
 				byPattern[p] = append(byPattern[p], m)
 			}
 			for _, p := range pats {
-				add(byPattern[p], th, len(ms) < th, fmt.Sprintf("atom{%s} answered {%s}", ak, p))
+				add(byPattern[p], th, len(ms) < th, fmt.Sprintf("atom{%s} answered {%s}", ak, p), ms)
 			}
 		}
 		for _, key := range order {
@@ -626,15 +688,15 @@ func (x *xchecker) leaks() []string {
 				continue
 			}
 			if s.grouped {
-				row := map[int]*big.Rat{}
-				for _, m := range s.members {
-					row[m] = rat(1, 1)
-				}
-				if s.other {
-					check("count:"+f, s.name, len(s.members), s.th, row)
-				}
-				if s.total {
-					check("count:"+f, s.name, len(s.members), s.th, withPhantoms(f, s.members))
+				for _, v := range s.variants {
+					var keep func(uint) bool
+					switch {
+					case v.kind == "all":
+						keep = everyone
+					case strings.HasPrefix(v.kind, "o:"):
+						keep = answering(f, v.kind[2:])
+					}
+					check("count:"+f, s.name, len(s.members), s.th, withPhantoms(f, s.members, v.group, keep))
 				}
 			}
 			for _, k := range items {
@@ -678,6 +740,13 @@ func (x *xchecker) leaks() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// outcomeRow is a released outcome's n: the outcome and its cell's
+// members.
+type outcomeRow struct {
+	key  string
+	cell []int
 }
 
 // isOutcome reports whether an item is an outcome that drivers use.
