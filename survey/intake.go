@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey/framework"
 )
@@ -113,7 +113,7 @@ func NewIntake(store *Store, sqlDB *sql.DB, clock kernel.Clock, cfg IntakeConfig
 		clock = kernel.SystemClock{}
 	}
 	in := &Intake{
-		store: store, sqlDB: sqlDB, postgre: store.db.Dialector.Name() == "postgres", clock: clock, cfg: cfg,
+		store: store, sqlDB: sqlDB, postgre: db.IsPostgres(store.db), clock: clock, cfg: cfg,
 		queue:   make(chan *pendingResponse, cfg.MaxBatch),
 		stop:    make(chan struct{}),
 		stopped: make(chan struct{}),
@@ -598,21 +598,5 @@ func shuffleRows(values []any, width int) {
 	})
 }
 
-// rebind turns ? placeholders into $1, $2 … for PostgreSQL.
-func (in *Intake) rebind(q string) string {
-	if !in.postgre {
-		return q
-	}
-	var b strings.Builder
-	n := 0
-	for i := 0; i < len(q); i++ {
-		if q[i] == '?' {
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteByte(q[i])
-	}
-	return b.String()
-}
+// rebind writes q's placeholders for the intake's database (db.Rebind).
+func (in *Intake) rebind(q string) string { return db.Rebind(in.postgre, q) }

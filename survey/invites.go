@@ -120,6 +120,9 @@ func (s *Store) InviteBatches(ctx context.Context, sv Survey, w Wave) ([]InviteB
 	out := make([]InviteBatch, 0, len(rows))
 	for _, r := range rows {
 		var seg map[string]string
+		if r.Segment == "" {
+			r.Segment = "{}"
+		}
 		if err := json.Unmarshal([]byte(r.Segment), &seg); err != nil {
 			return nil, fmt.Errorf("invite batch %s segment: %w", r.ID, err)
 		}

@@ -163,7 +163,7 @@ func (s *Scheduler) undoIfClosed(ctx context.Context, surveyID string, created [
 	}
 	for _, w := range created {
 		// Nobody has seen these waves' links yet, so they hold no responses.
-		if err := s.store.DB().WithContext(ctx).Where("id = ?", w.ID).Delete(&waveRow{}).Error; err != nil {
+		if err := s.store.deleteWave(ctx, w.ID); err != nil {
 			return nil, err
 		}
 	}

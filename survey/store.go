@@ -8,6 +8,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/kernel"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -267,17 +268,14 @@ func (s *Store) CountResponses(ctx context.Context, waveID string) (int, error) 
 	return int(n), err
 }
 
-// WaveResponses reads every response of a wave. It scans the compact blobs
-// with database/sql directly: this is the aggregation's hot path.
+// WaveResponses reads every response of a wave with its id, for tests and
+// tools; the results engine reads the flat form (ReadWave).
 func (s *Store) WaveResponses(ctx context.Context, waveID string) ([]Response, error) {
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return nil, err
 	}
-	q := "SELECT id, demo, answers FROM responses WHERE wave_id = ?"
-	if s.db.Dialector.Name() == "postgres" {
-		q = "SELECT id, demo, answers FROM responses WHERE wave_id = $1"
-	}
+	q := db.Rebind(db.IsPostgres(s.db), "SELECT id, demo, answers FROM responses WHERE wave_id = ?")
 	rows, err := sqlDB.QueryContext(ctx, q, waveID)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/kernel"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -301,7 +302,7 @@ var errLastAdmin = fmt.Errorf("this is the last active admin; make another user 
 // PostgreSQL the active admins' rows are locked before counting.
 func lastAdminGuard(tx *gorm.DB, id string) error {
 	active := tx.Model(&userRow{}).Where("role = ? AND disabled = ?", RoleAdmin, false)
-	if tx.Dialector.Name() == "postgres" {
+	if db.IsPostgres(tx) {
 		var ids []string
 		if err := active.Session(&gorm.Session{}).Clauses(clause.Locking{Strength: "UPDATE"}).Pluck("id", &ids).Error; err != nil {
 			return err

@@ -10,22 +10,9 @@ import (
 	"github.com/allypulse/allypulse/survey"
 )
 
-// commentRow is a stored comment: random id, prompt, text and the
-// non-sensitive segment attributes it may be filtered by.
-type commentRow struct {
-	ID      string
-	Prompt  string
-	Body    string
-	Segment string
-}
-
-// waveComments reads a wave's comments in id order: ids are random, so this
-// order is a stable shuffle that says nothing about submission order.
-func (e *Engine) waveComments(ctx context.Context, waveID string) ([]commentRow, error) {
-	var rows []commentRow
-	err := e.store.DB().WithContext(ctx).Table("comments").Select("id, prompt, body, segment").
-		Where("wave_id = ?", waveID).Order("id").Scan(&rows).Error
-	return rows, err
+// waveComments reads a wave's comments in id order (survey.Store.WaveComments).
+func (e *Engine) waveComments(ctx context.Context, waveID string) ([]survey.WaveComment, error) {
+	return e.store.WaveComments(ctx, waveID)
 }
 
 // inCell reports whether a comment's segment puts it in cell c, which must

@@ -2,7 +2,6 @@ package report
 
 import (
 	"context"
-	"database/sql"
 	"sync"
 )
 
@@ -19,77 +18,6 @@ type waveData struct {
 // row returns respondent r's demographic and answer bytes.
 func (d *waveData) row(r int) (demo, answers []byte) {
 	return d.demo[r*d.dims : (r+1)*d.dims], d.answers[r*d.items : (r+1)*d.items]
-}
-
-// readWave reads a wave's compact blobs into the flat arrays. The database
-// concatenates them into one value (one row instead of one per response, the
-// hot path of a cold read); when the blobs are not all of the design's
-// lengths it falls back to reading row by row.
-//
-// The rows come in id order on every database: sums of fractional scores
-// depend on the order they are added in, and every replica, on SQLite or
-// PostgreSQL, must release the same numbers for the same responses. SQLite
-// keeps the table in (wave_id, id) order; PostgreSQL returns rows in the
-// order it finds them unless told.
-func readWave(ctx context.Context, sqlDB *sql.DB, dialect, waveID string, items, dims, sizeHint int) (*waveData, error) {
-	q := "SELECT COUNT(*), COALESCE(group_concat(demo || answers, ''), '') FROM responses WHERE wave_id = ?"
-	if dialect == "postgres" {
-		q = `SELECT COUNT(*), COALESCE(string_agg(demo || answers, ''::bytea ORDER BY id COLLATE "C"), ''::bytea) FROM responses WHERE wave_id = $1`
-	}
-	var n int
-	var all []byte
-	if err := sqlDB.QueryRowContext(ctx, q, waveID).Scan(&n, &all); err != nil {
-		return nil, err
-	}
-	width := dims + items
-	if len(all) != n*width {
-		return readRows(ctx, sqlDB, dialect, waveID, items, dims, sizeHint)
-	}
-	d := &waveData{n: n, items: items, dims: dims, answers: make([]byte, n*items), demo: make([]byte, n*dims)}
-	for r := 0; r < n; r++ {
-		row := all[r*width : (r+1)*width]
-		copy(d.demo[r*dims:], row[:dims])
-		copy(d.answers[r*items:], row[dims:])
-	}
-	return d, nil
-}
-
-// readRows scans a wave's compact blobs row by row straight into the flat
-// arrays. Short blobs are padded with "missing"; sizeHint preallocates.
-func readRows(ctx context.Context, sqlDB *sql.DB, dialect, waveID string, items, dims, sizeHint int) (*waveData, error) {
-	q := "SELECT demo, answers FROM responses WHERE wave_id = ? ORDER BY id"
-	if dialect == "postgres" {
-		q = `SELECT demo, answers FROM responses WHERE wave_id = $1 ORDER BY id COLLATE "C"`
-	}
-	rows, err := sqlDB.QueryContext(ctx, q, waveID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	d := &waveData{items: items, dims: dims,
-		answers: make([]byte, 0, sizeHint*items), demo: make([]byte, 0, sizeHint*dims)}
-	var demo, answers sql.RawBytes
-	for rows.Next() {
-		if err := rows.Scan(&demo, &answers); err != nil {
-			return nil, err
-		}
-		d.demo = appendPadded(d.demo, demo, dims)
-		d.answers = appendPadded(d.answers, answers, items)
-		d.n++
-	}
-	return d, rows.Err()
-}
-
-// appendPadded appends exactly n bytes of b to dst, padding with zeros.
-func appendPadded(dst, b []byte, n int) []byte {
-	if len(b) > n {
-		b = b[:n]
-	}
-	dst = append(dst, b...)
-	for i := len(b); i < n; i++ {
-		dst = append(dst, 0)
-	}
-	return dst
 }
 
 // cacheSize is how many decoded waves the engine keeps in memory.
@@ -154,14 +82,11 @@ func (e *Engine) load(ctx context.Context, l *layout, count int) (*cachedWave, e
 	if w := e.cache.get(l.wave.ID, count); w != nil {
 		return w, nil
 	}
-	sqlDB, err := e.store.DB().DB()
+	rd, err := e.store.ReadWave(ctx, l.wave.ID, len(l.dims), len(l.items), count)
 	if err != nil {
 		return nil, err
 	}
-	data, err := readWave(ctx, sqlDB, e.store.DB().Dialector.Name(), l.wave.ID, len(l.items), len(l.dims), count)
-	if err != nil {
-		return nil, err
-	}
+	data := &waveData{n: rd.N, items: len(l.items), dims: len(l.dims), answers: rd.Answers, demo: rd.Demo}
 	// Responses are only ever added, so the set read is the one set of its
 	// size: key the cache by what was read, not by the earlier count.
 	return e.cache.put(l.wave.ID, data.n, data), nil

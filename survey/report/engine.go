@@ -2,7 +2,6 @@ package report
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -241,24 +240,13 @@ type invitations struct {
 
 // invited loads the wave's invite batches.
 func (e *Engine) invited(ctx context.Context, l *layout) (invitations, error) {
-	var rows []struct {
-		Segment string
-		Count   int
-	}
-	err := e.store.DB().WithContext(ctx).Table("invite_batches").Select("segment, count").
-		Where("wave_id = ?", l.wave.ID).Order("id").Scan(&rows).Error
+	batches, err := e.store.InviteBatches(ctx, l.sv, l.wave)
 	if err != nil {
 		return invitations{}, err
 	}
 	inv := invitations{headcount: l.sv.ExpectedHeadcount}
-	for _, r := range rows {
-		b := batch{count: r.Count}
-		if r.Segment != "" {
-			if err := json.Unmarshal([]byte(r.Segment), &b.segment); err != nil {
-				return invitations{}, fmt.Errorf("invite batch segment: %w", err)
-			}
-		}
-		inv.batches = append(inv.batches, b)
+	for _, ib := range batches {
+		inv.batches = append(inv.batches, batch{segment: ib.Segment, count: ib.Count})
 	}
 	return inv, nil
 }

@@ -10,9 +10,9 @@ import (
 	"github.com/allypulse/allypulse/survey/report/internal/benchgen"
 )
 
-// BenchmarkRead100k compares the two ways of reading a wave's blobs: one
-// concatenated value (readWave) and one row per response (readRows), and
-// the response count that validates the cache.
+// BenchmarkRead100k measures reading a wave's blobs as one concatenated
+// value (survey.Store.ReadWave) and the response count that validates the
+// cache.
 func BenchmarkRead100k(b *testing.B) {
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "bench.db")
@@ -40,14 +40,7 @@ func BenchmarkRead100k(b *testing.B) {
 	})
 	b.Run("concatenated", func(b *testing.B) {
 		for b.Loop() {
-			if w, err := readWave(ctx, d.SQL, d.Dialect, ws[0].ID, items, dims, 100000); err != nil || w.n != 100000 {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("rows", func(b *testing.B) {
-		for b.Loop() {
-			if w, err := readRows(ctx, d.SQL, d.Dialect, ws[0].ID, items, dims, 100000); err != nil || w.n != 100000 {
+			if w, err := store.ReadWave(ctx, ws[0].ID, dims, items, 100000); err != nil || w.N != 100000 {
 				b.Fatal(err)
 			}
 		}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
 	"time"
 
@@ -133,15 +132,7 @@ func insertResponses(t testing.TB, d *db.DB, sv survey.Survey, fw framework.Fram
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	ph := func(q string) string {
-		if d.Dialect != "postgres" {
-			return q
-		}
-		for i := 1; strings.Contains(q, "?"); i++ {
-			q = strings.Replace(q, "?", fmt.Sprintf("$%d", i), 1)
-		}
-		return q
-	}
+	ph := func(q string) string { return db.Rebind(d.Dialect == db.Postgres, q) }
 	resp, err := tx.PrepareContext(ctx, ph("INSERT INTO responses (wave_id, id, demo, answers) VALUES (?, ?, ?, ?)"))
 	if err != nil {
 		t.Fatal(err)
