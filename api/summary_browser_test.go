@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -199,6 +200,30 @@ func TestHeatmapDrillDownInChromium(t *testing.T) {
 		t.Error("no reverse-scored question is marked")
 	}
 	browserChecks(t, ctx, "overview with questions")
+	for _, e := range consoleErrors() {
+		t.Errorf("console: %s", e)
+	}
+}
+
+// TestEveryResultsTabInChromium opens every results tab as a lead on a
+// phone (390×844) and a desktop (1440×900): axe finds nothing and the page
+// never scrolls sideways (wide tables scroll in their own box).
+func TestEveryResultsTabInChromium(t *testing.T) {
+	h := newExportHarness(t, 150, 190)
+	ts := httptest.NewServer(h.srv)
+	t.Cleanup(ts.Close)
+	ctx := testtools.NewBrowser(t)
+	consoleErrors := testtools.ConsoleErrors(t, ctx)
+	signInOnPage(t, ctx, ts.URL, "lead@example.test", harnessPassword)
+	browserDo(t, ctx, chromedp.WaitReady(chromedp.CSS(`#side-menu`)))
+	for _, vp := range [][2]int64{{390, 844}, {1440, 900}} {
+		browserDo(t, ctx, chromedp.EmulateViewport(vp[0], vp[1]))
+		for _, tab := range []string{"summary", "overview", "heatmap", "gaps", "behaviours", "barriers", "trend", "comments", "plans"} {
+			browserDo(t, ctx, chromedp.Navigate(ts.URL+"/app/results/"+h.seed.Survey.ID+"/"+tab),
+				chromedp.WaitVisible(chromedp.CSS(`#results-body[data-ready="true"]`)))
+			browserChecks(t, ctx, tab+" at "+strconv.FormatInt(vp[0], 10)+" px")
+		}
+	}
 	for _, e := range consoleErrors() {
 		t.Errorf("console: %s", e)
 	}
