@@ -75,7 +75,7 @@ func problemFor(err error) Problem {
 	case errors.Is(err, kernel.ErrUnauthorized):
 		return Problem{Type: "/problems/unauthorized", Title: "Sign in required", Status: http.StatusUnauthorized, Detail: unwrapDetail(err, kernel.ErrUnauthorized)}
 	case errors.Is(err, kernel.ErrForbidden):
-		return Problem{Type: "/problems/forbidden", Title: "Your role does not allow this", Status: http.StatusForbidden}
+		return Problem{Type: "/problems/forbidden", Title: "Your role does not allow this", Status: http.StatusForbidden, Detail: unwrapDetail(err, kernel.ErrForbidden)}
 	case errors.Is(err, kernel.ErrRateLimited):
 		return Problem{Type: "/problems/rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests,
 			Detail: retryDetail(err)}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/allypulse/allypulse/api"
 	"github.com/allypulse/allypulse/internal/account"
 	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/mailer"
@@ -36,6 +37,8 @@ type config struct {
 	// TrustedProxies are the reverse proxies allowed to name the client in
 	// X-Forwarded-For (ALLYPULSE_TRUSTED_PROXIES); empty: none.
 	TrustedProxies []*net.IPNet
+	// OIDC is single sign-on for staff (ALLYPULSE_OIDC_*); nil: off.
+	OIDC *api.OIDCConfig
 	// Mail is the SMTP server for invitations (ALLYPULSE_SMTP_*); no host:
 	// no sending.
 	Mail mailer.Config
@@ -82,6 +85,9 @@ func loadConfig(getenv func(string) string, args []string, stderr io.Writer, nam
 		return c, nil, err
 	}
 	c.TrustedProxies = proxies
+	if c.OIDC, err = loadOIDC(getenv); err != nil {
+		return c, nil, err
+	}
 	if c.Mail, err = mailer.ConfigFromEnv(getenv); err != nil {
 		return c, nil, &configError{Var: "ALLYPULSE_SMTP_*", Msg: err.Error()}
 	}

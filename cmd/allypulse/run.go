@@ -187,7 +187,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stderr io.Writer) 
 		return 1
 	}
 	srv := api.New(api.Config{BaseURL: cfg.BaseURL, RespondRate: cfg.RespondRate,
-		MetricsToken: cfg.MetricsToken, MetricsAddr: cfg.MetricsAddr, TrustedProxies: cfg.TrustedProxies, Mail: cfg.Mail}, api.Deps{DB: d, Log: log, Clock: clock})
+		MetricsToken: cfg.MetricsToken, MetricsAddr: cfg.MetricsAddr, TrustedProxies: cfg.TrustedProxies, OIDC: cfg.OIDC, Mail: cfg.Mail}, api.Deps{DB: d, Log: log, Clock: clock})
 	bg, stopBG := context.WithCancel(ctx)
 	defer stopBG()
 	srv.Start(bg)

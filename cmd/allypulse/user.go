@@ -67,6 +67,19 @@ func userCommand(ctx context.Context, cfg config, ua userAddFlags, log *slog.Log
 		return 1
 	}
 	fmt.Fprintf(stdout, "created %s user %s (id %s)\n", u.Role, u.Email, u.ID)
+	// The way back in when single sign-on fails: a new admin from the
+	// command line turns password sign-in on again.
+	if on, err := store.PasswordSignIn(ctx); err == nil && !on && u.Role == account.RoleAdmin {
+		if err := store.SetPasswordSignIn(ctx, true); err != nil {
+			fmt.Fprintln(stderr, "allypulse: user add: turning password sign-in on:", err)
+			return 1
+		}
+		if err := store.Record(ctx, account.Event{Action: "settings.password_sign_in", Detail: "password sign-in turned on again from the command line for " + u.Email}); err != nil {
+			fmt.Fprintln(stderr, "allypulse: user add: audit log:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, "password sign-in was off; it is on again, so this admin can sign in")
+	}
 	return 0
 }
 

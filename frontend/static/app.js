@@ -87,16 +87,49 @@ function settle(main, focus, focusId) {
   }
 }
 
-function signInPage(root, message) {
+// ssoMessages explain why single sign-on was refused; the server sends
+// the code in ?sso_error= (api/oidc.go).
+const ssoMessages = {
+  state: 'The sign-in took too long or was not started on this page. Please try again.',
+  provider: 'Your identity provider did not sign you in. Try again, or ask your administrator.',
+  unavailable: 'The identity provider cannot be reached at the moment. Try again in a few minutes.',
+  code: 'The sign-in code from your identity provider expired or was already used. Please sign in again.',
+  token: 'The answer of your identity provider could not be verified. Ask your administrator to check the single sign-on settings.',
+  audience: 'Your identity provider issued the sign-in for another application (wrong audience). Ask your administrator to check the client ID.',
+  nonce: 'The answer of your identity provider does not belong to this sign-in (nonce mismatch). Please sign in again.',
+  email: 'Your identity provider did not share a verified e-mail address.',
+  domain: 'Your e-mail domain is not allowed to sign in to Allypulse.',
+  role: 'Your account has no Allypulse role. Ask your administrator to add you to an Allypulse group.',
+  disabled: 'Your Allypulse account has been disabled by an admin.',
+  linked: 'Your e-mail address belongs to another Allypulse account. Ask an admin to sort it out.',
+};
+
+async function signInPage(root, message) {
+  const params = new URLSearchParams(location.search);
+  const sso = params.get('sso_error');
+  if (sso) {
+    message = ssoMessages[sso] || 'Single sign-on did not work. Please try again.';
+    history.replaceState(null, '', location.pathname);
+  }
+  let methods = { password: true, sso: false };
+  try { methods = await get('/api/v1/auth/methods'); } catch (e) { /* keep the password form */ }
   const err = h('p', { class: 'error', role: 'alert', id: 'login-error' }, message || '');
   const form = h('form', { class: 'card login', id: 'login-form', novalidate: true },
-    h('h1', {}, 'Sign in to Allypulse'),
-    h('label', { for: 'email' }, 'E-mail'),
-    h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'username', required: true }),
-    h('label', { for: 'password' }, 'Password'),
-    h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
-    err,
-    h('button', { type: 'submit', class: 'primary' }, 'Sign in'));
+    h('h1', {}, 'Sign in to Allypulse'));
+  if (methods.sso) {
+    form.append(h('a', { class: 'button primary', id: 'sso', href: '/api/v1/auth/oidc/start' }, 'Sign in with single sign-on'));
+  }
+  if (methods.password) {
+    form.append(
+      h('label', { for: 'email' }, 'E-mail'),
+      h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'username', required: true }),
+      h('label', { for: 'password' }, 'Password'),
+      h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
+      err,
+      h('button', { type: 'submit', class: methods.sso ? '' : 'primary' }, 'Sign in'));
+  } else {
+    form.append(err);
+  }
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     err.textContent = '';
@@ -107,12 +140,13 @@ function signInPage(root, message) {
       render();
     } catch (e) {
       err.textContent = e instanceof ApiError && e.status === 429 ? 'Too many attempts. Wait a minute and try again.'
-        : e instanceof ApiError && e.status === 401 ? 'Wrong e-mail or password.' : `Sign-in failed: ${e.message}`;
+        : e instanceof ApiError && e.status === 401 ? 'Wrong e-mail or password.'
+        : e instanceof ApiError && e.status === 403 ? e.message : `Sign-in failed: ${e.message}`;
     }
   });
   clear(root).append(h('main', { id: 'main', class: 'signin' }, form));
   document.title = 'Sign in · Allypulse';
-  form.email.focus();
+  (form.email || form.querySelector('#sso')).focus();
 }
 
 // setupPage creates the first admin with the one-time link the server

@@ -324,10 +324,20 @@ func lastAdminGuard(tx *gorm.DB, id string) error {
 var ErrBadCredentials = fmt.Errorf("wrong e-mail address or password: %w", kernel.ErrUnauthorized)
 
 // Authenticate checks an e-mail and password and returns the user.
+// While password sign-in is turned off it answers ErrPasswordSignInOff
+// before looking at the credentials. A user who signs in only with single
+// sign-on has no password and is refused like a wrong password.
 func (s *Store) Authenticate(ctx context.Context, email, password string) (User, error) {
+	on, err := s.PasswordSignIn(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	if !on {
+		return User{}, ErrPasswordSignInOff
+	}
 	var row userRow
-	err := s.db.WithContext(ctx).Where("email = ?", normalEmail(email)).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	err = s.db.WithContext(ctx).Where("email = ?", normalEmail(email)).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && row.PasswordHash == "") {
 		// Hash anyway, so that a wrong e-mail takes as long as a wrong password.
 		_, _ = checkPassword(password, dummyHash)
 		return User{}, ErrBadCredentials
@@ -358,6 +368,9 @@ func (s *Store) ChangePassword(ctx context.Context, userID, keepToken, current, 
 	row, err := s.userRow(s.db.WithContext(ctx), userID)
 	if err != nil {
 		return err
+	}
+	if row.PasswordHash == "" {
+		return kernel.Invalid("current_password", "this account signs in with single sign-on and has no password")
 	}
 	ok, err := checkPassword(current, row.PasswordHash)
 	if err != nil {
