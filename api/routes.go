@@ -63,6 +63,8 @@ func (s *Server) routes() {
 	v1.POST("/items", s.handleCreateItem, design)
 	v1.GET("/surveys", s.handleListSurveys, anyStaff)
 	v1.POST("/surveys", s.handleCreateSurvey, design)
+	v1.GET("/templates", s.handleListTemplates, design)
+	v1.POST("/templates/:key/surveys", s.handleCreateFromTemplate, design)
 	v1.GET("/surveys/:id", s.handleGetSurvey, anyStaff)
 	v1.PATCH("/surveys/:id", s.handleUpdateSurvey, design)
 	v1.DELETE("/surveys/:id", s.handleDeleteSurvey, design)

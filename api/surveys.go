@@ -35,6 +35,7 @@ type surveyRequest struct {
 	Demographics       *[]demographicJSON `json:"demographics"`
 	Comments           *[]commentJSON     `json:"comments"`
 	Rotation           json.RawMessage    `json:"rotation"`
+	PulseItems         *int               `json:"pulse_items"`
 	Anonymity          *anonymityRequest  `json:"anonymity"`
 	Schedule           *scheduleRequest   `json:"schedule"`
 	PracticalGapPoints *float64           `json:"practical_gap_points"`
@@ -90,6 +91,7 @@ func (r surveyRequest) apply(d *survey.Draft) error {
 	set(&d.Languages, r.Languages)
 	set(&d.Translations, r.Translations)
 	set(&d.ThankYou, r.ThankYou)
+	set(&d.PulseItems, r.PulseItems)
 	if r.Demographics != nil {
 		d.Demographics = make([]survey.Demographic, 0, len(*r.Demographics))
 		for _, dm := range *r.Demographics {
@@ -183,6 +185,7 @@ type surveyJSON struct {
 	Demographics       []demographicJSON             `json:"demographics"`
 	Comments           []commentJSON                 `json:"comments"`
 	Rotation           *rotationJSON                 `json:"rotation"`
+	PulseItems         int                           `json:"pulse_items"`
 	Anonymity          survey.Anonymity              `json:"anonymity"`
 	Schedule           scheduleJSON                  `json:"schedule"`
 	PracticalGapPoints float64                       `json:"practical_gap_points"`
@@ -197,6 +200,32 @@ type surveyJSON struct {
 	// CurrentWave is the open wave, else the next scheduled one, else the
 	// last closed one; null for drafts.
 	CurrentWave *waveJSON `json:"current_wave"`
+	// WavePlan estimates each wave (absent in lists).
+	WavePlan *wavePlanJSON `json:"wave_plan,omitempty"`
+}
+
+// wavePlanJSON is survey.WavePlan: the most questions a wave asks
+// (demographics included), its comment prompts, the estimated minutes, and
+// the number of waves within which every question is asked.
+type wavePlanJSON struct {
+	Questions  int `json:"questions"`
+	Comments   int `json:"comments"`
+	Minutes    int `json:"minutes"`
+	CoverWaves int `json:"cover_waves"`
+}
+
+func toWavePlanJSON(p survey.WavePlan) *wavePlanJSON {
+	return &wavePlanJSON{Questions: p.Questions, Comments: p.Comments, Minutes: p.Minutes, CoverWaves: p.CoverWaves}
+}
+
+// withPlan adds the wave plan of sv to its view.
+func (s *Server) withPlan(ctx context.Context, v surveyJSON, sv survey.Survey) (surveyJSON, error) {
+	fw, err := s.surveys.Framework(ctx)
+	if err != nil {
+		return v, err
+	}
+	v.WavePlan = toWavePlanJSON(survey.PlanOf(sv.Design, fw))
+	return v, nil
 }
 
 // scheduleJSON: opens_at is null while a draft opens at launch.
@@ -282,7 +311,7 @@ func toSurveyJSON(sv survey.Survey, current *waveJSON) surveyJSON {
 		Schedule:           scheduleJSON{Cadence: sv.Schedule.Cadence, WaveDays: sv.Schedule.WaveDays},
 		PracticalGapPoints: sv.PracticalGapPoints, ExpectedHeadcount: sv.ExpectedHeadcount,
 		CreatedAt: sv.CreatedAt, UpdatedAt: sv.UpdatedAt, LaunchedAt: sv.LaunchedAt, ClosedAt: sv.ClosedAt,
-		CurrentWave: current,
+		CurrentWave: current, PulseItems: sv.Design.PulseItems,
 		Languages:   sv.Design.SurveyLanguages(), Translations: sv.Design.Translations, ThankYou: sv.Design.ThankYou,
 	}
 	for _, dm := range sv.Design.Demographics {
@@ -425,7 +454,11 @@ func (s *Server) handleCreateSurvey(c echo.Context) error {
 		return err
 	}
 	s.audit(c, "survey.create", sv.ID, sv.Title)
-	return c.JSON(http.StatusCreated, toSurveyJSON(sv, nil))
+	out, err := s.withPlan(c.Request().Context(), toSurveyJSON(sv, nil), sv)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, out)
 }
 
 func (s *Server) handleGetSurvey(c echo.Context) error {
@@ -436,6 +469,9 @@ func (s *Server) handleGetSurvey(c echo.Context) error {
 	}
 	v, err := s.surveyView(ctx, sv)
 	if err != nil {
+		return err
+	}
+	if v, err = s.withPlan(ctx, v, sv); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, v)
@@ -451,7 +487,11 @@ func (s *Server) handleUpdateSurvey(c echo.Context) error {
 		return err
 	}
 	s.audit(c, "survey.update", sv.ID, sv.Title)
-	return c.JSON(http.StatusOK, toSurveyJSON(sv, nil))
+	out, err := s.withPlan(c.Request().Context(), toSurveyJSON(sv, nil), sv)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) handleDeleteSurvey(c echo.Context) error {

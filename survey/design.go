@@ -48,12 +48,15 @@ var keyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 // edit one. NewDraft returns one with the defaults; ValidateDraft checks it
 // and returns the normalised survey design.
 type Draft struct {
-	Title              string
-	Intro              string
-	Items              []string
-	Demographics       []Demographic
-	Comments           []CommentPrompt
-	Rotation           *Rotation
+	Title        string
+	Intro        string
+	Items        []string
+	Demographics []Demographic
+	Comments     []CommentPrompt
+	Rotation     *Rotation
+	// PulseItems caps each pulse wave's questions (survey/pulse.go); 0
+	// asks every item in every wave. It does not apply to one-off surveys.
+	PulseItems         int
 	Anonymity          Anonymity
 	Schedule           Schedule
 	PracticalGapPoints float64
@@ -71,6 +74,7 @@ func NewDraft() Draft {
 		Anonymity:          DefaultAnonymity(),
 		Schedule:           Schedule{Cadence: CadenceOnce},
 		PracticalGapPoints: DefaultPracticalGapPoints,
+		PulseItems:         DefaultPulseItems,
 		Comments:           []CommentPrompt{{Key: DefaultCommentKey, Prompt: DefaultCommentPrompt}},
 	}
 }
@@ -88,6 +92,12 @@ func DraftOf(sv Survey) Draft {
 		Languages:          append([]string(nil), sv.Design.Languages...),
 		Translations:       sv.Design.Translations,
 		ThankYou:           sv.Design.ThankYou,
+		PulseItems:         sv.Design.PulseItems,
+	}
+	if sv.Schedule.Cadence == CadenceOnce {
+		// A one-off survey stores no limit; a pulse made from it starts
+		// from the default.
+		d.PulseItems = DefaultPulseItems
 	}
 	for _, dm := range sv.Design.Demographics {
 		dm.Options = append([]string(nil), dm.Options...)
@@ -107,6 +117,9 @@ func (d Draft) Apply(sv *Survey) {
 	sv.Intro = d.Intro
 	sv.Design = Design{Items: d.Items, Demographics: d.Demographics, Comments: d.Comments, Rotation: d.Rotation,
 		Languages: d.Languages, Translations: d.Translations, ThankYou: d.ThankYou}
+	if d.Schedule.Cadence != CadenceOnce && d.Rotation == nil {
+		sv.Design.PulseItems = d.PulseItems
+	}
 	sv.Anonymity = d.Anonymity
 	sv.Schedule = d.Schedule
 	sv.PracticalGapPoints = d.PracticalGapPoints
@@ -139,6 +152,7 @@ func ValidateDraft(d Draft, fw framework.Framework, now time.Time) (Draft, error
 	validateAnonymity(ve, d.Anonymity)
 	d.Schedule = validateSchedule(ve, d.Schedule, now)
 	validateRotation(ve, d.Rotation, d.Schedule.Cadence, d.Items, fw)
+	validatePulseItems(ve, d, fw)
 	if d.PracticalGapPoints < 0 || d.PracticalGapPoints > MaxPracticalGap {
 		ve.Add("practical_gap_points", fmt.Sprintf("must be between 0 and %d points", MaxPracticalGap))
 	}

@@ -54,8 +54,13 @@ func rotatingGroups(items []string, fw framework.Framework) []rotationGroup {
 }
 
 // WaveItems returns the item keys asked in wave number n (1-based), in design
-// order: every item without rotation, else the rotating subset.
+// order: every item without rotation or pulse limit, else the wave's subset
+// (survey/pulse.go for the limit).
 func WaveItems(d Design, n int, fw framework.Framework) []string {
+	if pulseLimited(d) && n >= 1 {
+		waves := pulseWaves(d.Items, d.PulseItems, n, fw)
+		return waves[n-1]
+	}
 	if d.Rotation == nil || d.Rotation.CoverEvery < 1 || d.Rotation.ItemsPerWave < 1 || n < 1 {
 		return append([]string(nil), d.Items...)
 	}

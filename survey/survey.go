@@ -63,6 +63,9 @@ type Design struct {
 	Demographics []Demographic   `json:"demographics"`
 	Comments     []CommentPrompt `json:"comments"`
 	Rotation     *Rotation       `json:"rotation,omitempty"`
+	// PulseItems caps the questions of each pulse wave (survey/pulse.go);
+	// 0 asks every item in every wave.
+	PulseItems int `json:"pulse_items,omitempty"`
 	// Languages the survey is offered in, the first being the language of
 	// its own texts and the default; empty means English only.
 	Languages []string `json:"languages,omitempty"`

@@ -70,5 +70,8 @@ func Draft(opensAt time.Time) survey.Draft {
 	}
 	d.Schedule = survey.Schedule{Cadence: survey.CadenceMonthly, OpensAt: opensAt, WaveDays: 14}
 	d.ExpectedHeadcount = Headcount()
+	// Every question in every wave, as the demo was designed before pulse
+	// limits existed.
+	d.PulseItems = 0
 	return d
 }
