@@ -180,12 +180,14 @@ func (s *Server) handleChangePassword(c echo.Context) error {
 	}
 	u, _ := actorOf(c)
 	client := clientKey(c)
-	if wait := s.limiter.Wait(u.Email, client); wait > 0 {
-		return &RetryAfterError{After: wait}
+	ctx, cancel := detached(c)
+	defer cancel()
+	if err := s.loginWait(ctx, u.Email, client); err != nil {
+		return err
 	}
-	err := s.accounts.ChangePassword(c.Request().Context(), u.ID, tok, req.CurrentPassword, req.NewPassword)
+	err := s.accounts.ChangePassword(ctx, u.ID, tok, req.CurrentPassword, req.NewPassword)
 	if account.WrongCurrentPassword(err) {
-		s.limiter.Failed(u.Email, client)
+		s.loginFailed(ctx, u.Email, client)
 	}
 	if err != nil {
 		return err

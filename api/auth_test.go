@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/limits"
 )
 
 func decodeBody[T any](t *testing.T, body []byte) T {
@@ -115,7 +116,7 @@ func TestRepeatedFailedLoginsAre429(t *testing.T) {
 	h := newAuthHarness(t, Config{})
 	h.user("ada@example.org", account.RoleAdmin)
 	wrong := `{"email":"ada@example.org","password":"wrong password!"}`
-	for range account.AccountFailures {
+	for range limits.AccountFailures {
 		wantProblem(t, h.do("POST", "/api/v1/auth/login", wrong), http.StatusUnauthorized)
 	}
 	// Now even the right password waits: guessing must stop, not just fail.
@@ -125,14 +126,14 @@ func TestRepeatedFailedLoginsAre429(t *testing.T) {
 		t.Errorf("429 detail %q does not say when to try again", p.Detail)
 	}
 	secs, err := strconv.Atoi(rec.Header().Get("Retry-After"))
-	if err != nil || secs < 1 || secs > int(account.FailureWindow.Seconds()) {
+	if err != nil || secs < 1 || secs > int(limits.FailureWindow.Seconds()) {
 		t.Errorf("Retry-After %q", rec.Header().Get("Retry-After"))
 	}
 
 	// Per client: many accounts from one address are held back too. The
 	// test client's address is public, so the X-Forwarded-For it sends is
 	// ignored and cannot be used to pick a fresh key.
-	for i := range account.ClientFailures {
+	for i := range limits.ClientFailures {
 		h.do("POST", "/api/v1/auth/login", `{"email":"guess`+strconv.Itoa(i)+`@example.org","password":"wrong password!"}`,
 			withHeader("X-Forwarded-For", "203.0.113.9"))
 	}

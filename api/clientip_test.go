@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/limits"
 )
 
 func withPeer(addr string) reqOpt { return func(r *http.Request) { r.RemoteAddr = addr } }
@@ -33,7 +34,7 @@ func TestSpoofedForwardedForIsIgnored(t *testing.T) {
 		h.user("ada@example.org", account.RoleAdmin)
 		// Each guess claims another address; the limit still counts them
 		// all against the peer.
-		for i := range account.ClientFailures {
+		for i := range limits.ClientFailures {
 			h.do("POST", "/api/v1/auth/login", `{"email":"guess`+strconv.Itoa(i)+`@example.org","password":"wrong password!"}`,
 				withPeer(peer+":4000"), withHeader("X-Forwarded-For", "198.51.100."+strconv.Itoa(i+1)), withHeader("X-Real-Ip", "198.51.100.200"))
 		}
@@ -65,7 +66,7 @@ func TestTrustedProxyNamesTheClient(t *testing.T) {
 	}
 	// Clients behind the proxy are limited one by one, not as the proxy.
 	h.user("ada@example.org", account.RoleAdmin)
-	for i := range account.ClientFailures {
+	for i := range limits.ClientFailures {
 		h.do("POST", "/api/v1/auth/login", `{"email":"guess`+strconv.Itoa(i)+`@example.org","password":"wrong password!"}`,
 			withPeer("10.1.2.3:5000"), withHeader("X-Forwarded-For", "192.0.2.50"))
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/limits"
 )
 
 // captureLog points the server's log at a buffer.
@@ -84,7 +85,7 @@ func TestHalfClosedConnectionIsNoServerError(t *testing.T) {
 func TestFailedSignInIsAuditedWhenTheClientLeaves(t *testing.T) {
 	h := newAuthHarness(t, Config{})
 	h.user("ada@example.org", account.RoleAdmin)
-	for range account.AccountFailures {
+	for range limits.AccountFailures {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/api/v1/auth/login",
@@ -102,8 +103,8 @@ func TestFailedSignInIsAuditedWhenTheClientLeaves(t *testing.T) {
 			failed++
 		}
 	}
-	if failed != account.AccountFailures {
-		t.Errorf("%d failed sign-ins audited, want %d", failed, account.AccountFailures)
+	if failed != limits.AccountFailures {
+		t.Errorf("%d failed sign-ins audited, want %d", failed, limits.AccountFailures)
 	}
 	rec := h.do("POST", "/api/v1/auth/login", `{"email":"ada@example.org","password":"`+harnessPassword+`"}`)
 	wantProblem(t, rec, http.StatusTooManyRequests)

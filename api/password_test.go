@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/allypulse/allypulse/internal/account"
+	"github.com/allypulse/allypulse/internal/limits"
 )
 
 // fieldNames lists the fields a problem names.
@@ -121,7 +122,7 @@ func TestChangeOwnPasswordRefusals(t *testing.T) {
 
 	// Two wrong guesses so far; three more reach the account's limit, after
 	// which even the right password waits, here and on the sign-in page.
-	for range account.AccountFailures - 2 {
+	for range limits.AccountFailures - 2 {
 		change("still not it", "a brand new passphrase")
 	}
 	wantProblem(t, h.do("POST", "/api/v1/me/password",

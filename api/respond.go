@@ -192,7 +192,10 @@ func (s *Server) handleListInviteBatches(c echo.Context) error {
 // (clientip.go), so a client cannot dodge the limit by sending a header.
 func (s *Server) limitRespondent(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return s.respondLimit.allow(c.RealIP())
+	if wait := s.respondLimit.Allow(c.RealIP()); wait > 0 {
+		return &RetryAfterError{After: wait}
+	}
+	return nil
 }
 
 func (s *Server) handleRespondForm(c echo.Context) error {

@@ -16,6 +16,7 @@ import (
 	"github.com/allypulse/allypulse/internal/catalog"
 	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/kernel"
+	"github.com/allypulse/allypulse/internal/limits"
 	"github.com/allypulse/allypulse/internal/mailer"
 	"github.com/allypulse/allypulse/internal/retention"
 	"github.com/allypulse/allypulse/survey"
@@ -71,11 +72,11 @@ type Server struct {
 	// accounts keeps staff users, sessions, tokens and the audit log;
 	// limiter holds back repeated failed sign-ins.
 	accounts *account.Store
-	limiter  *account.LoginLimiter
+	limiter  limits.Login
 	// intake stores responses with group commit; respondLimit rate-limits
 	// the respond routes in memory.
 	intake       *survey.Intake
-	respondLimit *addressLimiter
+	respondLimit *limits.Rate
 	// oidc is the single sign-on relying party; nil when not configured.
 	oidc *oidcSignIn
 	// retention deletes old responses (retention.go).
@@ -119,7 +120,7 @@ func New(cfg Config, d Deps) *Server {
 		framework: framework.BuiltIn(),
 		metrics:   newMetrics(d.DB),
 		accounts:  account.NewStore(d.DB.Gorm, d.Clock),
-		limiter:   account.NewLoginLimiter(d.Clock),
+		limiter:   limits.NewLogin(d.DB, d.Clock),
 		catalog:   catalog.MustLoad(),
 	}
 	if cfg.RespondRate == 0 {
@@ -128,7 +129,7 @@ func New(cfg Config, d Deps) *Server {
 	if cfg.RespondBurst == 0 {
 		cfg.RespondBurst = max(defaultRespondBurst, int(6*cfg.RespondRate))
 	}
-	s.respondLimit = newAddressLimiter(cfg.RespondRate, cfg.RespondBurst, s.clock.Now)
+	s.respondLimit = limits.NewRate(cfg.RespondRate, cfg.RespondBurst, s.clock.Now)
 	s.intake = survey.NewIntake(s.surveys, d.DB.SQL, s.clock, survey.IntakeConfig{Framework: s.surveys.Framework})
 	s.retention = retention.New(d.DB.Gorm, d.Clock)
 	s.outbox = survey.NewOutbox(s.surveys, mailer.New(cfg.Mail).Send, s.clock,
@@ -168,6 +169,9 @@ func (s *Server) Echo() *echo.Echo { return s.e }
 func (s *Server) Start(ctx context.Context) {
 	go s.scheduler.Run(ctx, schedulerInterval)
 	go s.runRetention(ctx)
+	if db.IsPostgres(s.db.Gorm) {
+		go s.shareRespondLimit(ctx)
+	}
 	go s.prepareReleases(ctx)
 	go s.outbox.Run(ctx, cmp.Or(s.cfg.MailEvery, 5*time.Second))
 }
@@ -202,6 +206,34 @@ func (s *Server) prepareReleases(ctx context.Context) {
 
 // prepareInterval is how often releases are prepared ahead of views.
 const prepareInterval = time.Minute
+
+// replicaBeat is how often a replica on PostgreSQL says it is alive and
+// learns how many share the respond limit.
+const replicaBeat = 10 * time.Second
+
+// shareRespondLimit keeps this replica's share of the respond limit in
+// step with the number of live replicas until ctx ends.
+func (s *Server) shareRespondLimit(ctx context.Context) {
+	r := limits.NewReplicas(s.db, s.clock)
+	t := time.NewTicker(replicaBeat)
+	defer t.Stop()
+	for {
+		n, err := r.Beat(ctx)
+		if err == nil {
+			s.respondLimit.SetReplicas(n)
+		} else if ctx.Err() == nil {
+			s.log.WarnContext(ctx, "replica heartbeat", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			leave, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			_ = r.Leave(leave)
+			cancel()
+			return
+		case <-t.C:
+		}
+	}
+}
 
 // schedulerInterval is how often the wave scheduler looks for due waves.
 const schedulerInterval = 30 * time.Second

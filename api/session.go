@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -52,28 +53,50 @@ type meResponse struct {
 // its own key by sending a header.
 func clientKey(c echo.Context) string { return c.RealIP() }
 
+// loginWait refuses a sign-in attempt that must wait (limits.Login).
+func (s *Server) loginWait(ctx context.Context, email, client string) error {
+	wait, err := s.limiter.Wait(ctx, email, client)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		return &RetryAfterError{After: wait}
+	}
+	return nil
+}
+
+// loginFailed counts a failed attempt; the request has failed already, so
+// a counting error is logged.
+func (s *Server) loginFailed(ctx context.Context, email, client string) {
+	if err := s.limiter.Failed(ctx, email, client); err != nil {
+		s.log.ErrorContext(ctx, "counting a failed sign-in", "err", err)
+	}
+}
+
 func (s *Server) handleLogin(c echo.Context) error {
 	var req loginRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
 	client := clientKey(c)
-	if wait := s.limiter.Wait(req.Email, client); wait > 0 {
-		return &RetryAfterError{After: wait}
-	}
 	// A client that disconnects must not escape the failure count or the
 	// audit entry: the check runs to its end whatever the client does.
 	ctx, cancel := detached(c)
 	defer cancel()
+	if err := s.loginWait(ctx, req.Email, client); err != nil {
+		return err
+	}
 	u, err := s.accounts.Authenticate(ctx, req.Email, req.Password)
 	if err != nil {
 		if err == account.ErrBadCredentials {
-			s.limiter.Failed(req.Email, client)
+			s.loginFailed(ctx, req.Email, client)
 			s.auditAs(c, account.User{}, "auth.login_failed", strings.ToLower(strings.TrimSpace(req.Email)), "")
 		}
 		return err
 	}
-	s.limiter.Succeeded(req.Email)
+	if err := s.limiter.Succeeded(ctx, req.Email); err != nil {
+		s.log.WarnContext(ctx, "clearing failed sign-ins", "err", err)
+	}
 	if err := s.startSession(c, u); err != nil {
 		return err
 	}
@@ -137,14 +160,16 @@ func (s *Server) handleSetup(c echo.Context) error {
 	client := clientKey(c)
 	// Setup tokens cannot be guessed; the limit only stops a client from
 	// hammering, so it is keyed by client alone.
-	if wait := s.limiter.Wait("setup:"+client, client); wait > 0 {
-		return &RetryAfterError{After: wait}
+	ctx, cancel := detached(c)
+	defer cancel()
+	if err := s.loginWait(ctx, "setup:"+client, client); err != nil {
+		return err
 	}
-	u, err := s.accounts.Setup(c.Request().Context(), req.Token,
+	u, err := s.accounts.Setup(ctx, req.Token,
 		account.NewUser{Email: req.Email, Name: req.Name, Password: req.Password})
 	if err != nil {
 		if err == account.ErrSetupInvalid {
-			s.limiter.Failed("setup:"+client, client)
+			s.loginFailed(ctx, "setup:"+client, client)
 		}
 		return err
 	}
