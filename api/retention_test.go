@@ -8,35 +8,17 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/allypulse/allypulse/internal/account"
 	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/retention"
+	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
 	"github.com/allypulse/allypulse/survey/xlsx/xlsxtest"
 )
-
-// movableClock is a clock the test moves forward.
-type movableClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *movableClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *movableClock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 func waveCounts(t *testing.T, d *db.DB, w survey.Wave) (responses, comments int64) {
 	t.Helper()
@@ -64,7 +46,7 @@ func TestRetention(t *testing.T) {
 	if _, err := d.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	clock := &movableClock{now: time.Now().UTC().Truncate(time.Second)}
+	clock := testtools.NewClock(time.Now().UTC().Truncate(time.Second))
 	seed := xlsxtest.Seed(t, d, clock.Now(), xlsxtest.Spec{Responses: []int{40, 40, 40}, Seed: 42, Comments: []string{"More mentoring, please."}})
 	srv := New(Config{BaseURL: "http://allypulse.test"}, Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: clock})
 	t.Cleanup(func() { srv.Shutdown(ctx) })
@@ -150,7 +132,7 @@ func TestRetention(t *testing.T) {
 	}
 
 	// A month later the third wave goes too; a second run finds nothing.
-	clock.add(31 * 24 * time.Hour)
+	clock.Advance(31 * 24 * time.Hour)
 	admin = h.signIn("ada@example.org") // the session ended meanwhile
 	if got := run("false"); len(got.Waves) != 1 || got.Waves[0].Wave != 3 || got.Waves[0].Responses != 40 {
 		t.Errorf("a month later: %+v", got)

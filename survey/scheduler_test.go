@@ -3,7 +3,6 @@ package survey_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -15,35 +14,8 @@ import (
 	"github.com/allypulse/allypulse/survey"
 )
 
-// stepClock is a clock the test moves by hand.
-type stepClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *stepClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *stepClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
-
-func openDB(t *testing.T, dsn string) *db.DB {
-	t.Helper()
-	ctx := context.Background()
-	d, err := db.Open(ctx, dsn, nil)
-	if err != nil {
-		t.Fatalf("open %s: %v", dsn, err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	return d
-}
-
 func sqliteStore(t *testing.T) *survey.Store {
-	return survey.NewStore(openDB(t, filepath.Join(t.TempDir(), "allypulse.db")).Gorm)
+	return survey.NewStore(testtools.OpenDB(t, db.SQLite).Gorm)
 }
 
 func waveNumbers(t *testing.T, st *survey.Store, id string) []int {
@@ -81,7 +53,7 @@ func TestSchedulerOpensClosesAndCatchesUp(t *testing.T) {
 	ctx := context.Background()
 	st := sqliteStore(t)
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC) // a Monday
-	clock := &stepClock{now: start.Add(-24 * time.Hour)}
+	clock := testtools.NewClock(start.Add(-24 * time.Hour))
 	sv := launchPulse(t, st, clock, survey.CadenceWeekly, start, 3)
 	sched := survey.NewScheduler(st, clock, nil)
 
@@ -151,7 +123,7 @@ func TestSchedulerClosePreventsNewWaves(t *testing.T) {
 	ctx := context.Background()
 	st := sqliteStore(t)
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	clock := &stepClock{now: start}
+	clock := testtools.NewClock(start)
 	sv := launchPulse(t, st, clock, survey.CadenceBiweekly, time.Time{}, 5)
 	if got := waveNumbers(t, st, sv.ID); !slices.Equal(got, []int{1, 2}) {
 		t.Fatalf("waves at launch = %v, want [1 2] (open now, next scheduled)", got)
@@ -210,10 +182,10 @@ func TestWaveTimesMonthlyClampsToMonthEnd(t *testing.T) {
 func TestSchedulerReplicasCreateEachWaveOnce(t *testing.T) {
 	dsn := testtools.FreshPostgresSchema(t, testtools.Postgres(t))
 	ctx := context.Background()
-	a := survey.NewStore(openDB(t, dsn).Gorm)
-	b := survey.NewStore(openDB(t, dsn).Gorm)
+	a := survey.NewStore(testtools.OpenDSN(t, dsn).Gorm)
+	b := survey.NewStore(testtools.OpenDSN(t, dsn).Gorm)
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	clock := &stepClock{now: start.Add(-time.Hour)}
+	clock := testtools.NewClock(start.Add(-time.Hour))
 	var ids []string
 	for range 3 {
 		ids = append(ids, launchPulse(t, a, clock, survey.CadenceWeekly, start, 2).ID)
@@ -256,7 +228,7 @@ func TestSchedulerClosesOneOffSurveyAfterItsWave(t *testing.T) {
 	ctx := context.Background()
 	st := sqliteStore(t)
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	clock := &stepClock{now: start}
+	clock := testtools.NewClock(start)
 	sv := launchPulse(t, st, clock, survey.CadenceOnce, time.Time{}, 10)
 	var closed []string
 	var mu sync.Mutex

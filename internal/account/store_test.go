@@ -6,9 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,51 +16,15 @@ import (
 	"github.com/allypulse/allypulse/internal/testtools"
 )
 
-// testClock is a clock the test moves by hand.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newTestClock() *testClock {
-	return &testClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func openDB(t *testing.T, dsn string) *db.DB {
-	t.Helper()
-	ctx := context.Background()
-	d, err := db.Open(ctx, dsn, nil)
-	if err != nil {
-		t.Fatalf("open %s: %v", dsn, err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	return d
-}
-
 // TestStore runs the account store suite on SQLite and, when
 // ALLYPULSE_TEST_POSTGRES is set, on PostgreSQL.
 func TestStore(t *testing.T) {
 	backends := map[string]func(t *testing.T) *db.DB{
 		"sqlite": func(t *testing.T) *db.DB {
-			return openDB(t, filepath.Join(t.TempDir(), "accounts.db"))
+			return testtools.OpenDB(t, db.SQLite)
 		},
 		"postgres": func(t *testing.T) *db.DB {
-			return openDB(t, testtools.FreshPostgresSchema(t, testtools.Postgres(t)))
+			return testtools.OpenDB(t, db.Postgres)
 		},
 	}
 	for name, open := range backends {
@@ -71,7 +33,7 @@ func TestStore(t *testing.T) {
 			d := open(t)
 			for _, tc := range suite {
 				t.Run(tc.name, func(t *testing.T) {
-					clock := newTestClock()
+					clock := testtools.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 					// Each case starts from empty tables of its own.
 					for _, table := range []string{"audit_events", "setup_tokens", "api_tokens", "sessions", "users"} {
 						if err := d.Gorm.Exec("DELETE FROM " + table).Error; err != nil {
@@ -87,7 +49,7 @@ func TestStore(t *testing.T) {
 
 type storeCase struct {
 	name string
-	run  func(t *testing.T, s *account.Store, clock *testClock)
+	run  func(t *testing.T, s *account.Store, clock *testtools.Clock)
 }
 
 var ctx = context.Background()
@@ -129,7 +91,7 @@ func wantFields(t *testing.T, err error, fields ...string) {
 }
 
 var suite = []storeCase{
-	{"users: create, find, list, duplicate", func(t *testing.T, s *account.Store, _ *testClock) {
+	{"users: create, find, list, duplicate", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
 		a := mustCreate(t, s, "Ada@Example.org ", account.RoleAdmin)
 		if a.Email != "ada@example.org" || a.Role != account.RoleAdmin || a.ID == "" {
 			t.Errorf("created %+v", a)
@@ -148,7 +110,7 @@ var suite = []storeCase{
 		_, err = s.User(ctx, "nope")
 		wantErr(t, err, kernel.ErrNotFound)
 	}},
-	{"users: validation", func(t *testing.T, s *account.Store, _ *testClock) {
+	{"users: validation", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
 		_, err := s.CreateUser(ctx, account.NewUser{Email: "not an address", Role: "boss", Password: "short"})
 		wantFields(t, err, "email", "password", "role")
 		_, err = s.CreateUser(ctx, account.NewUser{Email: "a@b.example", Role: account.RoleLead, Password: "123456789"})
@@ -158,7 +120,7 @@ var suite = []storeCase{
 		_, err = s.UpdateUser(ctx, u.ID, account.UserChange{Role: &bad})
 		wantFields(t, err, "role")
 	}},
-	{"names are one line without control or direction characters", func(t *testing.T, s *account.Store, _ *testClock) {
+	{"names are one line without control or direction characters", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
 		u, err := s.CreateUser(ctx, account.NewUser{Email: "d@example.org", Name: "  Ada\n\t Lovelace ", Role: account.RoleLead, Password: "correct horse battery"})
 		if err != nil {
 			t.Fatal(err)
@@ -177,7 +139,7 @@ var suite = []storeCase{
 		_, _, err = s.CreateToken(ctx, u, " \u00a0 ", "")
 		wantFields(t, err, "name")
 	}},
-	{"authenticate", func(t *testing.T, s *account.Store, _ *testClock) {
+	{"authenticate", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
 		u := mustCreate(t, s, "lead@example.org", account.RoleLead)
 		got, err := s.Authenticate(ctx, "LEAD@example.org", "correct horse battery")
 		if err != nil || got.ID != u.ID {
@@ -202,7 +164,7 @@ var suite = []storeCase{
 			t.Errorf("new password refused: %v", err)
 		}
 	}},
-	{"last admin is kept", func(t *testing.T, s *account.Store, _ *testClock) {
+	{"last admin is kept", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
 		a := mustCreate(t, s, "a@example.org", account.RoleAdmin)
 		lead := account.RoleLead
 		yes := true
@@ -232,7 +194,7 @@ var suite = []storeCase{
 		}
 		wantErr(t, s.DeleteUser(ctx, a.ID), kernel.ErrNotFound)
 	}},
-	{"two admins demoting each other at once leave one admin", func(t *testing.T, s *account.Store, _ *testClock) {
+	{"two admins demoting each other at once leave one admin", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
 		a := mustCreate(t, s, "a@example.org", account.RoleAdmin)
 		b := mustCreate(t, s, "b@example.org", account.RoleAdmin)
 		lead := account.RoleLead
@@ -264,7 +226,7 @@ var suite = []storeCase{
 			t.Errorf("%d admins left, want 1", admins)
 		}
 	}},
-	{"sessions", func(t *testing.T, s *account.Store, clock *testClock) {
+	{"sessions", func(t *testing.T, s *account.Store, clock *testtools.Clock) {
 		u := mustCreate(t, s, "a@example.org", account.RoleAdmin)
 		token, sess, err := s.CreateSession(ctx, u.ID)
 		if err != nil || token == "" || sess.CSRFToken == "" || !sess.ExpiresAt.Equal(clock.Now().Add(account.SessionTTL)) {
@@ -301,7 +263,7 @@ var suite = []storeCase{
 			t.Errorf("DeleteExpiredSessions = %d, %v; want 2", n, err)
 		}
 	}},
-	{"disabling a user ends their sessions", func(t *testing.T, s *account.Store, _ *testClock) {
+	{"disabling a user ends their sessions", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
 		mustCreate(t, s, "admin@example.org", account.RoleAdmin)
 		u := mustCreate(t, s, "lead@example.org", account.RoleLead)
 		token, _, err := s.CreateSession(ctx, u.ID)
@@ -318,7 +280,7 @@ var suite = []storeCase{
 		_, _, err = s.SessionUser(ctx, token)
 		wantErr(t, err, account.ErrSessionEnded)
 	}},
-	{"api tokens", func(t *testing.T, s *account.Store, _ *testClock) {
+	{"api tokens", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
 		admin := mustCreate(t, s, "admin@example.org", account.RoleAdmin)
 		lead := mustCreate(t, s, "lead@example.org", account.RoleLead)
 		tok, secret, err := s.CreateToken(ctx, admin, "BI export", "")
@@ -374,7 +336,7 @@ var suite = []storeCase{
 		_, _, err = s.TokenUser(ctx, ltSecret)
 		wantErr(t, err, account.ErrTokenInvalid)
 	}},
-	{"setup token", func(t *testing.T, s *account.Store, clock *testClock) {
+	{"setup token", func(t *testing.T, s *account.Store, clock *testtools.Clock) {
 		old, err := s.CreateSetupToken(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -409,7 +371,7 @@ var suite = []storeCase{
 		_, err = s.Setup(ctx, expired, nu)
 		wantErr(t, err, account.ErrSetupInvalid)
 	}},
-	{"audit log pages newest first", func(t *testing.T, s *account.Store, clock *testClock) {
+	{"audit log pages newest first", func(t *testing.T, s *account.Store, clock *testtools.Clock) {
 		for i := range 5 {
 			err := s.Record(ctx, account.Event{ActorID: "u1", ActorEmail: "a@example.org", Action: "user.create", Target: string(rune('a' + i))})
 			if err != nil {
@@ -450,7 +412,7 @@ var suite = []storeCase{
 		_, _, err := s.Events(ctx, 2, "garbage!")
 		wantFields(t, err, "cursor")
 	}},
-	{"users and tokens page without gaps or repeats", func(t *testing.T, s *account.Store, clock *testClock) {
+	{"users and tokens page without gaps or repeats", func(t *testing.T, s *account.Store, clock *testtools.Clock) {
 		var want []string
 		admin := mustCreate(t, s, "a0@example.org", account.RoleAdmin)
 		want = append(want, admin.Email)
@@ -520,7 +482,7 @@ var suite = []storeCase{
 			wantFields(t, err, "cursor")
 		}
 	}},
-	{"a password of only spaces is refused", func(t *testing.T, s *account.Store, _ *testClock) {
+	{"a password of only spaces is refused", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
 		for _, pw := range []string{"          ", " \t \u00a0        "} {
 			_, err := s.CreateUser(ctx, account.NewUser{Email: "sp@example.org", Role: account.RoleLead, Password: pw})
 			wantFields(t, err, "password")

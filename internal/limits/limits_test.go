@@ -2,7 +2,6 @@ package limits
 
 import (
 	"context"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -12,23 +11,6 @@ import (
 	"github.com/allypulse/allypulse/internal/testtools"
 )
 
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 func migrated(t *testing.T, d *db.DB) *db.DB {
 	t.Helper()
 	if _, err := d.Migrate(context.Background()); err != nil {
@@ -37,29 +19,19 @@ func migrated(t *testing.T, d *db.DB) *db.DB {
 	return d
 }
 
-func sqliteDB(t *testing.T) *db.DB {
-	t.Helper()
-	d, err := db.Open(context.Background(), filepath.Join(t.TempDir(), "limits.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
-	return migrated(t, d)
-}
-
 // loginKinds are the limiter in memory, and the shared one on SQLite (the
 // same SQL) and on PostgreSQL, where servers use it.
-func loginKinds(t *testing.T, clock *testClock) map[string]Login {
+func loginKinds(t *testing.T, clock *testtools.Clock) map[string]Login {
 	kinds := map[string]Login{
 		"memory":         NewLogin(nil, clock),
-		"shared, sqlite": &sharedLogin{db: sqliteDB(t), clock: clock},
+		"shared, sqlite": &sharedLogin{db: testtools.OpenDB(t, db.SQLite), clock: clock},
 	}
-	pg := migrated(t, testtools.PostgresReplicas(t, 1)[0])
+	pg := testtools.OpenDB(t, db.Postgres)
 	kinds["shared, postgres"] = NewLogin(pg, clock)
 	if _, ok := kinds["shared, postgres"].(*sharedLogin); !ok {
 		t.Fatal("NewLogin on PostgreSQL is not the shared limiter")
 	}
-	if _, ok := NewLogin(sqliteDB(t), clock).(*memoryLogin); !ok {
+	if _, ok := NewLogin(testtools.OpenDB(t, db.SQLite), clock).(*memoryLogin); !ok {
 		t.Fatal("NewLogin on SQLite is not the memory limiter")
 	}
 	return kinds
@@ -67,7 +39,7 @@ func loginKinds(t *testing.T, clock *testClock) map[string]Login {
 
 func TestLogin(t *testing.T) {
 	ctx := context.Background()
-	clock := &testClock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	clock := testtools.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	for name, l := range loginKinds(t, clock) {
 		t.Run(name, func(t *testing.T) {
 			wait := func(email, client string) time.Duration {
@@ -96,11 +68,11 @@ func TestLogin(t *testing.T) {
 			if w := wait("bo@example.org", "10.0.0.1"); w != 0 {
 				t.Errorf("other account from the same client below the client limit: wait %v", w)
 			}
-			clock.advance(time.Minute)
+			clock.Advance(time.Minute)
 			if w := wait("ada@example.org", "10.0.0.1"); w != FailureWindow-time.Minute {
 				t.Errorf("wait after a minute = %v", w)
 			}
-			clock.advance(FailureWindow)
+			clock.Advance(FailureWindow)
 			if w := wait("ada@example.org", "10.0.0.1"); w != 0 {
 				t.Errorf("wait after the window = %v", w)
 			}
@@ -131,7 +103,7 @@ func TestLogin(t *testing.T) {
 			if w := wait("cy@example.org", "10.0.0.4"); w != 0 {
 				t.Errorf("count not cleared by a good sign-in: wait %v", w)
 			}
-			clock.advance(2 * FailureWindow) // leaves the next subtest a clean slate
+			clock.Advance(2 * FailureWindow) // leaves the next subtest a clean slate
 		})
 	}
 }
@@ -142,7 +114,7 @@ func TestSharedLoginCountsConcurrentFailures(t *testing.T) {
 	ctx := context.Background()
 	dbs := testtools.PostgresReplicas(t, 4)
 	migrated(t, dbs[0])
-	clock := &testClock{now: time.Now().UTC()}
+	clock := testtools.NewClock(time.Now().UTC())
 	var wg sync.WaitGroup
 	for i := range ClientFailures {
 		wg.Add(1)
@@ -192,7 +164,7 @@ func TestReplicasCountEachOther(t *testing.T) {
 	ctx := context.Background()
 	dbs := testtools.PostgresReplicas(t, 2)
 	migrated(t, dbs[0])
-	clock := &testClock{now: time.Now().UTC()}
+	clock := testtools.NewClock(time.Now().UTC())
 	a, b := NewReplicas(dbs[0], clock), NewReplicas(dbs[1], clock)
 	count := func(r *Replicas) int {
 		t.Helper()
@@ -209,7 +181,7 @@ func TestReplicasCountEachOther(t *testing.T) {
 		t.Errorf("two: %d", n)
 	}
 	// b stops beating: after the timeout a counts itself alone again.
-	clock.advance(ReplicaTimeout + time.Second)
+	clock.Advance(ReplicaTimeout + time.Second)
 	if n := count(a); n != 1 {
 		t.Errorf("after b stopped: %d", n)
 	}

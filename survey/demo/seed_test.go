@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -18,26 +17,6 @@ import (
 	"github.com/allypulse/allypulse/survey/framework"
 	"github.com/allypulse/allypulse/survey/report"
 )
-
-// openDB opens a fresh SQLite file, or a fresh PostgreSQL schema when
-// postgres is true.
-func openDB(t *testing.T, postgres bool) *db.DB {
-	t.Helper()
-	ctx := context.Background()
-	dsn := filepath.Join(t.TempDir(), "demo.db")
-	if postgres {
-		dsn = testtools.FreshPostgresSchema(t, testtools.Postgres(t))
-	}
-	d, err := db.Open(ctx, dsn, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
 
 func TestPopulationAndAnswersAreDeterministic(t *testing.T) {
 	fw := framework.BuiltIn()
@@ -78,9 +57,9 @@ func TestFirstWaveOpensLeavesWaveThreeOpen(t *testing.T) {
 }
 
 func TestSeedFillsThreeWavesThroughIntake(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { checkSeed(t, openDB(t, false)) })
+	t.Run("sqlite", func(t *testing.T) { checkSeed(t, testtools.OpenDB(t, db.SQLite)) })
 	if os.Getenv(testtools.PostgresEnv) != "" || testtools.InCI() {
-		t.Run("postgres", func(t *testing.T) { checkSeed(t, openDB(t, true)) })
+		t.Run("postgres", func(t *testing.T) { checkSeed(t, testtools.OpenDB(t, db.Postgres)) })
 	}
 }
 

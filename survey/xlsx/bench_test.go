@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/kernel"
+	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
 	"github.com/allypulse/allypulse/survey/xlsx"
@@ -19,7 +21,7 @@ import (
 //
 //	go test ./survey/xlsx/ -run '^$' -bench Build100k -benchmem
 func BenchmarkBuild100k(b *testing.B) {
-	d := openDB(b)
+	d := testtools.OpenDB(b, db.SQLite)
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	seed := xlsxtest.Seed(b, d, now, xlsxtest.Spec{Responses: []int{100000}, Comments: xlsxtest.HostileComments, Seed: 3})
 	store := survey.NewStore(d.Gorm)

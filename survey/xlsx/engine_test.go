@@ -3,8 +3,6 @@ package xlsx_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,30 +16,6 @@ import (
 	"github.com/allypulse/allypulse/survey/xlsx"
 	"github.com/allypulse/allypulse/survey/xlsx/xlsxtest"
 )
-
-// openDB opens a migrated SQLite database in a temporary directory.
-func openDB(t testing.TB) *db.DB { return openDialect(t, db.SQLite) }
-
-// openDialect opens a migrated database: SQLite in a temporary directory,
-// or a fresh schema of ALLYPULSE_TEST_POSTGRES (skipped when unset outside
-// CI).
-func openDialect(t testing.TB, dialect string) *db.DB {
-	t.Helper()
-	ctx := context.Background()
-	dsn := filepath.Join(t.TempDir(), "export.db")
-	if dialect == db.Postgres {
-		dsn = testtools.FreshPostgresSchema(t, testtools.Postgres(t))
-	}
-	d, err := db.Open(ctx, dsn, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
 
 // engineViews asks the engine for every view the workbook must agree with.
 func engineViews(t *testing.T, e *report.Engine, sv survey.Survey, wave int, dims []string, comments bool) xlsxtest.Views {
@@ -87,7 +61,7 @@ func engineViews(t *testing.T, e *report.Engine, sv survey.Survey, wave int, dim
 func TestWorkbookFromEngine(t *testing.T) {
 	for _, dialect := range []string{db.SQLite, db.Postgres} {
 		// LibreOffice reads the same bytes whatever the database; once is enough.
-		t.Run(dialect, func(t *testing.T) { testWorkbookFromEngine(t, openDialect(t, dialect), dialect == db.SQLite) })
+		t.Run(dialect, func(t *testing.T) { testWorkbookFromEngine(t, testtools.OpenDB(t, dialect), dialect == db.SQLite) })
 	}
 }
 
