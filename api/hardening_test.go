@@ -192,7 +192,7 @@ func TestStaticAssetsAreRevalidatedOrCachedForLong(t *testing.T) {
 func TestAggregatesAreNotCached(t *testing.T) {
 	h := newExportHarness(t, 40, 40, 40)
 	for _, suffix := range []string{"results?wave=1", "heatmap?wave=1&by=gender", "gaps?wave=1&by=gender",
-		"behaviours?wave=1", "trend", "comments?wave=1", "report.xlsx?wave=1", "results.csv?wave=1", "results?wave=99"} {
+		"behaviours?wave=1", "trend", "comments?wave=1", "report.xlsx?wave=1", "results.csv?wave=1", "results?wave=99", "summary"} {
 		rec := h.get(h.lead, h.path(suffix))
 		if got := rec.Header().Get("Cache-Control"); got != "private, no-store" {
 			t.Errorf("GET %s: %d Cache-Control %q", suffix, rec.Code, got)

@@ -265,6 +265,11 @@ func TestSingleSignOnInChromium(t *testing.T) {
 	if u := me(); u["email"] != "ada@example.org" || u["role"] != account.RoleAdmin || u["name"] != "Ada Tester" {
 		t.Errorf("ada signed in as %v", u)
 	}
+	// The audit page shows the sign-in with the address it came from.
+	browserDo(t, ctx, chromedp.Navigate(base+"/app/audit"), chromedp.WaitVisible(chromedp.CSS(`#audit tr[data-action="auth.login"]`)))
+	if row := browserEval[string](t, ctx, `document.querySelector('#audit tr[data-action="auth.login"]').textContent`); !strings.Contains(row, "ada@example.org127.0.0.1") {
+		t.Errorf("audit row of the sign-in: %q", row)
+	}
 	ssoSignIn(t, ctx, base, "lin")
 	if u := me(); u["role"] != account.RoleLead {
 		t.Errorf("lin signed in as %v", u)

@@ -107,7 +107,7 @@ func (s *Server) routes() {
 
 	// From results to action: the executive's summary, action plans and
 	// the "What we heard" page (executives read, leads edit).
-	v1.GET("/surveys/:id/summary", s.handleSummary, anyStaff)
+	v1.GET("/surveys/:id/summary", s.handleSummary, anyStaff, privateNoStore)
 	v1.GET("/surveys/:id/plans", s.handleListPlans, anyStaff)
 	v1.POST("/surveys/:id/plans", s.handleCreateFocus, design)
 	v1.PATCH("/surveys/:id/plans/:focus", s.handleUpdateFocus, design)

@@ -27,6 +27,10 @@ const ACTIONS = {
   'item.create': 'Added a question to the bank',
   'report.download': 'Downloaded the Excel report',
   'results.download': 'Downloaded the results CSV',
+  'survey.retention': 'Set how long responses are kept',
+  'retention.delete': 'Deleted old responses (retention)',
+  'retention.dry_run': 'Checked what retention would delete',
+  'settings.password_sign_in': 'Turned password sign-in on or off',
 };
 const describe = (a) => ACTIONS[a] || a;
 
@@ -34,7 +38,8 @@ function row(e) {
   const at = new Date(e.at);
   return h('tr', { dataset: { action: e.action } },
     h('td', {}, h('time', { datetime: e.at }, at.toLocaleString())),
-    h('td', {}, e.actor_email || h('span', { class: 'muted' }, 'system')),
+    h('td', {}, e.actor_email || h('span', { class: 'muted' }, 'system'),
+      e.client_address ? [h('br'), h('span', { class: 'muted' }, e.client_address)] : []),
     h('td', {}, describe(e.action), h('br'), h('code', { class: 'muted' }, e.action)),
     h('td', {}, e.target),
     h('td', {}, e.detail));
