@@ -270,6 +270,24 @@ func TestSingleSignOnInChromium(t *testing.T) {
 	if row := browserEval[string](t, ctx, `document.querySelector('#audit tr[data-action="auth.login"]').textContent`); !strings.Contains(row, "ada@example.org127.0.0.1") {
 		t.Errorf("audit row of the sign-in: %q", row)
 	}
+	// Ada, an admin through single sign-on, turns password sign-in off on
+	// the People page; the sign-in page then offers single sign-on only.
+	browserDo(t, ctx, chromedp.Navigate(base+"/app/people"), chromedp.WaitVisible(chromedp.CSS(`#password-sign-in`)),
+		chromedp.Click(chromedp.CSS(`#password-sign-in`)), chromedp.WaitVisible(chromedp.CSS(`#people-message`)))
+	for _, v := range testtools.RunAxe(t, ctx) {
+		t.Errorf("people page: %s", v)
+	}
+	if on := browserEval[bool](t, ctx, `fetch('/api/v1/auth/methods').then(r => r.json()).then(m => m.password)`); on {
+		t.Error("password sign-in is still on")
+	}
+	browserDo(t, ctx, chromedp.Evaluate[chromedp.Void](`fetch('/api/v1/auth/logout', {method: 'POST', headers: {'X-CSRF-Token': document.cookie.match(/allypulse_csrf=([^;]+)/)[1]}})`, chromedp.EvalAwaitPromise),
+		chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`#sso`)))
+	if n := browserEval[int](t, ctx, `document.querySelectorAll('#email, #password').length`); n != 0 {
+		t.Errorf("the sign-in page still asks for a password (%d fields)", n)
+	}
+	for _, v := range testtools.RunAxe(t, ctx) {
+		t.Errorf("sign-in page with single sign-on: %s", v)
+	}
 	ssoSignIn(t, ctx, base, "lin")
 	if u := me(); u["role"] != account.RoleLead {
 		t.Errorf("lin signed in as %v", u)

@@ -1,7 +1,7 @@
 // pages/people.js: the admin's page for staff accounts and API tokens.
 // Users can be created, given another role, disabled or deleted; tokens are
 // created (their secret shown once, here) and revoked.
-import { get, post, patch, del } from '../api.js';
+import { api, get, post, patch, del } from '../api.js';
 import { h, clear, wide } from '../dom.js';
 import { field, showErrors, clearErrors, repeatDiffers } from '../fields.js';
 
@@ -217,9 +217,33 @@ async function getAll(path, key) {
   return { [key]: items };
 }
 
+// signInSection lets an admin turn password sign-in off once single
+// sign-on works, and on again; the server refuses off while no admin signs
+// in through single sign-on, and says so.
+function signInSection(methods, refresh) {
+  const status = h('p', { role: 'status', class: 'muted', id: 'signin-status' });
+  const box = h('input', { type: 'checkbox', id: 'password-sign-in', checked: methods.password });
+  box.addEventListener('change', async () => {
+    try {
+      await api('PUT', '/api/v1/auth/password-sign-in', { enabled: box.checked });
+      await refresh(box.checked ? 'Password sign-in is on.' : 'Password sign-in is off: staff sign in with single sign-on.');
+    } catch (e) {
+      box.checked = !box.checked;
+      status.textContent = e.message;
+    }
+  });
+  return h('section', { 'aria-labelledby': 'signin-h' },
+    h('h2', { id: 'signin-h' }, 'Sign-in'),
+    h('p', {}, 'Single sign-on is set up. Once you have signed in with it as an admin, you can turn password sign-in off; ',
+      h('code', {}, 'allypulse user add'), ' on the server turns it on again if single sign-on fails.'),
+    h('label', { for: 'password-sign-in' }, box, ' Allow sign-in with e-mail and password'),
+    status);
+}
+
 export async function render(main, ctx) {
   const draw = async (message, created) => {
-    const [users, tokens] = await Promise.all([getAll('/api/v1/users', 'users'), getAll('/api/v1/tokens', 'tokens')]);
+    const [users, tokens, methods] = await Promise.all([getAll('/api/v1/users', 'users'), getAll('/api/v1/tokens', 'tokens'),
+      get('/api/v1/auth/methods')]);
     // Element.append would print a null as "null", so leave absent parts out.
     clear(main).append(...[
       h('h1', {}, 'People'),
@@ -227,7 +251,8 @@ export async function render(main, ctx) {
       created ? secretNotice(created) : null,
       usersSection(ctx.user, users.users, draw),
       createUserForm(draw),
-      tokensSection(ctx.user, tokens.tokens, draw)].filter(Boolean));
+      tokensSection(ctx.user, tokens.tokens, draw),
+      methods.sso ? signInSection(methods, draw) : null].filter(Boolean));
     // The page is redrawn, so put the focus on what the action produced.
     if (created) main.querySelector('#new-token-secret').focus();
     else if (message) main.querySelector('#people-message').focus();
