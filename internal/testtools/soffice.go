@@ -37,31 +37,8 @@ const sofficeTimeout = 3 * time.Minute
 // It fails the test if LibreOffice cannot read the file.
 func XLSXToCSV(t testing.TB, xlsxPath string) map[string][][]string {
 	t.Helper()
-	bin := Soffice(t)
-	abs, err := filepath.Abs(xlsxPath)
-	if err != nil {
-		t.Fatalf("path of %s: %v", xlsxPath, err)
-	}
-	outDir := t.TempDir()
-	// A profile of its own, so parallel conversions do not fight over the
-	// lock of the shared one.
-	profile := url.URL{Scheme: "file", Path: t.TempDir()}
-
-	ctx, cancel := context.WithTimeout(context.Background(), sofficeTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin,
-		"-env:UserInstallation="+profile.String(),
-		"--headless", "--norestore",
-		"--convert-to", csvFilter,
-		"--outdir", outDir,
-		abs,
-	)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("soffice converting %s: %v\n%s", xlsxPath, err, out)
-	}
-
-	base := strings.TrimSuffix(filepath.Base(abs), filepath.Ext(abs))
+	outDir, out := convert(t, xlsxPath, csvFilter)
+	base := strings.TrimSuffix(filepath.Base(xlsxPath), filepath.Ext(xlsxPath))
 	files, err := filepath.Glob(filepath.Join(outDir, "*.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -76,6 +53,36 @@ func XLSXToCSV(t testing.TB, xlsxPath string) map[string][][]string {
 		sheets[name] = readCSV(t, f)
 	}
 	return sheets
+}
+
+// convert has LibreOffice convert the file at path with the given
+// --convert-to filter into a new folder, returned with soffice's output.
+func convert(t testing.TB, path, filter string) (outDir string, out []byte) {
+	t.Helper()
+	bin := Soffice(t)
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		t.Fatalf("path of %s: %v", path, err)
+	}
+	outDir = t.TempDir()
+	// A profile of its own, so parallel conversions do not fight over the
+	// lock of the shared one.
+	profile := url.URL{Scheme: "file", Path: t.TempDir()}
+
+	ctx, cancel := context.WithTimeout(context.Background(), sofficeTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin,
+		"-env:UserInstallation="+profile.String(),
+		"--headless", "--norestore",
+		"--convert-to", filter,
+		"--outdir", outDir,
+		abs,
+	)
+	out, err = cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("soffice converting %s: %v\n%s", path, err, out)
+	}
+	return outDir, out
 }
 
 func readCSV(t testing.TB, path string) [][]string {

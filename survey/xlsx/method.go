@@ -29,7 +29,7 @@ var methodText = []struct {
 	{"Gaps between groups", []string{
 		"A group's inclusion gap is its favourable share minus that of everyone else in the population (including people who preferred not to say), in percentage points.",
 		"Its 95% interval is Newcombe's hybrid score interval, built from the two Wilson intervals.",
-		"A gap is flagged only when its interval excludes 0 and it is at least the practical minimum (a survey setting, shown on the Summary sheet). Other differences are shown plainly.",
+		"A gap is flagged only when its interval excludes 0 and it is at least the practical minimum (a survey setting, shown at the end of this sheet). Other differences are shown plainly.",
 		"The same test decides whether a change since the previous wave is flagged.",
 	}},
 	{"Ally and advocate behaviours", []string{
@@ -64,6 +64,26 @@ func (b builder) method() *sheet {
 		}
 		s.blank()
 	}
+	b.rules(s)
 	s.fixed[1] = methodWidth
 	return s
+}
+
+// rules lists the anonymity thresholds this survey applies.
+func (b builder) rules(s *sheet) {
+	t := b.thresholds()
+	s.add(cell{v: "Anonymity rules of this survey", style: b.st.subtitle})
+	s.add(b.header("Rule", "Minimum")...)
+	for _, r := range []struct {
+		name string
+		k    int
+	}{
+		{"People behind any score or count (k)", t.K},
+		{"People behind a cell of a sensitive group (k_s)", t.KS},
+		{"Answers behind an answer distribution (k_d)", t.KD},
+		{"People behind a set of comments (k_c)", t.KC},
+	} {
+		s.add(cell{v: r.name, style: b.st.text}, cell{v: r.k, style: b.st.count})
+	}
+	s.add(cell{v: "Practical minimum of a flagged gap (points)", style: b.st.text}, cell{v: t.PracticalGapPoints, style: b.st.score})
 }

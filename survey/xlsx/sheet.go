@@ -39,7 +39,10 @@ type sheet struct {
 	// freezeRows and freezeCols keep headers and labels in view.
 	freezeRows, freezeCols int
 	table                  *tableSpec
-	formats                []conditional
+	// onePage prints the sheet on one page (the Summary); other sheets
+	// print one page wide and as many tall as they need.
+	onePage bool
+	formats []conditional
 	// fixed gives a column (1-based) a set width, with wrapped text.
 	fixed map[int]float64
 	// after runs once the rows are written and before the stream is
@@ -195,20 +198,23 @@ func height(row []cell, w []float64) float64 {
 }
 
 // printSetup prints landscape, one page wide and as many pages tall as
-// needed.
-func printSetup(f *excelize.File, name string) error {
+// needed, or on a single page when onePage.
+func printSetup(f *excelize.File, name string, onePage bool) error {
 	fit := true
 	if err := f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return err
 	}
 	landscape, wide, tall := "landscape", 1, 0
+	if onePage {
+		tall = 1
+	}
 	return f.SetPageLayout(name, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall})
 }
 
 // write streams the sheet into f, which must already hold an empty sheet of
 // that name.
 func (s *sheet) write(f *excelize.File) error {
-	if err := printSetup(f, s.name); err != nil {
+	if err := printSetup(f, s.name, s.onePage); err != nil {
 		return err
 	}
 	widths := s.widths()

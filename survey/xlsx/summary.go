@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/allypulse/allypulse/survey/report"
 )
 
@@ -17,26 +19,25 @@ var summaryHowToRead = []string{
 	"Only gaps and changes marked as flagged are larger than chance and larger than the practical minimum.",
 }
 
+// summaryGaps is how many flagged gaps the Summary sheet lists; the Gaps
+// sheet has them all.
+const summaryGaps = 8
+
+// The Summary sheet is the page people forward: it prints on one page and
+// leads with the largest flagged gaps and their chart, then the headline
+// numbers, the strongest and weakest competencies and the wave's facts.
+// The anonymity rules behind it are on the Method sheet.
 func (b builder) summary() *sheet {
 	s := newSheet(SheetSummary)
+	s.onePage = true
 	in, vw := b.in, b.overallView()
 	rel := in.Overall
-	b.title(s, Neutralise(in.Survey.Title), "Inclusion survey results: the numbers in this workbook are the same as in the dashboard.")
+	b.title(s, Neutralise(in.Survey.Title), fmt.Sprintf("Inclusion survey results, wave %d (%s): the numbers in this workbook are the same as in the dashboard.",
+		rel.Wave, waveStatus(rel.Meta)))
 	label := func(name string, value cell) { s.add(cell{v: name, style: b.st.label}, value) }
 	plain := func(v string) cell { return cell{v: v, style: b.st.text} }
 
-	label("Survey", vw.text(in.Survey.Title))
-	label("Wave", cell{v: rel.Wave, style: b.st.count})
-	label("Status", plain(waveStatus(rel.Meta)))
-	label("Opens", plain(stamp(in.Wave.OpensAt)))
-	label("Closes", plain(stamp(in.Wave.ClosesAt)))
-	label("Population", vw.text(rel.Population))
-	label("Responses", vw.n(rel.Respondents))
-	p := rel.Participation
-	if p.Invited > 0 {
-		label("Invited", cell{v: p.Invited, style: b.st.count})
-		label("Participation", vw.value(p.Overall, p.Overall.Value, b.st.percent))
-	}
+	b.flaggedGaps(s)
 	s.blank()
 
 	s.add(b.header("Headline", "Value", "n", "Change since previous wave")...)
@@ -74,34 +75,82 @@ func (b builder) summary() *sheet {
 		s.blank()
 	}
 
+	s.add(b.subtitle("The wave"))
+	label("Survey", vw.text(in.Survey.Title))
+	label("Wave", cell{v: rel.Wave, style: b.st.count})
+	label("Status", plain(waveStatus(rel.Meta)))
+	label("Opens", plain(stamp(in.Wave.OpensAt)))
+	label("Closes", plain(stamp(in.Wave.ClosesAt)))
+	label("Population", vw.text(rel.Population))
+	label("Responses", vw.n(rel.Respondents))
+	p := rel.Participation
+	if p.Invited > 0 {
+		label("Invited", cell{v: p.Invited, style: b.st.count})
+		label("Participation", vw.value(p.Overall, p.Overall.Value, b.st.percent))
+	}
+	s.blank()
+
 	s.add(b.subtitle("How to read this"))
 	for _, line := range summaryHowToRead {
 		s.add(b.note(line))
 	}
-	s.blank()
-
-	t := rel.Thresholds
-	s.add(b.subtitle("Anonymity rules applied"))
-	s.add(b.header("Rule", "Minimum")...)
-	rules := []struct {
-		name string
-		k    int
-	}{
-		{"People behind any score or count (k)", t.K},
-		{"People behind a cell of a sensitive group (k_s)", t.KS},
-		{"Answers behind an answer distribution (k_d)", t.KD},
-		{"People behind a set of comments (k_c)", t.KC},
-	}
-	for _, r := range rules {
-		s.add(cell{v: r.name, style: b.st.text}, cell{v: r.k, style: b.st.count})
-	}
-	s.add(cell{v: "Practical minimum of a flagged gap (points)", style: b.st.text}, cell{v: t.PracticalGapPoints, style: b.st.score})
-	s.add(b.note("Groups next to a withheld group are also withheld when their numbers could reveal it."))
-	s.add(b.note("While a wave is open, a result changes only after at least k more people have answered."))
 	for _, n := range rel.Notes {
 		s.add(b.note(Neutralise(n)))
 	}
 	return s
+}
+
+// flaggedGaps adds the largest flagged gaps, sorted by size, and a bar
+// chart of them beside the table.
+func (b builder) flaggedGaps(s *sheet) {
+	s.add(b.subtitle("Largest flagged gaps between groups"))
+	gaps := FlaggedGaps(b.in)
+	switch {
+	case len(b.in.Breakdowns) == 0:
+		s.add(b.note("No breakdown was requested, so there are no groups to compare: choose dimensions on the Reports page."))
+		return
+	case len(gaps) == 0:
+		s.add(b.note(fmt.Sprintf("No gap between groups is flagged: none is both larger than chance and at least %g points.",
+			b.thresholds().PracticalGapPoints)))
+		return
+	}
+	s.add(b.note("A group's favourable share minus everyone else's, in points, largest first; negative means the group is below the rest."))
+	first := s.add(b.header("Flagged gap", "Gap (points)", "95% low", "95% high")...)
+	vw := b.overallView()
+	for _, g := range gaps[:min(summaryGaps, len(gaps))] {
+		c := g.Cell
+		s.add(vw.text(g.Label()), vw.gap(c), vw.value(c, c.Low, b.st.points), vw.value(c, c.High, b.st.points))
+	}
+	last := s.next() - 1
+	if more := len(gaps) - summaryGaps; more > 0 {
+		s.add(b.note(fmt.Sprintf("%d more flagged gaps are on the Gaps sheet.", more)))
+	}
+	at := first - 1
+	s.after = func(f *excelize.File) error { return addGapChart(f, first, last, at) }
+}
+
+// addGapChart draws the flagged gaps of rows first (header) to last as
+// horizontal bars, largest at the top, to the right of the tables.
+func addGapChart(f *excelize.File, first, last, at int) error {
+	reverse, vary := true, false
+	return f.AddChart(SheetSummary, ref(6, at), &excelize.Chart{
+		Type: excelize.Bar,
+		Series: []excelize.ChartSeries{{
+			Name:       fmt.Sprintf("'%s'!%s", SheetSummary, absRef(2, first)),
+			Categories: fmt.Sprintf("'%s'!%s:%s", SheetSummary, absRef(1, first+1), absRef(1, last)),
+			Values:     fmt.Sprintf("'%s'!%s:%s", SheetSummary, absRef(2, first+1), absRef(2, last)),
+			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colourAbove}},
+		}},
+		Title:    excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Largest flagged gaps (points)"}}},
+		Legend:   excelize.ChartLegend{Position: "none"},
+		XAxis:    excelize.ChartAxis{ReverseOrder: reverse},
+		YAxis:    excelize.ChartAxis{MajorGridLines: true},
+		PlotArea: excelize.ChartPlotArea{ShowVal: true},
+		// One colour for every bar: the sign, not the colour, says above or below.
+		VaryColors: &vary,
+		Format:     excelize.GraphicOptions{OffsetX: 10},
+		Dimension:  excelize.ChartDimension{Width: 520, Height: 300},
+	})
 }
 
 // waveStatus describes the wave: final once closed, a numbered snapshot
