@@ -33,7 +33,7 @@ func (b builder) summary() *sheet {
 	in, vw := b.in, b.overallView()
 	rel := in.Overall
 	b.title(s, Neutralise(in.Survey.Title), fmt.Sprintf("Inclusion survey results, wave %d (%s): the numbers in this workbook are the same as in the dashboard.",
-		rel.Wave, waveStatus(rel.Meta)))
+		rel.Wave, WaveStatus(rel.Meta)))
 	label := func(name string, value cell) { s.add(cell{v: name, style: b.st.label}, value) }
 	plain := func(v string) cell { return cell{v: v, style: b.st.text} }
 
@@ -53,7 +53,7 @@ func (b builder) summary() *sheet {
 	}
 	s.blank()
 
-	strengths, opportunities := rankCompetencies(rel.Competencies)
+	strengths, opportunities := RankCompetencies(rel.Competencies)
 	for _, block := range []struct {
 		title string
 		rows  []report.Row
@@ -78,7 +78,7 @@ func (b builder) summary() *sheet {
 	s.add(b.subtitle("The wave"))
 	label("Survey", vw.text(in.Survey.Title))
 	label("Wave", cell{v: rel.Wave, style: b.st.count})
-	label("Status", plain(waveStatus(rel.Meta)))
+	label("Status", plain(WaveStatus(rel.Meta)))
 	label("Opens", plain(stamp(in.Wave.OpensAt)))
 	label("Closes", plain(stamp(in.Wave.ClosesAt)))
 	label("Population", vw.text(rel.Population))
@@ -153,14 +153,14 @@ func addGapChart(f *excelize.File, first, last, at int) error {
 	})
 }
 
-// waveStatus describes the wave: final once closed, a numbered snapshot
-// while open.
-func waveStatus(m report.Meta) string {
+// WaveStatus describes the wave: final once closed, partial and numbered
+// by its published update while open.
+func WaveStatus(m report.Meta) string {
 	switch {
 	case m.Final:
 		return "closed, final results"
 	case m.Snapshot > 0:
-		return fmt.Sprintf("%s, snapshot %d", m.WaveStatus, m.Snapshot)
+		return fmt.Sprintf("%s, partial, update %d", m.WaveStatus, m.Snapshot)
 	default:
 		return m.WaveStatus
 	}
@@ -178,17 +178,33 @@ func (b builder) previousWave() int {
 }
 
 // change is the difference of a metric's published headline value between
-// this wave and the previous one, from the trend's released points. It is
-// empty when either point is withheld.
+// this wave and the previous one (see Change).
 func (b builder) change(key string, prev int) cell {
 	if prev == 0 || key == "" {
 		return cell{}
 	}
-	cur, before := b.trendPoint(key, b.in.Overall.Wave), b.trendPoint(key, prev)
-	if cur == nil || before == nil {
-		return cell{v: "not available", style: b.st.remark}
+	if _, d := Change(b.in, key); d != nil {
+		return cell{v: *d, style: b.st.points}
 	}
-	return cell{v: *cur - *before, style: b.st.points}
+	return cell{v: "not available", style: b.st.remark}
+}
+
+// Change is the difference of a metric's released headline value between
+// the input's wave and the previous wave on the trend, from the trend's
+// released points: prev is the previous wave's number (0 for none) and
+// change is nil when there is none or either point is withheld.
+func Change(in Input, key string) (prev int, change *float64) {
+	b := builder{in: in}
+	prev = b.previousWave()
+	if prev == 0 || key == "" {
+		return prev, nil
+	}
+	cur, before := b.trendPoint(key, in.Overall.Wave), b.trendPoint(key, prev)
+	if cur == nil || before == nil {
+		return prev, nil
+	}
+	d := *cur - *before
+	return prev, &d
 }
 
 // trendPoint is a series' headline value in wave number, nil when withheld.
@@ -206,9 +222,9 @@ func (b builder) trendPoint(key string, number int) *float64 {
 	return nil
 }
 
-// rankCompetencies returns the three highest and the three lowest shown
+// RankCompetencies returns the three highest and the three lowest shown
 // competency scores.
-func rankCompetencies(rows []report.Row) (top, bottom []report.Row) {
+func RankCompetencies(rows []report.Row) (top, bottom []report.Row) {
 	var shown []report.Row
 	for _, r := range rows {
 		if !r.Overall.Suppressed && r.Overall.Score != nil {
