@@ -312,7 +312,7 @@ func toSurveyJSON(sv survey.Survey, current *waveJSON) surveyJSON {
 		PracticalGapPoints: sv.PracticalGapPoints, ExpectedHeadcount: sv.ExpectedHeadcount,
 		CreatedAt: sv.CreatedAt, UpdatedAt: sv.UpdatedAt, LaunchedAt: sv.LaunchedAt, ClosedAt: sv.ClosedAt,
 		CurrentWave: current, PulseItems: sv.Design.PulseItems,
-		Languages:   sv.Design.SurveyLanguages(), Translations: sv.Design.Translations, ThankYou: sv.Design.ThankYou,
+		Languages: sv.Design.SurveyLanguages(), Translations: sv.Design.Translations, ThankYou: sv.Design.ThankYou,
 	}
 	for _, dm := range sv.Design.Demographics {
 		out.Demographics = append(out.Demographics, demographicJSON(dm))

@@ -32,7 +32,7 @@ func bankItems(fw framework.Framework, kinds ...string) []string {
 func TestPulseLimitKeepsItsPromises(t *testing.T) {
 	fw := framework.BuiltIn()
 	designs := map[string][]string{
-		"whole bank": bankItems(fw, framework.KindCompetency, framework.KindBehaviour, framework.KindAccess, framework.KindBarrier, framework.KindOutcome, framework.KindScreen),
+		"whole bank":                bankItems(fw, framework.KindCompetency, framework.KindBehaviour, framework.KindAccess, framework.KindBarrier, framework.KindOutcome, framework.KindScreen),
 		"competencies and outcomes": bankItems(fw, framework.KindCompetency, framework.KindOutcome),
 		"competencies only":         bankItems(fw, framework.KindCompetency),
 		"behaviours and barriers":   bankItems(fw, framework.KindBehaviour, framework.KindBarrier, framework.KindScreen),
