@@ -34,6 +34,9 @@ type peopleStatus struct {
 	Sending bool `json:"sending"`
 }
 
+// mailRetry queues the failed messages again (POST .../mail).
+const mailRetry = "retry"
+
 type mailRequest struct {
 	Kind string `json:"kind"`
 }
@@ -143,8 +146,8 @@ func (s *Server) handleQueueMail(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	if req.Kind != survey.MailInvitation && req.Kind != survey.MailReminder {
-		return kernel.Invalid("kind", "must be invitation or reminder")
+	if req.Kind != survey.MailInvitation && req.Kind != survey.MailReminder && req.Kind != mailRetry {
+		return kernel.Invalid("kind", "must be invitation, reminder or retry")
 	}
 	if !s.cfg.Mail.Enabled() {
 		return fmt.Errorf("e-mail sending is not configured on this server (ALLYPULSE_SMTP_HOST): %w", kernel.ErrConflict)
@@ -158,8 +161,11 @@ func (s *Server) handleQueueMail(c echo.Context) error {
 		return fmt.Errorf("e-mail goes out only while the wave is open: %w", kernel.ErrConflict)
 	}
 	queue := s.surveys.QueueInvitations
-	if req.Kind == survey.MailReminder {
+	switch req.Kind {
+	case survey.MailReminder:
 		queue = s.surveys.QueueReminders
+	case mailRetry:
+		queue = s.surveys.RetryFailedMail
 	}
 	n, err := queue(c.Request().Context(), w, now)
 	if err != nil {

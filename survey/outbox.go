@@ -28,6 +28,10 @@ const (
 	mailSent    = "sent"
 	mailFailed  = "failed"
 	mailSkipped = "skipped" // a reminder for someone who took their ballot meanwhile
+	// mailUnsure is a message whose send was interrupted (the process
+	// stopped between the claim and the record): it may have gone out, so
+	// it is never sent again, nor retried.
+	mailUnsure = "unsure"
 )
 
 type outboxRow struct {
@@ -50,6 +54,12 @@ type MailProgress struct {
 	Sent    int `json:"sent"`
 	Failed  int `json:"failed"`
 	Skipped int `json:"skipped"`
+	// Unsure counts messages interrupted mid-send: they may have gone out
+	// and are not sent again, so that nobody gets one twice.
+	Unsure int `json:"unsure"`
+	// Problem is the latest error of a message still to retry or failed
+	// (never an address: internal/mailer/mailer.go scrubs it), "" when none.
+	Problem string `json:"problem"`
 }
 
 // QueueInvitations queues an invitation for everyone on wave w's list who
@@ -116,9 +126,29 @@ func (s *Store) MailProgress(ctx context.Context, w Wave) (MailProgress, error) 
 			p.Failed += r.N
 		case mailSkipped:
 			p.Skipped += r.N
+		case mailUnsure:
+			p.Unsure += r.N
 		}
 	}
+	var problem []string
+	err := s.db.WithContext(ctx).Model(&outboxRow{}).Where("wave_id = ? AND status IN ? AND last_error <> ''", w.ID, []string{mailPending, mailFailed}).
+		Order("next_at DESC").Limit(1).Pluck("last_error", &problem).Error
+	if err != nil {
+		return MailProgress{}, err
+	}
+	if len(problem) == 1 {
+		p.Problem = problem[0]
+	}
 	return p, nil
+}
+
+// RetryFailedMail queues wave w's failed messages again (those refused or
+// not delivered after every attempt, never the unsure ones); it returns how
+// many it queued.
+func (s *Store) RetryFailedMail(ctx context.Context, w Wave, now time.Time) (int, error) {
+	res := s.db.WithContext(ctx).Model(&outboxRow{}).Where("wave_id = ? AND status = ?", w.ID, mailFailed).
+		Updates(map[string]any{"status": mailPending, "attempts": 0, "next_at": now.UTC()})
+	return int(res.RowsAffected), res.Error
 }
 
 // OutboxConfig tunes sending; zero values take defaults.
@@ -191,7 +221,7 @@ func (o *Outbox) RunOnce(ctx context.Context) (int, error) {
 	// Interrupted sends: the message may have gone out, so it is not sent
 	// again.
 	if err := db.Model(&outboxRow{}).Where("status = ? AND next_at <= ?", mailSending, now).
-		Updates(map[string]any{"status": mailFailed, "last_error": "interrupted while sending; not sent again so that nobody gets it twice"}).Error; err != nil {
+		Updates(map[string]any{"status": mailUnsure, "last_error": "interrupted while sending; not sent again so that nobody gets it twice"}).Error; err != nil {
 		return 0, err
 	}
 	var due []outboxRow

@@ -50,13 +50,20 @@ type Delivered struct {
 // StartSMTP starts a server that stops when the test ends.
 func StartSMTP(t testing.TB) *SMTPServer {
 	t.Helper()
+	return StartSMTPOn(t, 0)
+}
+
+// StartSMTPOn starts a server on a given loopback port (0 picks one), for a
+// test that brings a stopped server back where the sender expects it.
+func StartSMTPOn(t testing.TB, port int) *SMTPServer {
+	t.Helper()
 	s := &SMTPServer{}
 	s.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &smtpSession{s: s}, nil }))
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true
 	s.srv.ReadTimeout = 10 * time.Second
 	s.srv.WriteTimeout = 10 * time.Second
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 	if err != nil {
 		t.Fatalf("smtp listen: %v", err)
 	}
