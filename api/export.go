@@ -2,14 +2,17 @@ package api
 
 import (
 	"bytes"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/allypulse/allypulse/internal/account"
 	"github.com/allypulse/allypulse/survey/csvexport"
+	"github.com/allypulse/allypulse/survey/pdfreport"
 	"github.com/allypulse/allypulse/survey/report"
 	"github.com/allypulse/allypulse/survey/xlsx"
 )
@@ -18,12 +21,27 @@ import (
 const (
 	mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	mimeCSV  = "text/csv; charset=utf-8"
+	mimePDF  = "application/pdf"
 )
 
 // handleReportXLSX serves the executive workbook of a wave:
 // GET /api/v1/surveys/{id}/report.xlsx?wave=N&by=DIM[,DIM]. Every number in
 // it comes from the release step, one view per breakdown dimension.
 func (s *Server) handleReportXLSX(c echo.Context) error {
+	return s.sendReport(c, "xlsx", mimeXLSX, xlsx.Build)
+}
+
+// handleReportPDF serves the same report as a PDF (survey/pdfreport):
+// GET /api/v1/surveys/{id}/report.pdf, with the workbook's parameters and
+// released views.
+func (s *Server) handleReportPDF(c echo.Context) error {
+	return s.sendReport(c, "pdf", mimePDF, pdfreport.Build)
+}
+
+// sendReport gathers the released views of a report (the wave, one view per
+// breakdown, the trend, comments for roles that read them, the action
+// plans), writes them with build and sends the file.
+func (s *Server) sendReport(c echo.Context, ext, mime string, build func(io.Writer, xlsx.Input, time.Time) error) error {
 	eq, err := parseExportQuery(c.QueryParams(), maxExportDimensions)
 	if err != nil {
 		return err
@@ -38,12 +56,12 @@ func (s *Server) handleReportXLSX(c echo.Context) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := xlsx.Build(&buf, in, s.clock.Now()); err != nil {
+	if err := build(&buf, in, s.clock.Now()); err != nil {
 		return err
 	}
-	name := exportFilename(in.Survey.Title, in.Overall.Wave, "xlsx")
-	s.audit(c, "report.download", id, exportDetail("xlsx", in.Overall.Wave, eq.By))
-	return sendDownload(c, mimeXLSX, name, buf.Bytes())
+	name := exportFilename(in.Survey.Title, in.Overall.Wave, ext)
+	s.audit(c, "report.download", id, exportDetail(ext, in.Overall.Wave, eq.By))
+	return sendDownload(c, mime, name, buf.Bytes())
 }
 
 // handleResultsCSV serves the aggregate table of a view as CSV:

@@ -68,19 +68,31 @@ func TestReportsPageDownload(t *testing.T) {
 	}
 	do(chromedp.Click(chromedp.CSS(`section.report a[data-export="xlsx"]`)))
 
-	path := filepath.Join(dir, "inclusion-pulse-2026-wave-2.xlsx")
-	var data []byte
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if data, err = os.ReadFile(path); err == nil && len(data) > 0 {
-			break
+	// download waits for the browser to save a file under name.
+	download := func(name string) (string, []byte) {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		var data []byte
+		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if data, err = os.ReadFile(path); err == nil && len(data) > 0 {
+				break
+			}
 		}
+		if len(data) == 0 {
+			entries, _ := os.ReadDir(dir)
+			t.Fatalf("no download at %s; the folder holds %v", path, entries)
+		}
+		return path, data
 	}
-	if len(data) == 0 {
-		entries, _ := os.ReadDir(dir)
-		t.Fatalf("no download at %s; the folder holds %v", path, entries)
-	}
+	_, data := download("inclusion-pulse-2026-wave-2.xlsx")
 	for _, problem := range xlsxtestCompare(t, h, data, 2, []string{"department", "gender"}) {
 		t.Error(problem)
+	}
+	// The PDF button asks for the same wave and breakdowns.
+	do(chromedp.Click(chromedp.CSS(`section.report a[data-export="pdf"]`)))
+	pdfPath, _ := download("inclusion-pulse-2026-wave-2.pdf")
+	if text := testtools.PDFText(t, pdfPath); !strings.Contains(text, "wave 2 (closed") || !strings.Contains(text, "Largest flagged gaps") {
+		t.Errorf("the downloaded PDF reads:\n%s", text)
 	}
 	for _, e := range consoleErrors() {
 		if !strings.Contains(e, "favicon") {

@@ -103,6 +103,7 @@ func (s *Server) routes() {
 	v1.GET("/surveys/:id/trend", s.handleTrend, anyStaff, privateNoStore)
 	v1.GET("/surveys/:id/comments", s.handleComments, design, privateNoStore)
 	v1.GET("/surveys/:id/report.xlsx", s.handleReportXLSX, anyStaff, privateNoStore)
+	v1.GET("/surveys/:id/report.pdf", s.handleReportPDF, anyStaff, privateNoStore)
 	v1.GET("/surveys/:id/results.csv", s.handleResultsCSV, anyStaff, privateNoStore)
 
 	// From results to action: the executive's summary, action plans and

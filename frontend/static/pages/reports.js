@@ -54,11 +54,13 @@ function surveyCard(sv, waves) {
       : h('p', { class: 'muted' }, 'This survey has no demographic questions.'));
 
   const xlsx = h('a', { class: 'download primary', 'data-export': 'xlsx', download: '' }, 'Download Excel report');
+  const pdf = h('a', { class: 'download', 'data-export': 'pdf', download: '' }, 'Download PDF summary');
   const csv = h('a', { class: 'download', 'data-export': 'csv', download: '' }, 'Download results CSV');
   const csvNote = h('p', { class: 'muted', 'aria-live': 'polite' });
   const update = () => {
     const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
     xlsx.href = downloadURL(id, 'report.xlsx', waveSelect.value, chosen);
+    pdf.href = downloadURL(id, 'report.pdf', waveSelect.value, chosen);
     csv.href = downloadURL(id, 'results.csv', waveSelect.value, chosen.slice(0, 1));
     const shown = opened.find((w) => String(w.number) === waveSelect.value);
     partialNote.textContent = shown && shown.status === 'open'
@@ -76,7 +78,7 @@ function surveyCard(sv, waves) {
     h('div', { class: 'field' }, h('label', { for: waveSelect.id }, 'Wave'), waveSelect),
     partialNote,
     fieldset,
-    h('p', { class: 'downloads' }, xlsx, ' ', csv),
+    h('p', { class: 'downloads' }, xlsx, ' ', pdf, ' ', csv),
     csvNote);
   return card;
 }
