@@ -110,8 +110,15 @@ func TestActionPlansInChromium(t *testing.T) {
 	consoleErrors := testtools.ConsoleErrors(t, ctx)
 	browserDo(t, ctx, chromedp.EmulateViewport(1440, 900))
 	signInOnPage(t, ctx, ts.URL, "lead@example.test", harnessPassword)
+	// Comments open on the latest closed wave (2), whose comments can be
+	// read, not on the open wave 3, whose comments wait for its close.
 	browserDo(t, ctx, chromedp.WaitVisible(chromedp.CSS(`[data-nav="surveys"][aria-current="page"]`)),
-		chromedp.Navigate(ts.URL+"/app/results/"+h.seed.Survey.ID+"/plans"),
+		chromedp.Navigate(ts.URL+"/app/results/"+h.seed.Survey.ID+"/comments"),
+		chromedp.WaitVisible(chromedp.CSS(`#results-body[data-ready="true"] ul.comments`)))
+	if w := browserEval[string](t, ctx, `document.querySelector('#wave-picker').value`); w != "2" {
+		t.Errorf("comments open on wave %s, want the closed wave 2", w)
+	}
+	browserDo(t, ctx, chromedp.Navigate(ts.URL+"/app/results/"+h.seed.Survey.ID+"/plans"),
 		chromedp.WaitVisible(chromedp.CSS(`#results-body[data-ready="true"] .add-focus`)))
 	browserChecks(t, ctx, "plans (lead)")
 	browserDo(t, ctx,
