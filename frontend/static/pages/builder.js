@@ -8,6 +8,9 @@ import { get, post, patch, ApiError } from '../api.js';
 import { useSurveyCss, formFromDesign, renderPreview, SCREEN } from './preview.js';
 import { confirmLaunch } from './dialog.js';
 import { labelOf, humanise, sentence, fieldMessage } from '../fields.js';
+import { t } from '../messages.js';
+import { startFrom, draftOf } from './builder-start.js';
+import { languagesSection, translationsBody, idFor } from './builder-languages.js';
 
 const families = [
   { kind: 'competency', title: 'Inclusion competencies', why: 'How people experience inclusion. Agreement scale; scored 0–100.' },
@@ -34,7 +37,8 @@ function defaults() {
     comments: [{ key: 'general', prompt: 'Anything else you would like to share?' }],
     anonymity: { min_group_size: 5, min_sensitive_group_size: 10, min_distribution_size: 10, min_comment_group_size: 10 },
     schedule: { cadence: 'once', opens_at: '', wave_days: 14 },
-    practical_gap_points: 5, rotation: null,
+    practical_gap_points: 5, rotation: null, pulse_items: 15,
+    languages: ['en'], translations: {}, thank_you: '',
   };
 }
 
@@ -46,6 +50,9 @@ function fromSurvey(sv) {
     anonymity: { ...sv.anonymity },
     schedule: { cadence: sv.schedule.cadence, opens_at: sv.schedule.opens_at ? localInput(sv.schedule.opens_at) : '', wave_days: sv.schedule.wave_days },
     practical_gap_points: sv.practical_gap_points, rotation: sv.rotation ? { ...sv.rotation } : null,
+    // A one-off survey stores no limit; a pulse made from it starts at 15.
+    pulse_items: sv.schedule.cadence === 'once' ? 15 : sv.pulse_items,
+    languages: [...sv.languages], translations: JSON.parse(JSON.stringify(sv.translations || {})), thank_you: sv.thank_you || '',
   };
 }
 
@@ -93,13 +100,13 @@ function body(draft, fw) {
     practical_gap_points: Number(draft.practical_gap_points),
     rotation: draft.schedule.cadence !== 'once' && draft.rotation
       ? { items_per_wave: Number(draft.rotation.items_per_wave), cover_every: Number(draft.rotation.cover_every) } : null,
+    pulse_items: Number(draft.pulse_items),
+    languages: draft.languages, translations: translationsBody(draft, fw), thank_you: draft.thank_you,
   };
 }
 
 const slug = (s) => s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').replace(/^(\d)/, 'd$1').slice(0, 40);
 
-// idFor maps an API field ("demographics[1].options") to an element id.
-const idFor = (field) => `f-${field.replace(/\[(\d+)\]/g, '-$1').replace(/\./g, '-')}`;
 
 function fieldFor(field) {
   let f = field;
@@ -162,6 +169,27 @@ function codesToggle() {
   return h('div', { class: 'check advanced-codes' }, box, h('label', { for: 'show-codes' }, 'Advanced: show item keys and answer-scale codes'));
 }
 
+// estimate is the live estimate of one wave before the draft is saved: the
+// questions asked (at most the pulse limit), the demographics and the
+// comment prompts, at the employee page's pace (10 s a question, 1 min a
+// comment, as survey.EstimatedMinutes); saving replaces it with the
+// server's wave_plan.
+function estimate(draft, fw) {
+  const items = normaliseCount(draft, fw);
+  const limit = Number(draft.pulse_items);
+  const asked = draft.schedule.cadence !== 'once' && !draft.rotation && limit > 0 ? Math.min(limit, items) : items;
+  const questions = asked + draft.demographics.length;
+  const comments = draft.comments.length;
+  return { questions, comments, minutes: Math.ceil((questions * 10 + comments * 60) / 60) };
+}
+
+// normaliseCount counts the items with the screen question the server adds
+// before ally items.
+function normaliseCount(draft, fw) {
+  const gated = new Set(fw.items.filter((it) => it.gated_by).map((it) => it.key));
+  return draft.items.length + (draft.items.some((k) => gated.has(k)) ? 1 : 0);
+}
+
 export async function render(main, ctx) {
   useSurveyCss();
   let id = ctx.params[0] || null;
@@ -170,8 +198,10 @@ export async function render(main, ctx) {
   // saved is the body of the draft as last saved (or as the page opened),
   // so leaving with anything else asks first.
   let saved = null;
+  let started = '';
   if (carry) {
     ({ draft, id, saved } = carry);
+    started = carry.started || '';
     carry = null;
   } else if (id) {
     const sv = await get(`/api/v1/surveys/${encodeURIComponent(id)}`);
@@ -193,7 +223,24 @@ export async function render(main, ctx) {
     clearTimeout(previewTimer);
     previewTimer = setTimeout(() => renderPreview(previewBox, formFromDesign(body(draft, fw), fw)), 150);
   };
-  const changed = () => { status.textContent = ''; livePreview(); };
+  const estimateLine = h('p', { id: 'wave-estimate', class: 'estimate', role: 'status' });
+  const drawEstimate = (plan, fromServer) => {
+    const e = plan || estimate(draft, fw);
+    clear(estimateLine).append(fromServer ? t('builder.estimate.saved') : '',
+      t('builder.estimate.parts', {
+        wave: t('builder.estimate.wave', { count: e.minutes }),
+        questions: t('builder.estimate.questions', { count: e.questions }),
+        comments: t('builder.estimate.comments', { count: e.comments }),
+      }),
+      plan ? ` ${t('builder.estimate.cover', { count: plan.cover_waves })}` : '');
+  };
+  let langs = null;
+  const changed = () => {
+    status.textContent = '';
+    livePreview();
+    drawEstimate();
+    if (langs && !document.activeElement.closest('#translations')) langs.redraw();
+  };
 
   const input = (fid, label, value, onInput, attrs = {}, why = '') => {
     const el = h(attrs.tag || 'input', { id: fid, name: fid, ...attrs, tag: null, 'aria-describedby': why ? `${fid}-why` : null });
@@ -205,7 +252,8 @@ export async function render(main, ctx) {
   // Basics.
   const basics = h('section', { 'aria-labelledby': 'b-basics' }, h('h2', { id: 'b-basics' }, 'Basics'),
     input('f-title', 'Title', draft.title, (v) => { draft.title = v; }, { maxlength: '200', required: true }),
-    input('f-intro', 'Introduction for respondents (optional)', draft.intro, (v) => { draft.intro = v; }, { tag: 'textarea' }));
+    input('f-intro', 'Introduction for respondents (optional)', draft.intro, (v) => { draft.intro = v; }, { tag: 'textarea' }),
+    input('f-thank_you', t('builder.thank_you.label'), draft.thank_you, (v) => { draft.thank_you = v; }, { tag: 'textarea' }, t('builder.thank_you.why')));
 
   // Items, browsed by family and construct.
   const chosen = new Set(draft.items);
@@ -215,6 +263,7 @@ export async function render(main, ctx) {
   const itemsSection = h('section', { 'aria-labelledby': 'b-items', id: 'f-items', tabindex: '-1' },
     h('h2', { id: 'b-items' }, 'Questions'),
     h('p', { class: 'why' }, 'Pick the questions to ask. Each competency has several; two or more give a more reliable score.'),
+    estimateLine,
     codesToggle(),
     families.map((fam) => {
       const cons = fw.constructs.filter((c) => c.kind === fam.kind);
@@ -362,6 +411,10 @@ export async function render(main, ctx) {
   const drawRotation = () => {
     clear(rotationBox);
     if (draft.schedule.cadence === 'once') return;
+    if (!draft.rotation) {
+      rotationBox.append(input('f-pulse_items', t('builder.pulse.label'), draft.pulse_items, (v) => { draft.pulse_items = v; },
+        { type: 'number', min: '0', max: '200' }, t('builder.pulse.why')));
+    }
     const on = h('input', { type: 'checkbox', id: 'rotation-on', checked: !!draft.rotation });
     on.addEventListener('change', () => {
       draft.rotation = on.checked ? { items_per_wave: 4, cover_every: 2 } : null;
@@ -386,6 +439,7 @@ export async function render(main, ctx) {
     changed();
   });
   drawRotation();
+  drawEstimate();
   const scheduleSection = h('section', { 'aria-labelledby': 'b-schedule' }, h('h2', { id: 'b-schedule' }, 'Schedule'),
     h('div', { class: 'field' }, h('label', { for: 'f-schedule-cadence' }, 'How often'),
       h('p', { class: 'why', id: 'f-schedule-cadence-why' }, 'A pulse opens a new wave every period; trends compare the waves.'), cadence),
@@ -473,6 +527,7 @@ export async function render(main, ctx) {
       showErrors([]);
       status.textContent = 'Draft saved.';
       status.className = 'saved';
+      if (sv.wave_plan) drawEstimate(sv.wave_plan, true);
       renderPreview(previewBox, await get(`/api/v1/surveys/${encodeURIComponent(id)}/preview`));
       return sv;
     } catch (e) {
@@ -505,13 +560,40 @@ export async function render(main, ctx) {
     }
   });
 
+  langs = languagesSection(draft, fw, () => { status.textContent = ''; });
+  let start = null;
+  if (!id) {
+    const { templates } = await get('/api/v1/templates');
+    start = startFrom(templates, (tpl) => {
+      carry = { draft: tpl ? draftOf(tpl, defaults()) : defaults(), id, saved, started: tpl ? tpl.key : 'blank' };
+      render(clear(main), ctx);
+    });
+  }
   main.append(
     h('div', { class: 'page-head' }, heading, back),
     errors,
     h('div', { class: 'builder' },
       h('form', { class: 'builder-form', novalidate: true, onsubmit: (ev) => { ev.preventDefault(); save(); } },
-        basics, itemsSection, demoSection, commentSection, scheduleSection, anonSection,
+        start, basics, itemsSection, demoSection, commentSection, langs.section, scheduleSection, anonSection,
         h('div', { class: 'sticky-actions' }, saveBtn, launchBtn, status)),
       h('aside', { class: 'preview-col', 'aria-labelledby': 'b-preview' }, h('h2', { id: 'b-preview' }, 'Live preview'), previewBox)));
   renderPreview(previewBox, formFromDesign(body(draft, fw), fw));
+  // A field that takes the focus while it is already on screen is not
+  // scrolled by the browser, scroll-padding or not: lift it above the
+  // sticky Save/Launch bar so it is never hidden under it.
+  const bar = main.querySelector('.sticky-actions');
+  main.querySelector('.builder-form').addEventListener('focusin', (ev) => {
+    if (bar.contains(ev.target)) return;
+    const r = ev.target.getBoundingClientRect();
+    const b = bar.getBoundingClientRect();
+    if (r.bottom > b.top && r.top < b.bottom) window.scrollBy(0, r.bottom - b.top + 16);
+  });
+  if (started) {
+    // The chosen template stays selected, the page says what it now
+    // holds, and the lead continues at the title.
+    document.getElementById(`start-${started}`).checked = true;
+    const label = document.querySelector(`label[for="start-${started}"] > span`).firstChild.textContent;
+    document.getElementById('start-status').textContent = t('builder.start.done', { name: label });
+    document.getElementById('f-title').focus();
+  }
 }
