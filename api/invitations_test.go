@@ -416,3 +416,22 @@ func TestPeopleListsAndKeysGoAtClose(t *testing.T) {
 		t.Fatalf("people %d", st.People)
 	}
 }
+
+// TestPrintableCodeSheet: ?format=html answers one card per new code, each
+// with its grouped code and a QR image, and nothing else identifying.
+func TestPrintableCodeSheet(t *testing.T) {
+	e := newRespondEnv(t, Config{RespondRate: -1, BaseURL: "https://survey.example.org"})
+	rec := e.do(http.MethodPost, "/api/v1/surveys/"+e.survey.ID+"/waves/1/invites?format=html", "application/json", `{"count":6}`, e.leadAuth()...)
+	if rec.Code != http.StatusCreated || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+		t.Fatalf("%d %s", rec.Code, rec.Header())
+	}
+	page := rec.Body.String()
+	codes := regexp.MustCompile(`<p class="code">([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z])</p>`).FindAllStringSubmatch(page, -1)
+	if len(codes) != 6 || strings.Count(page, `src="data:image/png;base64,`) != 6 || !strings.Contains(page, "https://survey.example.org/") {
+		t.Fatalf("%d codes in %s", len(codes), page)
+	}
+	// Each printed code opens the form.
+	if rec := e.do(http.MethodGet, "/api/v1/respond/"+codes[0][1], "", ""); rec.Code != http.StatusOK {
+		t.Fatalf("printed code: %d %s", rec.Code, rec.Body)
+	}
+}

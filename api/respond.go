@@ -127,6 +127,10 @@ func (s *Server) handleCreateInvites(c echo.Context) error {
 	if wantsCSV(c) {
 		return writeInviteCSV(c, out.Codes, sv.ID, w.Number)
 	}
+	if wantsHTML(c) {
+		return writeCodeSheet(c, codeSheetData{Title: sv.Title, Start: strings.TrimRight(s.cfg.BaseURL, "/") + "/",
+			Closes: w.ClosesAt.UTC().Format("2 January 2006"), K: sv.Anonymity.MinGroupSize}, out.Codes)
+	}
 	return c.JSON(http.StatusCreated, out)
 }
 
