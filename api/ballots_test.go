@@ -242,6 +242,11 @@ func TestBallotsUnlinkable(t *testing.T) {
 			t.Errorf("code %s stored or logged", c)
 		}
 	}
+	// Neither request logs the client's address (respondEnv.do sends from
+	// 203.0.113.77), which with the log's times would link the two.
+	if strings.Contains(e.logs.String(), "203.0.113.77") {
+		t.Error("a ballot request logged the client address")
+	}
 	// What is stored of the spent ballots are hashes of tokens the server
 	// never saw at issuance: the blinded values it signed (kept as hashes
 	// on invites) share nothing with them.

@@ -62,7 +62,7 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // are logged without their code, body or client address (docs/anonymity.md,
 // "Collection").
 func isRespondPath(p string) bool {
-	return strings.HasPrefix(p, "/api/v1/respond/") || strings.HasPrefix(p, "/s/")
+	return strings.HasPrefix(p, "/api/v1/respond/") || strings.HasPrefix(p, "/s/") || p == "/api/v1/ballots"
 }
 
 // accessLog writes one slog line per request. For respond routes it logs the
