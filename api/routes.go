@@ -168,8 +168,3 @@ func (g apiGroup) PATCH(path string, h echo.HandlerFunc, m ...echo.MiddlewareFun
 func (g apiGroup) DELETE(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
 	g.add(http.MethodDelete, path, h, m...)
 }
-
-// notYet answers 501 for routes whose capability has not landed yet.
-func notYet(echo.Context) error {
-	return echo.NewHTTPError(501, "not implemented yet")
-}

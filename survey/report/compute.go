@@ -304,10 +304,7 @@ func maskedScore(vals []float64, ok []bool, k int, mask uint64) (float64, bool) 
 			sum += vals[b]
 		}
 	}
-	if items == 0 || 2*valid < items {
-		return 0, false
-	}
-	return sum / float64(valid), true
+	return stats.RespondentScore(sum, valid, items)
 }
 
 // itemTally is the per-item statistics of one cell.

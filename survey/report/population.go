@@ -195,9 +195,9 @@ func (m *moments) cov(i, j int) float64 {
 	return float64(m.n)*m.cross[i*m.k+j] - m.sum[i]*m.sum[j]
 }
 
-// reliability is Cronbach's α = k/(k−1) · (1 − Σ sᵢ² / s²_total), with
-// s²_total the sum of all covariances, and the mean inter-item correlation
-// (both ratios, so the common factor n(n−1) of cov cancels).
+// reliability is Cronbach's α and the mean inter-item correlation
+// (stats.Alpha, stats.MeanCorrelation) of the covariances n(n−1)·cov: both
+// are ratios, so the common factor cancels.
 func (m *moments) reliability(comp compInfo) ReliabilityRow {
 	row := ReliabilityRow{Key: comp.key, Name: comp.name, Items: m.k}
 	switch {
@@ -209,24 +209,17 @@ func (m *moments) reliability(comp compInfo) ReliabilityRow {
 		return row
 	}
 	row.N = m.n
-	items, total := 0.0, 0.0
-	var rs []float64
-	for i := 0; i < m.k; i++ {
-		items += m.cov(i, i)
-		for j := 0; j < m.k; j++ {
-			total += m.cov(i, j)
-			if j > i {
-				if vi, vj := m.cov(i, i), m.cov(j, j); vi > 0 && vj > 0 {
-					rs = append(rs, m.cov(i, j)/math.Sqrt(vi*vj))
-				}
-			}
+	cov := make([][]float64, m.k)
+	for i := range cov {
+		cov[i] = make([]float64, m.k)
+		for j := range cov[i] {
+			cov[i][j] = m.cov(i, j)
 		}
 	}
-	if total > 0 {
-		fk := float64(m.k)
-		row.Alpha = ptr(fk / (fk - 1) * (1 - items/total))
+	if a, ok := stats.Alpha(cov); ok {
+		row.Alpha = ptr(a)
 	}
-	if r, ok := stats.Mean(rs); ok {
+	if r, ok := stats.MeanCorrelation(cov); ok {
 		row.MeanR = ptr(r)
 	}
 	if row.Alpha == nil && row.MeanR == nil {
@@ -282,13 +275,14 @@ func (s *pairSums) add(x, y float64) {
 // would relate answers of people the outcome's own cell hides) or when a
 // variable has no variance.
 func (s pairSums) pearson() *Correlation {
-	n := float64(s.n)
-	vx, vy := n*s.xx-s.x*s.x, n*s.yy-s.y*s.y
-	if s.n < minDriversN || s.minX == s.maxX || s.minY == s.maxY || vx <= 0 || vy <= 0 {
+	if s.n < minDriversN || s.minX == s.maxX || s.minY == s.maxY {
 		return nil
 	}
-	r := (n*s.xy - s.x*s.y) / math.Sqrt(vx*vy)
-	return &Correlation{R: math.Max(-1, math.Min(1, r)), N: s.n}
+	r, ok := stats.PearsonSums(s.n, s.x, s.y, s.xx, s.yy, s.xy)
+	if !ok {
+		return nil
+	}
+	return &Correlation{R: r, N: s.n}
 }
 
 // drivers correlates each competency's respondent score with the outcomes,

@@ -22,7 +22,11 @@ func TestRespondentScore(t *testing.T) {
 		{[]float64{1, 2, 3}, 3, 2, true}, // all answered
 	}
 	for _, c := range cases {
-		got, ok := RespondentScore(c.valid, c.items)
+		sum := 0.0
+		for _, v := range c.valid {
+			sum += v
+		}
+		got, ok := RespondentScore(sum, len(c.valid), c.items)
 		if ok != c.ok {
 			t.Errorf("RespondentScore(%v,%d) ok = %v, want %v", c.valid, c.items, ok, c.ok)
 			continue

@@ -109,10 +109,7 @@ func insert(ctx context.Context, sqlDB *sql.DB, dialect string, design survey.De
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit this is a no-op
-	q := "INSERT INTO responses (wave_id, id, demo, answers) VALUES (?, ?, ?, ?)"
-	if dialect == "postgres" {
-		q = "INSERT INTO responses (wave_id, id, demo, answers) VALUES ($1, $2, $3, $4)"
-	}
+	q := db.Rebind(dialect == db.Postgres, "INSERT INTO responses (wave_id, id, demo, answers) VALUES (?, ?, ?, ?)")
 	ins, err := tx.PrepareContext(ctx, q)
 	if err != nil {
 		return err
