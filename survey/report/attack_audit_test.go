@@ -296,3 +296,44 @@ func TestAttackAuditSecondMomentCounts(t *testing.T) {
 		})
 	}
 }
+
+// Skippers spread over demographic atoms: two people, each alone in their
+// atom's skip pattern but in different atoms, answered two of three items.
+// A score pools each answer with weight 1/m, so the score sum next to the
+// items' sums gives the total of their answers, which at the top of the
+// scale is each of their answers. The set "who answered exactly two of the
+// items" is named by answered items and protected.
+func TestAttackAuditSkippersAcrossAtoms(t *testing.T) {
+	three := []string{"voice.1", "voice.2", "voice.3"}
+	d := survey.Design{
+		Items: three,
+		Demographics: []survey.Demographic{
+			{Key: "dept", Label: "Department", Options: []string{"A", "B"}},
+			{Key: "loc", Label: "Location", Options: []string{"X", "Y"}},
+		},
+	}
+	for _, backend := range backends() {
+		t.Run(backend, func(t *testing.T) {
+			var pop []person
+			for _, dept := range []string{"A", "B"} {
+				for _, loc := range []string{"X", "Y"} {
+					g := answering(5, 3, three, "dept", dept, "loc", loc)
+					for i := range g {
+						for j, k := range three {
+							g[i].answers[k] = 1 + (i+2*j+len(pop))%5
+						}
+						delete(g[i].answers, "outcome.enps")
+					}
+					pop = append(pop, g...)
+				}
+			}
+			r1 := answering(1, 5, three[:2], "dept", "A", "loc", "X")
+			r2 := answering(1, 5, []string{"voice.1", "voice.3"}, "dept", "B", "loc", "Y")
+			for _, p := range []person{r1[0], r2[0]} {
+				delete(p.answers, "outcome.enps")
+			}
+			pop = append(pop, r1[0], r2[0])
+			attackBatches(t, backend, d, [][]person{pop}, true)
+		})
+	}
+}

@@ -664,18 +664,20 @@ func (fr *familyRows) comp(c, upTo int, mask uint64) (counts []gauss.Vec, score,
 // answered one of the family's items; its members with a score; a single
 // family atom) is collected with its threshold, and a set with several
 // names keeps the smallest threshold. Each set of 1..th−1 respondents is
-// then protected: its count, its answers to each item all its members
-// answered, and its scores when all have one. A family atom whose
-// demographic atom is large and that has no other name is protected on its
-// answers only: which items the members of a larger atom skipped is not an
-// answer of anyone an attacker can single out.
+// then protected: its count, the total of its answers, its answers to each
+// item all its members answered, and its scores when all have one. A
+// family atom whose demographic atom is large and that has no other name
+// is protected on its answers only: which items the members of a larger
+// atom skipped is not an answer of anyone an attacker can single out. So
+// are, in a group, who answered exactly a given set of the items, or
+// exactly m of them.
 //
 // fa's patterns have bits bits: the family's items, then (for the counts)
 // its outcomes, whose answerers, and those of them with a score, are named
 // too; so are the members of a group who answered every item (the n of a
 // reliability). Values are built only when withValues (fa has one value
 // column per answered item).
-func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []auditGroup, L int64, withValues bool) (counts, values []gauss.Vec) {
+func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []auditGroup, L int64, withValues bool) (counts, values []gauss.Vec, small [][]int32) {
 	full := uint64(1)<<len(f.items) - 1
 	thOf := make([]int, len(a.size))
 	for _, g := range groups {
@@ -722,6 +724,33 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 				name(slices.DeleteFunc(slices.Clone(scored), func(id int32) bool { return fa.pat[id]&(1<<b) == 0 }), g.th, true)
 			}
 		}
+		if withValues && len(f.items) > 1 {
+			// Who in the group answered exactly a given set of the items,
+			// or exactly m of them, across its demographic atoms: named
+			// by the items they answered, protected on their answers (a
+			// score pools each answer with weight 1/m, so the score next
+			// to the items' sums gives the answers of who skipped some).
+			byPat := map[uint32][]int32{}
+			byM := map[int][]int32{}
+			var pats []uint32
+			for _, id := range ids {
+				p := fa.pat[id] & uint32(full)
+				if p == 0 || p == uint32(full) {
+					continue
+				}
+				if _, ok := byPat[p]; !ok {
+					pats = append(pats, p)
+				}
+				byPat[p] = append(byPat[p], id)
+				byM[popcount(p)] = append(byM[popcount(p)], id)
+			}
+			for _, p := range pats {
+				name(byPat[p], g.th, false)
+			}
+			for m := 1; m < len(f.items); m++ {
+				name(byM[m], g.th, false)
+			}
+		}
 	}
 	for id := range fa.size {
 		name([]int32{int32(id)}, thOf[fa.delta[id]], a.size[fa.delta[id]] < thOf[fa.delta[id]])
@@ -729,50 +758,104 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 	for _, key := range order {
 		s := sets[key]
 		n := 0
-		all := ^uint32(0)
-		allScored := true
 		for _, id := range s.ids {
 			n += fa.size[id]
-			all &= fa.pat[id]
-			if _, ok := scorable(fa.pat[id], full); !ok {
-				allScored = false
-			}
 		}
 		if n == 0 || n >= s.th {
 			continue
 		}
+		small = append(small, s.ids)
 		if s.grouped {
 			counts = append(counts, indicator(s.ids, nil))
 		}
-		if !withValues {
-			continue
-		}
-		for b := range f.items {
-			if all&(1<<b) == 0 {
-				continue
-			}
-			var v gauss.Vec
-			for _, id := range s.ids {
-				v.I, v.V = append(v.I, fa.valCol(id, b)), append(v.V, 1)
-			}
-			sortVec(&v)
-			values = append(values, v)
-		}
-		if f.comp >= 0 && allScored {
-			var v gauss.Vec
-			for _, id := range s.ids {
-				valid, _ := scorable(fa.pat[id], full)
-				for b := range f.items {
-					if fa.pat[id]&(1<<b) != 0 {
-						v.I, v.V = append(v.I, fa.valCol(id, b)), append(v.V, L/int64(valid))
-					}
-				}
-			}
-			sortVec(&v)
-			values = append(values, v)
+		if withValues {
+			values = append(values, valuePrims(fa, f, s.ids, L)...)
 		}
 	}
-	return counts, values
+	return counts, values, small
+}
+
+// valuePrims are the rows that protect the answers of a set of family
+// atoms: the total of their answers, their answers to each item all of them
+// answered, and their scores when all have one.
+func valuePrims(fa *familyAtoms, f family, ids []int32, L int64) []gauss.Vec {
+	full := uint64(1)<<len(f.items) - 1
+	all := ^uint32(0)
+	allScored := true
+	var out []gauss.Vec
+	var total gauss.Vec
+	for _, id := range ids {
+		all &= fa.pat[id]
+		if _, ok := scorable(fa.pat[id], full); !ok {
+			allScored = false
+		}
+		for b := range f.items {
+			if fa.pat[id]&(1<<b) != 0 {
+				total.I, total.V = append(total.I, fa.valCol(id, b)), append(total.V, 1)
+			}
+		}
+	}
+	if total.Len() > 0 {
+		sortVec(&total)
+		out = append(out, total)
+	}
+	for b := range f.items {
+		if all&(1<<b) == 0 {
+			continue
+		}
+		var v gauss.Vec
+		for _, id := range ids {
+			v.I, v.V = append(v.I, fa.valCol(id, b)), append(v.V, 1)
+		}
+		sortVec(&v)
+		out = append(out, v)
+	}
+	if f.comp >= 0 && allScored {
+		var v gauss.Vec
+		for _, id := range ids {
+			valid, _ := scorable(fa.pat[id], full)
+			for b := range f.items {
+				if fa.pat[id]&(1<<b) != 0 {
+					v.I, v.V = append(v.I, fa.valCol(id, b)), append(v.V, L/int64(valid))
+				}
+			}
+		}
+		sortVec(&v)
+		out = append(out, v)
+	}
+	return out
+}
+
+// projectSets turns sets of count atoms (split by outcomes too) into sets
+// of value atoms, keeping those that are whole value atoms: no released
+// value tells apart who in a value atom answered an outcome, so only those
+// sets' answers can be determined.
+func projectSets(fa, fx *familyAtoms, f family, sets [][]int32) [][]int32 {
+	mask := uint32(1)<<len(f.items) - 1
+	byKey := map[uint64]int32{}
+	for id := range fa.size {
+		byKey[uint64(fa.delta[id])<<32|uint64(fa.pat[id])] = int32(id)
+	}
+	var out [][]int32
+	for _, set := range sets {
+		got := map[int32]int{}
+		for _, id := range set {
+			if fx.size[id] > 0 {
+				got[byKey[uint64(fx.delta[id])<<32|uint64(fx.pat[id]&mask)]] += fx.size[id]
+			}
+		}
+		whole := len(got) > 0
+		var ids []int32
+		for id, n := range got {
+			whole = whole && n == fa.size[id]
+			ids = append(ids, id)
+		}
+		if whole {
+			slices.Sort(ids)
+			out = append(out, ids)
+		}
+	}
+	return out
 }
 
 // familyCandidate is one metric of one cell in a family's three systems:
@@ -796,10 +879,16 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 	fa := newFamilyAtoms(in.entries, a, f.items, 0)
 	fx := fa
 	L := lcmUpTo(len(f.items))
-	cp, vp := familyPrims(a, fa, f, len(f.items), groups, L, true)
+	cp, vp, _ := familyPrims(a, fa, f, len(f.items), groups, L, true)
 	if len(f.outcomes) > 0 {
 		fx = newFamilyAtoms(in.entries, a, append(slices.Clone(f.items), f.outcomes...), len(f.outcomes))
-		cp, _ = familyPrims(a, fx, f, f.bits(), groups, L, false)
+		var small [][]int32
+		cp, _, small = familyPrims(a, fx, f, f.bits(), groups, L, false)
+		// Sets named by who answered an outcome are protected on their
+		// answers too, where they are whole value atoms.
+		for _, ids := range projectSets(fa, fx, f, small) {
+			vp = append(vp, valuePrims(fa, f, ids, L)...)
+		}
 	}
 	bases := []*gauss.Basis{gauss.New(len(fx.size), cp), gauss.New(fa.nvals, vp), gauss.New(fa.nvals, vp)}
 	cb := bases[0]

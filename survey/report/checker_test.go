@@ -581,6 +581,9 @@ func (x *xchecker) leaks() []string {
 		type variant struct {
 			kind  string
 			group []int
+			// grouped: some name of this count is a group's (or a small
+			// atom's), so the count itself is protected.
+			grouped bool
 		}
 		type named struct {
 			members  []int
@@ -596,17 +599,20 @@ func (x *xchecker) leaks() []string {
 				return
 			}
 			key := fmt.Sprint(ms)
-			v := variant{}
+			v := variant{grouped: grouped}
 			switch {
 			case strings.HasSuffix(name, " (all)"):
-				v = variant{kind: "all", group: ms}
+				v = variant{kind: "all", group: ms, grouped: grouped}
 			case !strings.HasPrefix(f, "item:") && strings.Contains(name, " answering outcome.") && !strings.Contains(name, " scored on "):
-				v = variant{kind: "o:" + name[strings.LastIndex(name, " answering ")+len(" answering "):], group: group}
+				v = variant{kind: "o:" + name[strings.LastIndex(name, " answering ")+len(" answering "):], group: group, grouped: grouped}
 			}
 			vk := v.kind + fmt.Sprint(v.group)
 			if s, ok := sets[key]; ok {
 				s.th = min(s.th, th)
 				s.grouped = s.grouped || grouped
+				if old, ok := s.variants[vk]; ok {
+					v.grouped = v.grouped || old.grouped
+				}
 				s.variants[vk] = v
 				return
 			}
@@ -658,6 +664,34 @@ func (x *xchecker) leaks() []string {
 					}
 				}
 				add(sub, g.th, true, g.name+" scored on "+f, g.members)
+				// Who answered exactly a given set of the items, or exactly
+				// m of them: protected on their answers.
+				byPat := map[string][]int{}
+				var pats []string
+				byM := map[int][]int{}
+				for _, m := range g.members {
+					var got []string
+					for _, k := range items {
+						if x.answered(x.people[m], k) {
+							got = append(got, k)
+						}
+					}
+					if len(got) == 0 || len(got) == len(items) {
+						continue
+					}
+					p := strings.Join(got, "+")
+					if _, ok := byPat[p]; !ok {
+						pats = append(pats, p)
+					}
+					byPat[p] = append(byPat[p], m)
+					byM[len(got)] = append(byM[len(got)], m)
+				}
+				for _, p := range pats {
+					add(byPat[p], g.th, false, g.name+" answering exactly "+p, g.members)
+				}
+				for m := 1; m < len(items); m++ {
+					add(byM[m], g.th, false, fmt.Sprint(g.name, " answering exactly ", m, " of ", f), g.members)
+				}
 			}
 		}
 		for _, ak := range atomKeys {
@@ -689,6 +723,9 @@ func (x *xchecker) leaks() []string {
 			}
 			if s.grouped {
 				for _, v := range s.variants {
+					if !v.grouped {
+						continue
+					}
 					var keep func(uint) bool
 					switch {
 					case v.kind == "all":
@@ -699,6 +736,16 @@ func (x *xchecker) leaks() []string {
 					check("count:"+f, s.name, len(s.members), s.th, withPhantoms(f, s.members, v.group, keep))
 				}
 			}
+			total := map[int]*big.Rat{}
+			for _, m := range s.members {
+				for _, k := range items {
+					if x.answered(x.people[m], k) {
+						total[x.val(m, k)] = rat(1, 1)
+					}
+				}
+			}
+			check("value:"+f, s.name+" total of answers", len(s.members), s.th, total)
+			check("share:"+f, s.name+" total of answers", len(s.members), s.th, total)
 			for _, k := range items {
 				v := map[int]*big.Rat{}
 				for _, m := range s.members {
