@@ -13,8 +13,8 @@ import (
 
 	"github.com/allypulse/allypulse/internal/account"
 	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/retention"
-	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
 	"github.com/allypulse/allypulse/survey/xlsx/xlsxtest"
@@ -46,7 +46,7 @@ func TestRetention(t *testing.T) {
 	if _, err := d.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	clock := testtools.NewClock(time.Now().UTC().Truncate(time.Second))
+	clock := kernel.NewManualClock(time.Now().UTC().Truncate(time.Second))
 	seed := xlsxtest.Seed(t, d, clock.Now(), xlsxtest.Spec{Responses: []int{40, 40, 40}, Seed: 42, Comments: []string{"More mentoring, please."}})
 	srv := New(Config{BaseURL: "http://allypulse.test"}, Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: clock})
 	t.Cleanup(func() { srv.Shutdown(ctx) })

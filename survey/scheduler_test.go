@@ -53,7 +53,7 @@ func TestSchedulerOpensClosesAndCatchesUp(t *testing.T) {
 	ctx := context.Background()
 	st := sqliteStore(t)
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC) // a Monday
-	clock := testtools.NewClock(start.Add(-24 * time.Hour))
+	clock := kernel.NewManualClock(start.Add(-24 * time.Hour))
 	sv := launchPulse(t, st, clock, survey.CadenceWeekly, start, 3)
 	sched := survey.NewScheduler(st, clock, nil)
 
@@ -123,7 +123,7 @@ func TestSchedulerClosePreventsNewWaves(t *testing.T) {
 	ctx := context.Background()
 	st := sqliteStore(t)
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	clock := testtools.NewClock(start)
+	clock := kernel.NewManualClock(start)
 	sv := launchPulse(t, st, clock, survey.CadenceBiweekly, time.Time{}, 5)
 	if got := waveNumbers(t, st, sv.ID); !slices.Equal(got, []int{1, 2}) {
 		t.Fatalf("waves at launch = %v, want [1 2] (open now, next scheduled)", got)
@@ -185,7 +185,7 @@ func TestSchedulerReplicasCreateEachWaveOnce(t *testing.T) {
 	a := survey.NewStore(testtools.OpenDSN(t, dsn).Gorm)
 	b := survey.NewStore(testtools.OpenDSN(t, dsn).Gorm)
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	clock := testtools.NewClock(start.Add(-time.Hour))
+	clock := kernel.NewManualClock(start.Add(-time.Hour))
 	var ids []string
 	for range 3 {
 		ids = append(ids, launchPulse(t, a, clock, survey.CadenceWeekly, start, 2).ID)
@@ -228,7 +228,7 @@ func TestSchedulerClosesOneOffSurveyAfterItsWave(t *testing.T) {
 	ctx := context.Background()
 	st := sqliteStore(t)
 	start := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	clock := testtools.NewClock(start)
+	clock := kernel.NewManualClock(start)
 	sv := launchPulse(t, st, clock, survey.CadenceOnce, time.Time{}, 10)
 	var closed []string
 	var mu sync.Mutex

@@ -33,7 +33,7 @@ func TestStore(t *testing.T) {
 			d := open(t)
 			for _, tc := range suite {
 				t.Run(tc.name, func(t *testing.T) {
-					clock := testtools.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+					clock := kernel.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 					// Each case starts from empty tables of its own.
 					for _, table := range []string{"audit_events", "setup_tokens", "api_tokens", "sessions", "users"} {
 						if err := d.Gorm.Exec("DELETE FROM " + table).Error; err != nil {
@@ -49,7 +49,7 @@ func TestStore(t *testing.T) {
 
 type storeCase struct {
 	name string
-	run  func(t *testing.T, s *account.Store, clock *testtools.Clock)
+	run  func(t *testing.T, s *account.Store, clock *kernel.ManualClock)
 }
 
 var ctx = context.Background()
@@ -91,7 +91,7 @@ func wantFields(t *testing.T, err error, fields ...string) {
 }
 
 var suite = []storeCase{
-	{"users: create, find, list, duplicate", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
+	{"users: create, find, list, duplicate", func(t *testing.T, s *account.Store, _ *kernel.ManualClock) {
 		a := mustCreate(t, s, "Ada@Example.org ", account.RoleAdmin)
 		if a.Email != "ada@example.org" || a.Role != account.RoleAdmin || a.ID == "" {
 			t.Errorf("created %+v", a)
@@ -110,7 +110,7 @@ var suite = []storeCase{
 		_, err = s.User(ctx, "nope")
 		wantErr(t, err, kernel.ErrNotFound)
 	}},
-	{"users: validation", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
+	{"users: validation", func(t *testing.T, s *account.Store, _ *kernel.ManualClock) {
 		_, err := s.CreateUser(ctx, account.NewUser{Email: "not an address", Role: "boss", Password: "short"})
 		wantFields(t, err, "email", "password", "role")
 		_, err = s.CreateUser(ctx, account.NewUser{Email: "a@b.example", Role: account.RoleLead, Password: "123456789"})
@@ -120,7 +120,7 @@ var suite = []storeCase{
 		_, err = s.UpdateUser(ctx, u.ID, account.UserChange{Role: &bad})
 		wantFields(t, err, "role")
 	}},
-	{"names are one line without control or direction characters", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
+	{"names are one line without control or direction characters", func(t *testing.T, s *account.Store, _ *kernel.ManualClock) {
 		u, err := s.CreateUser(ctx, account.NewUser{Email: "d@example.org", Name: "  Ada\n\t Lovelace ", Role: account.RoleLead, Password: "correct horse battery"})
 		if err != nil {
 			t.Fatal(err)
@@ -139,7 +139,7 @@ var suite = []storeCase{
 		_, _, err = s.CreateToken(ctx, u, " \u00a0 ", "")
 		wantFields(t, err, "name")
 	}},
-	{"authenticate", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
+	{"authenticate", func(t *testing.T, s *account.Store, _ *kernel.ManualClock) {
 		u := mustCreate(t, s, "lead@example.org", account.RoleLead)
 		got, err := s.Authenticate(ctx, "LEAD@example.org", "correct horse battery")
 		if err != nil || got.ID != u.ID {
@@ -164,7 +164,7 @@ var suite = []storeCase{
 			t.Errorf("new password refused: %v", err)
 		}
 	}},
-	{"last admin is kept", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
+	{"last admin is kept", func(t *testing.T, s *account.Store, _ *kernel.ManualClock) {
 		a := mustCreate(t, s, "a@example.org", account.RoleAdmin)
 		lead := account.RoleLead
 		yes := true
@@ -194,7 +194,7 @@ var suite = []storeCase{
 		}
 		wantErr(t, s.DeleteUser(ctx, a.ID), kernel.ErrNotFound)
 	}},
-	{"two admins demoting each other at once leave one admin", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
+	{"two admins demoting each other at once leave one admin", func(t *testing.T, s *account.Store, _ *kernel.ManualClock) {
 		a := mustCreate(t, s, "a@example.org", account.RoleAdmin)
 		b := mustCreate(t, s, "b@example.org", account.RoleAdmin)
 		lead := account.RoleLead
@@ -226,7 +226,7 @@ var suite = []storeCase{
 			t.Errorf("%d admins left, want 1", admins)
 		}
 	}},
-	{"sessions", func(t *testing.T, s *account.Store, clock *testtools.Clock) {
+	{"sessions", func(t *testing.T, s *account.Store, clock *kernel.ManualClock) {
 		u := mustCreate(t, s, "a@example.org", account.RoleAdmin)
 		token, sess, err := s.CreateSession(ctx, u.ID)
 		if err != nil || token == "" || sess.CSRFToken == "" || !sess.ExpiresAt.Equal(clock.Now().Add(account.SessionTTL)) {
@@ -263,7 +263,7 @@ var suite = []storeCase{
 			t.Errorf("DeleteExpiredSessions = %d, %v; want 2", n, err)
 		}
 	}},
-	{"disabling a user ends their sessions", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
+	{"disabling a user ends their sessions", func(t *testing.T, s *account.Store, _ *kernel.ManualClock) {
 		mustCreate(t, s, "admin@example.org", account.RoleAdmin)
 		u := mustCreate(t, s, "lead@example.org", account.RoleLead)
 		token, _, err := s.CreateSession(ctx, u.ID)
@@ -280,7 +280,7 @@ var suite = []storeCase{
 		_, _, err = s.SessionUser(ctx, token)
 		wantErr(t, err, account.ErrSessionEnded)
 	}},
-	{"api tokens", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
+	{"api tokens", func(t *testing.T, s *account.Store, _ *kernel.ManualClock) {
 		admin := mustCreate(t, s, "admin@example.org", account.RoleAdmin)
 		lead := mustCreate(t, s, "lead@example.org", account.RoleLead)
 		tok, secret, err := s.CreateToken(ctx, admin, "BI export", "")
@@ -336,7 +336,7 @@ var suite = []storeCase{
 		_, _, err = s.TokenUser(ctx, ltSecret)
 		wantErr(t, err, account.ErrTokenInvalid)
 	}},
-	{"setup token", func(t *testing.T, s *account.Store, clock *testtools.Clock) {
+	{"setup token", func(t *testing.T, s *account.Store, clock *kernel.ManualClock) {
 		old, err := s.CreateSetupToken(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -371,7 +371,7 @@ var suite = []storeCase{
 		_, err = s.Setup(ctx, expired, nu)
 		wantErr(t, err, account.ErrSetupInvalid)
 	}},
-	{"audit log pages newest first", func(t *testing.T, s *account.Store, clock *testtools.Clock) {
+	{"audit log pages newest first", func(t *testing.T, s *account.Store, clock *kernel.ManualClock) {
 		for i := range 5 {
 			err := s.Record(ctx, account.Event{ActorID: "u1", ActorEmail: "a@example.org", Action: "user.create", Target: string(rune('a' + i))})
 			if err != nil {
@@ -412,7 +412,7 @@ var suite = []storeCase{
 		_, _, err := s.Events(ctx, 2, "garbage!")
 		wantFields(t, err, "cursor")
 	}},
-	{"users and tokens page without gaps or repeats", func(t *testing.T, s *account.Store, clock *testtools.Clock) {
+	{"users and tokens page without gaps or repeats", func(t *testing.T, s *account.Store, clock *kernel.ManualClock) {
 		var want []string
 		admin := mustCreate(t, s, "a0@example.org", account.RoleAdmin)
 		want = append(want, admin.Email)
@@ -482,7 +482,7 @@ var suite = []storeCase{
 			wantFields(t, err, "cursor")
 		}
 	}},
-	{"a password of only spaces is refused", func(t *testing.T, s *account.Store, _ *testtools.Clock) {
+	{"a password of only spaces is refused", func(t *testing.T, s *account.Store, _ *kernel.ManualClock) {
 		for _, pw := range []string{"          ", " \t \u00a0        "} {
 			_, err := s.CreateUser(ctx, account.NewUser{Email: "sp@example.org", Role: account.RoleLead, Password: pw})
 			wantFields(t, err, "password")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/testtools"
 )
 
@@ -21,7 +22,7 @@ func migrated(t *testing.T, d *db.DB) *db.DB {
 
 // loginKinds are the limiter in memory, and the shared one on SQLite (the
 // same SQL) and on PostgreSQL, where servers use it.
-func loginKinds(t *testing.T, clock *testtools.Clock) map[string]Login {
+func loginKinds(t *testing.T, clock *kernel.ManualClock) map[string]Login {
 	kinds := map[string]Login{
 		"memory":         NewLogin(nil, clock),
 		"shared, sqlite": &sharedLogin{db: testtools.OpenDB(t, db.SQLite), clock: clock},
@@ -39,7 +40,7 @@ func loginKinds(t *testing.T, clock *testtools.Clock) map[string]Login {
 
 func TestLogin(t *testing.T) {
 	ctx := context.Background()
-	clock := testtools.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	clock := kernel.NewManualClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
 	for name, l := range loginKinds(t, clock) {
 		t.Run(name, func(t *testing.T) {
 			wait := func(email, client string) time.Duration {
@@ -114,7 +115,7 @@ func TestSharedLoginCountsConcurrentFailures(t *testing.T) {
 	ctx := context.Background()
 	dbs := testtools.PostgresReplicas(t, 4)
 	migrated(t, dbs[0])
-	clock := testtools.NewClock(time.Now().UTC())
+	clock := kernel.NewManualClock(time.Now().UTC())
 	var wg sync.WaitGroup
 	for i := range ClientFailures {
 		wg.Add(1)
@@ -164,7 +165,7 @@ func TestReplicasCountEachOther(t *testing.T) {
 	ctx := context.Background()
 	dbs := testtools.PostgresReplicas(t, 2)
 	migrated(t, dbs[0])
-	clock := testtools.NewClock(time.Now().UTC())
+	clock := kernel.NewManualClock(time.Now().UTC())
 	a, b := NewReplicas(dbs[0], clock), NewReplicas(dbs[1], clock)
 	count := func(r *Replicas) int {
 		t.Helper()
