@@ -15,14 +15,16 @@ import (
 // card per code with the survey's title, the code grouped for reading, the
 // page to type it at and a QR code of the personal link. It is the answer
 // to POST .../invites?format=html (respond.go), so the codes exist only in
-// that one answer, like the JSON and CSV forms.
+// that one answer, like the JSON and CSV forms. The stylesheet's address is
+// absolute so that the sheet keeps its layout when the staff app opens it
+// from a blob: URL or it is saved to a file.
 
 var codeSheet = template.Must(template.New("sheet").Parse(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>Invitation cards: {{.Title}}</title>
-<link rel="stylesheet" href="/static/codesheet.css">
+<link rel="stylesheet" href="{{.Start}}static/codesheet.css">
 </head>
 <body>
 <p class="note">Print this page, cut along the dashed lines and give each person one card. Each code works once; nobody can tell which answers came from which card.</p>

@@ -428,11 +428,18 @@ func TestDistributionInChromium(t *testing.T) {
 // error, rather than hanging on "Loading".
 func TestRespondPageBrokenLinks(t *testing.T) {
 	_, base, ctx, consoleErrors := pageEnv(t)
-	for _, path := range []string{"/s/%ff%fe", "/s/", "/s/not-a-code"} {
+	for _, path := range []string{"/s/%ff%fe", "/s/not-a-code"} {
 		browserDo(t, ctx, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS(`main h1`)))
 		if got := browserEval[string](t, ctx, `document.title + ' | ' + document.querySelector('main h1').textContent`); got != "This link does not work | This link does not work" {
 			t.Errorf("%s shows %q", path, got)
 		}
+		// The code can still be typed (api/invitations_browser_test.go).
+		browserDo(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#code-input`)))
+	}
+	// Without a code, /s/ is the box to type one.
+	browserDo(t, ctx, chromedp.Navigate(base+"/s/"), chromedp.WaitVisible(chromedp.CSS(`#code-input`)))
+	if got := browserEval[string](t, ctx, `document.querySelector('main h1').textContent`); got != "Answer a survey" {
+		t.Errorf("/s/ shows %q", got)
 	}
 	if errs := consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors: %v", errs)

@@ -16,10 +16,14 @@ function csrfToken() {
   return m ? decodeURIComponent(m[1]) : '';
 }
 
-export async function api(method, path, body) {
+export async function api(method, path, body, contentType) {
   const opts = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
   if (method !== 'GET' && method !== 'HEAD') opts.headers['X-CSRF-Token'] = csrfToken();
-  if (body !== undefined) {
+  if (contentType) {
+    // A body sent as it is (a CSV file), not as JSON.
+    opts.headers['Content-Type'] = contentType;
+    opts.body = body;
+  } else if (body !== undefined) {
     opts.headers['Content-Type'] = 'application/json';
     opts.body = JSON.stringify(body);
   }
@@ -35,3 +39,4 @@ export const get = (path) => api('GET', path);
 export const post = (path, body) => api('POST', path, body);
 export const patch = (path, body) => api('PATCH', path, body);
 export const del = (path) => api('DELETE', path);
+export const postText = (path, text, contentType) => api('POST', path, text, contentType);

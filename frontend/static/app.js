@@ -4,6 +4,7 @@ import { get, post, ApiError } from './api.js';
 import { h, clear } from './dom.js';
 import { confirmDialog } from './pages/dialog.js';
 import { labelOf, humanise, fieldMessage } from './fields.js';
+import { codeBox } from './codebox.js';
 
 // Each route maps a path pattern to a page module exporting render(root, ctx).
 const routes = [
@@ -144,7 +145,9 @@ async function signInPage(root, message) {
         : e instanceof ApiError && e.status === 403 ? e.message : `Sign-in failed: ${e.message}`;
     }
   });
-  clear(root).append(h('main', { id: 'main', class: 'signin' }, form));
+  // The public start page also takes a survey code (codebox.js).
+  const box = location.pathname === '/' ? codeBox({ heading: 'Answer a survey', level: 'h2' }) : null;
+  clear(root).append(h('main', { id: 'main', class: 'signin' }, box, form));
   document.title = 'Sign in · Allypulse';
   (form.email || form.querySelector('#sso')).focus();
 }

@@ -6,6 +6,7 @@
 import { h, clear } from './dom.js';
 import { fieldId, choices, itemLook, labelled, radioGroup, skipped as gatedOut, translator } from './respond-form.js';
 import { takeBallot, sendWithBallot } from './ballot.js';
+import { codeBox } from './codebox.js';
 
 const main = document.getElementById('main');
 // A mangled link (a broken %-escape) is a link that does not work.
@@ -62,6 +63,9 @@ async function showPage(key) {
   if (title === `${id}_title`) [title, text] = ['Something went wrong', 'Please reload the page in a moment.'];
   document.title = title;
   clear(main).append(h('h1', {}, title), h('p', {}, text));
+  // A link that does not work: the code from a card or an e-mail can
+  // still be typed.
+  if (key === 404) main.append(codeBox({ heading: 'Type your code instead', level: 'h2' }));
   main.focus();
 }
 
@@ -89,7 +93,14 @@ function useForm(f) {
   screens = buildScreens(form);
 }
 
+// showCodeBox is /s/ without a code: a box to type one (codebox.js).
+function showCodeBox() {
+  document.title = 'Answer a survey';
+  clear(main).append(codeBox({ heading: 'Answer a survey', level: 'h1' }));
+}
+
 async function start() {
+  if (location.pathname === '/s/' || location.pathname === '/s') return showCodeBox();
   if (!code) return showPage(404);
   const saved = load();
   if (saved) state = { ...state, ...saved };

@@ -10,7 +10,7 @@
 // demographics [{key, label, options}] (or design.demographics); waves are
 // [{number, status}] in order.
 import { h, clear, pct } from '../dom.js';
-import { get, post } from '../api.js';
+import { get, post, api } from '../api.js';
 import { labelOf, humanise, fieldMessage } from '../fields.js';
 
 const fmtDate = (s) => (s ? new Date(s).toLocaleDateString(undefined, { dateStyle: 'medium' }) : '');
@@ -94,15 +94,22 @@ export function renderDistribution(container, survey, waves) {
     h('div', { class: 'field' }, h('label', { for: 'dist-count' }, 'Number of codes'), count),
     segmentSelects.length ? h('fieldset', {}, h('legend', {}, 'Segment attributes (optional)'), segmentSelects) : null,
     errorBox,
-    h('button', { type: 'submit', class: 'primary' }, 'Create codes'));
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, 'Create codes'),
+      h('button', { type: 'submit', id: 'dist-cards', value: 'cards' }, 'Create printable cards')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     clear(errorBox);
     const segment = {};
     for (const s of form.querySelectorAll('select[data-key]')) if (s.value) segment[s.dataset.key] = s.value;
+    const path = `/api/v1/surveys/${encodeURIComponent(survey.id)}/waves/${wave}/invites`;
     try {
-      const res = await post(`/api/v1/surveys/${encodeURIComponent(survey.id)}/waves/${wave}/invites`, { count: Number(count.value), segment });
-      showCodes(res);
+      if (ev.submitter && ev.submitter.value === 'cards') {
+        // A print-ready page of cut-out cards with QR codes (api/codesheet.go).
+        showCards(await api('POST', `${path}?format=html`, { count: Number(count.value), segment }));
+      } else {
+        showCodes(await post(path, { count: Number(count.value), segment }));
+      }
       refresh();
     } catch (err) {
       const control = (field) => (field === 'count' ? count
@@ -113,6 +120,16 @@ export function renderDistribution(container, survey, waves) {
       errorBox.append(h('ul', {}, msgs.map((m) => h('li', {}, m))));
     }
   });
+
+  function showCards(html) {
+    const n = (html.match(/class="card"/g) || []).length;
+    const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+    clear(created).append(h('div', { class: 'card', id: 'dist-cards-ready' },
+      h('p', {}, h('strong', {}, `${n} printable cards created. `), 'They will not be shown again: open them and print, or save the file.'),
+      h('div', { class: 'actions' },
+        h('a', { href: url, target: '_blank', rel: 'noopener', class: 'button primary' }, 'Open the cards to print'),
+        h('a', { href: url, download: `invitation-cards-wave${wave}.html`, class: 'button' }, 'Save the cards as a file'))));
+  }
 
   function showCodes(res) {
     const blob = new Blob([csvOf(res.codes)], { type: 'text/csv' });

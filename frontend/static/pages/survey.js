@@ -6,6 +6,7 @@ import { get, post, del } from '../api.js';
 import { useSurveyCss, renderPreview } from './preview.js';
 import { confirmDialog, confirmLaunch } from './dialog.js';
 import { renderDistribution } from './distribution.js';
+import { renderInvitations } from './invitations.js';
 
 const fmt = (s) => (s ? new Date(s).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—');
 
@@ -81,19 +82,23 @@ export async function render(main, ctx) {
       : h('p', { class: 'muted' }, 'Waves are created when the survey is launched.'));
 
   const distribution = h('section', { id: 'distribution', 'aria-labelledby': 'distribution-title' });
+  const invitations = h('section', { id: 'invitations', 'aria-labelledby': 'invitations-title' });
   const previewBox = h('div', {});
   const previewSection = h('section', { 'aria-labelledby': 'pv-title' },
     h('details', {}, h('summary', { id: 'pv-title' }, 'Preview the respondent form'), previewBox));
 
   clear(main).append(
     h('div', { class: 'page-head' }, h('h1', {}, sv.title), h('a', { href: '/app/surveys' }, 'All surveys')),
-    h('div', { class: 'actions' }, actions), message, facts, wavesSection, distribution, previewSection);
+    h('div', { class: 'actions' }, actions), message, facts, wavesSection, distribution, invitations, previewSection);
   if (canDesign) {
+    if (sv.status === 'launched') renderInvitations(invitations, sv, waves);
+    else invitations.remove();
     if (sv.status !== 'draft') renderDistribution(distribution, sv, waves);
     else distribution.append(h('h2', { id: 'distribution-title' }, 'Distribution'), h('p', { class: 'muted' }, 'Launch the survey to get its open link and invite codes.'));
     renderPreview(previewBox, await get(`${base}/preview`));
   } else {
     distribution.remove();
+    invitations.remove();
     previewSection.remove();
   }
 }

@@ -1,0 +1,135 @@
+package api
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/allypulse/allypulse/internal/testtools"
+)
+
+// waitText polls the text of css until it contains want (the page
+// refreshes by itself); it fails after a generous deadline, which is a
+// hang, not a timing assertion.
+func waitText(t *testing.T, ctx context.Context, css, want string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		got := browserEval[string](t, ctx, `(document.querySelector(`+jsString(css)+`) || {}).textContent || ''`)
+		if strings.Contains(got, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s says %q, never %q; the page: %q", css, got, want, browserEval[string](t, ctx, `document.body.innerText`))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func jsString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+func axeClean(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	for _, v := range testtools.RunAxe(t, ctx) {
+		t.Errorf("%s: axe: %s", page, v)
+	}
+}
+
+// TestInvitationsPageInChromium: a lead uploads a people list with errors,
+// reads the per-row report, stores the valid rows, sends the invitations
+// (delivered by a real SMTP server) and watches the progress, and previews
+// a template; the page is axe clean.
+func TestInvitationsPageInChromium(t *testing.T) {
+	m := newMailEnv(t)
+	ts := httptest.NewServer(m.srv)
+	t.Cleanup(ts.Close)
+	ctx := testtools.NewBrowser(t)
+	consoleErrors := testtools.ConsoleErrors(t, ctx)
+	signInOnPage(t, ctx, ts.URL, "lead@example.org", "a long enough password")
+	waitText(t, ctx, `nav[aria-label=Main]`, "Surveys")
+	browserDo(t, ctx, chromedp.Navigate(ts.URL+"/app/surveys/"+m.survey.ID))
+	waitText(t, ctx, `#inv-people`, "0 people")
+
+	file := filepath.Join(t.TempDir(), "people.csv")
+	list := peopleCSV("sales", "Sales", 6) + "not-an-address,Sales\nsales1@example.com,Sales\nbob@example.com,Marketing\n"
+	if err := os.WriteFile(file, []byte(list), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	browserDo(t, ctx, chromedp.SetUploadFiles(chromedp.CSS(`#inv-file`), []string{file}),
+		chromedp.Click(chromedp.CSS(`#inv-upload button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`#inv-problems`)))
+	report := textOf(t, ctx, `#inv-report-table`)
+	for _, want := range []string{"8", "9", "10", "department"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the report %q lacks %q", report, want)
+		}
+	}
+	if st := m.status(); st.People != 0 {
+		t.Fatalf("a file with errors stored %d people", st.People)
+	}
+	axeClean(t, ctx, "report")
+	browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#inv-confirm`)), chromedp.WaitVisible(chromedp.CSS(`#inv-stored`)))
+	waitText(t, ctx, `#inv-stored`, "6 people stored")
+	waitText(t, ctx, `#inv-people`, "6 people")
+
+	browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#inv-send`)))
+	waitText(t, ctx, `#inv-send-msg`, "6 invitations queued")
+	waitText(t, ctx, `#inv-pending`, "6")
+	m.sendAll(m.srv.Outbox())
+	waitText(t, ctx, `#inv-sent`, "6")
+	onceEach(t, perRecipient(m.smtp.Messages(), "Your invitation"), 6)
+
+	browserDo(t, ctx, chromedp.Click(chromedp.CSS(`#inv-templates summary`)), chromedp.WaitVisible(chromedp.CSS(`#tpl-body`)))
+	browserDo(t, ctx, chromedp.SetValue(chromedp.CSS(`#tpl-subject`), "Tell us: {survey}"),
+		chromedp.Click(chromedp.CSS(`#tpl-preview-btn`)), chromedp.WaitVisible(chromedp.CSS(`#tpl-preview .card`)))
+	if got := textOf(t, ctx, `#tpl-preview`); !strings.Contains(got, "Tell us: Inclusion pulse") || !strings.Contains(got, "7KQ2-M9XD-4TRC-B") {
+		t.Errorf("preview %q", got)
+	}
+	waitText(t, ctx, `#inv-rate-overall`, "Overall")
+	axeClean(t, ctx, "invitations")
+	for _, msg := range consoleErrors() {
+		if !strings.Contains(msg, "422") {
+			t.Errorf("console: %s", msg)
+		}
+	}
+}
+
+// TestCodeBoxInChromium: on /s/ and on the start page, a code typed with a
+// typo gives a clear error and keeps what was typed; the corrected code
+// opens the survey.
+func TestCodeBoxInChromium(t *testing.T) {
+	e, base, ctx, consoleErrors := pageEnv(t)
+	codes := e.invites(5, map[string]string{"department": "Sales"})
+	typed := strings.ToLower(codes[0][:4] + "-" + codes[0][4:8] + "-" + codes[0][8:12] + "-" + codes[0][12:])
+	typo := []byte(typed)
+	typo[5] = map[bool]byte{true: 'a', false: 'b'}[typo[5] != 'a']
+	for _, page := range []string{"/s/", "/"} {
+		browserDo(t, ctx, chromedp.Navigate(base+page), chromedp.WaitVisible(chromedp.CSS(`#code-input`)),
+			chromedp.SendKeys(chromedp.CSS(`#code-input`), string(typo)), chromedp.Click(chromedp.CSS(`#code-form button[type=submit]`)))
+		waitText(t, ctx, `#code-error`, "typo")
+		if got := browserEval[string](t, ctx, `document.querySelector('#code-input').value`); got != string(typo) {
+			t.Errorf("%s: the box holds %q after the error, want %q", page, got, typo)
+		}
+		axeClean(t, ctx, page)
+		// Too short, then an unknown code with a valid check character.
+		browserDo(t, ctx, chromedp.SetValue(chromedp.CSS(`#code-input`), typed[:10]), chromedp.Click(chromedp.CSS(`#code-form button[type=submit]`)))
+		waitText(t, ctx, `#code-error`, "13 characters")
+	}
+	browserDo(t, ctx, chromedp.SetValue(chromedp.CSS(`#code-input`), typed), chromedp.Click(chromedp.CSS(`#code-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#screen-title`)))
+	if got := browserEval[string](t, ctx, `location.pathname`); got != "/s/"+strings.ToUpper(typed) {
+		t.Errorf("opened %s", got)
+	}
+	for _, msg := range consoleErrors() {
+		if !strings.Contains(msg, "401") {
+			t.Errorf("console: %s", msg)
+		}
+	}
+}
