@@ -6,8 +6,12 @@ import (
 	"github.com/allypulse/allypulse/survey"
 )
 
-// Title is the demo survey's title.
-const Title = "Inclusion pulse"
+// Title is the demo pulse's title; BaselineTitle the one-off baseline's
+// that came before it.
+const (
+	Title         = "Inclusion pulse"
+	BaselineTitle = "Inclusion baseline"
+)
 
 // Comment prompt keys of the demo survey.
 const (
@@ -34,16 +38,40 @@ var (
 	barrierItems       = []string{"barrier.penalty", "barrier.wrong", "barrier.fatigue", "barrier.performative"}
 )
 
-// Draft returns the demo survey as a DEI lead would design it: six
-// competencies, ally and advocate behaviours from both sides, development
-// access, barriers, the two outcomes, five demographics (gender and
-// ethnicity sensitive) and two comment prompts, as a monthly pulse whose
-// first wave opens at opensAt.
+// Draft returns the demo pulse as a DEI lead would design it after the
+// baseline: the baseline's questions, at most survey.DefaultPulseItems a
+// wave (every competency and the outcomes each month, the others by turns),
+// as a monthly pulse whose first wave opens at opensAt. The employee page
+// states the privacy promise itself, so the intro does not repeat it.
 func Draft(opensAt time.Time) survey.Draft {
-	d := survey.NewDraft()
+	d := design()
 	d.Title = Title
-	d.Intro = "A five-minute pulse on how included people feel at Northwind, asked every month. " +
-		"Results are shown only for groups of at least five people."
+	d.Intro = "A short monthly pulse on how included people feel at Northwind."
+	d.Schedule = survey.Schedule{Cadence: survey.CadenceMonthly, OpensAt: opensAt, WaveDays: 14}
+	d.PulseItems = survey.DefaultPulseItems
+	d.Translations = map[string]survey.Translation{"fr": french("Baromètre de l’inclusion",
+		"Un court baromètre mensuel sur le sentiment d’inclusion chez Northwind.")}
+	return d
+}
+
+// BaselineDraft returns the demo's baseline, asked once before the pulses
+// start: six competencies, ally and advocate behaviours from both sides,
+// development access, barriers and the two outcomes, every question at once.
+func BaselineDraft(opensAt time.Time) survey.Draft {
+	d := design()
+	d.Title = BaselineTitle
+	d.Intro = "Our first full look at how included people feel at Northwind. The monthly pulses that follow ask a few of these questions each time."
+	d.Schedule = survey.Schedule{Cadence: survey.CadenceOnce, OpensAt: opensAt, WaveDays: 14}
+	d.Translations = map[string]survey.Translation{"fr": french("État des lieux de l’inclusion",
+		"Notre premier regard complet sur le sentiment d’inclusion chez Northwind. Les baromètres mensuels qui suivent reprennent à chaque fois quelques-unes de ces questions.")}
+	return d
+}
+
+// design holds what the baseline and the pulse share: the items, five
+// demographics (gender and ethnicity sensitive), two comment prompts and
+// the thank-you note.
+func design() survey.Draft {
+	d := survey.NewDraft()
 	items := append([]string(nil), competencyItems...)
 	for _, b := range append(append([]string(nil), allyBehaviours...), advocateBehaviours...) {
 		items = append(items, b+".self", b+".experienced")
@@ -68,10 +96,8 @@ func Draft(opensAt time.Time) survey.Draft {
 		{Key: promptGeneral, Prompt: survey.DefaultCommentPrompt},
 		{Key: promptChange, Prompt: "What one change would make Northwind a more inclusive place to work?"},
 	}
-	d.Schedule = survey.Schedule{Cadence: survey.CadenceMonthly, OpensAt: opensAt, WaveDays: 14}
 	d.ExpectedHeadcount = Headcount()
-	// Every question in every wave, as the demo was designed before pulse
-	// limits existed.
-	d.PulseItems = 0
+	d.Languages = []string{"en", "fr"}
+	d.ThankYou = "We share what we heard at the all-hands meeting two weeks after each survey closes."
 	return d
 }

@@ -22,6 +22,10 @@ const DefaultSeed = 20261123
 // Waves is the number of pulse waves the demo fills.
 const Waves = 3
 
+// baselineStory is the baseline's place in the story the answers tell
+// (survey/demo/answers.go): the month before pulse wave 1.
+const baselineStory = 0
+
 // ErrNotEmpty is returned by Seed when the database already holds surveys
 // or staff accounts: the demo fills an empty database only, so starting
 // twice adds nothing, and demo accounts with a published password never
@@ -41,7 +45,12 @@ type Options struct {
 
 // Result describes what Seed created.
 type Result struct {
-	SurveyID string
+	// SurveyID is the monthly pulse; BaselineID the one-off baseline asked
+	// a month before its first wave.
+	SurveyID   string
+	BaselineID string
+	// BaselineResponses is the number of responses to the baseline.
+	BaselineResponses int
 	// Responses holds the number of responses per wave, wave 1 first.
 	Responses []int
 	// Invited holds the invite codes issued per wave (everyone but Legal,
@@ -57,12 +66,15 @@ func Empty(ctx context.Context, store *survey.Store) (bool, error) {
 	return len(list) == 0, err
 }
 
-// Seed fills an empty database with the demo: its staff accounts, the
-// survey designed and launched through the lifecycle, its three monthly
-// waves created by the scheduler at their own times, and every response
+// Seed fills an empty database with the demo as a real customer would run
+// it: its staff accounts; the full baseline, asked once; a month later the
+// monthly pulse, at most survey.DefaultPulseItems questions a wave, its
+// three waves created by the scheduler at their own times. Both are
+// designed and launched through the lifecycle, and every response is
 // submitted with an invite code or the open link through the response
-// intake, exactly as an employee's would be. The clock is moved from one wave to the next, so
-// waves 1 and 2 lie closed in the past and wave 3 is open at opt.Now.
+// intake, exactly as an employee's would be. The clock is moved from one
+// wave to the next, so the baseline and pulse waves 1 and 2 lie closed in
+// the past and wave 3 is open at opt.Now.
 // Replicas started together with --demo take turns: the first fills the
 // database, the others then find it not empty.
 func Seed(ctx context.Context, d *db.DB, opt Options) (Result, error) {
@@ -99,21 +111,27 @@ func seed(ctx context.Context, d *db.DB, opt Options) (Result, error) {
 		return Result{}, ErrNotEmpty
 	}
 	opens := FirstWaveOpens(opt.Now)
-	clock := &steppingClock{t: opens.Add(-24 * time.Hour)}
+	baselineOpens := opens.AddDate(0, -1, 0)
+	clock := &steppingClock{t: baselineOpens.Add(-24 * time.Hour)}
 
-	// The accounts are made now; only the survey's history lies in the past.
+	// The accounts are made now; only the surveys' history lies in the past.
 	leadID, err := CreateUsers(ctx, account.NewStore(d.Gorm, kernel.ClockFunc(func() time.Time { return opt.Now })))
 	if err != nil {
 		return Result{}, fmt.Errorf("demo accounts: %w", err)
 	}
 	scheduler := survey.NewScheduler(store, clock, log)
 	life := survey.NewLifecycle(store, clock, scheduler)
-	sv, err := life.Create(ctx, Draft(opens), leadID)
-	if err != nil {
-		return Result{}, fmt.Errorf("demo survey: %w", err)
+	launch := func(d survey.Draft) (survey.Survey, error) {
+		sv, err := life.Create(ctx, d, leadID)
+		if err != nil {
+			return sv, err
+		}
+		sv, _, err = life.Launch(ctx, sv.ID)
+		return sv, err
 	}
-	if sv, _, err = life.Launch(ctx, sv.ID); err != nil {
-		return Result{}, fmt.Errorf("launch demo survey: %w", err)
+	baseline, err := launch(BaselineDraft(baselineOpens))
+	if err != nil {
+		return Result{}, fmt.Errorf("demo baseline: %w", err)
 	}
 	fw, err := store.Framework(ctx)
 	if err != nil {
@@ -122,36 +140,71 @@ func seed(ctx context.Context, d *db.DB, opt Options) (Result, error) {
 	intake := survey.NewIntake(store, d.SQL, clock, survey.IntakeConfig{Framework: store.Framework})
 	defer func() { _ = intake.Close(context.Background()) }()
 
-	people := Population(opt.Seed)
-	res := Result{SurveyID: sv.ID}
-	for n := 1; n <= Waves; n++ {
-		waveOpens, _ := survey.WaveTimes(sv.Schedule, n)
-		clock.set(waveOpens.Add(2 * time.Hour))
-		if err := scheduler.Tick(ctx); err != nil {
-			return res, fmt.Errorf("wave %d: %w", n, err)
-		}
-		w, err := store.WaveByNumber(ctx, sv.ID, n)
+	f := filler{store: store, scheduler: scheduler, intake: intake, clock: clock, fw: fw, seed: opt.Seed, people: Population(opt.Seed)}
+	res := Result{BaselineID: baseline.ID}
+	n, _, comments, err := f.fill(ctx, baseline, 1, baselineStory)
+	if err != nil {
+		return res, fmt.Errorf("baseline: %w", err)
+	}
+	res.BaselineResponses, res.Comments = n, comments
+	log.Info("demo baseline filled", "responses", n)
+	// The lead designs the pulse while the baseline is open.
+	sv, err := launch(Draft(opens))
+	if err != nil {
+		return res, fmt.Errorf("demo pulse: %w", err)
+	}
+	res.SurveyID = sv.ID
+	for w := 1; w <= Waves; w++ {
+		n, invited, comments, err := f.fill(ctx, sv, w, w)
 		if err != nil {
-			return res, fmt.Errorf("wave %d: %w", n, err)
+			return res, fmt.Errorf("wave %d: %w", w, err)
 		}
-		codes, invited, err := invite(ctx, store, sv, w, people, clock.Now())
-		if err != nil {
-			return res, fmt.Errorf("wave %d invitations: %w", n, err)
-		}
-		subs := WaveSubmissions(opt.Seed, fw, sv.Design.Items, people, n)
-		comments := 0
-		for _, s := range subs {
-			comments += len(s.Submission.Comments)
-		}
-		if err := submitAll(ctx, intake, codes, subs); err != nil {
-			return res, fmt.Errorf("wave %d responses: %w", n, err)
-		}
-		res.Responses = append(res.Responses, len(subs))
+		res.Responses = append(res.Responses, n)
 		res.Invited = append(res.Invited, invited)
 		res.Comments += comments
-		log.Info("demo wave filled", "wave", n, "opens_at", w.OpensAt, "responses", len(subs), "invited", invited)
+		log.Info("demo wave filled", "wave", w, "responses", n, "invited", invited)
 	}
 	return res, nil
+}
+
+// filler opens the demo's waves and submits their responses.
+type filler struct {
+	store     *survey.Store
+	scheduler *survey.Scheduler
+	intake    *survey.Intake
+	clock     *steppingClock
+	fw        framework.Framework
+	seed      uint64
+	people    []Person
+}
+
+// fill moves the clock into wave n of sv, lets the scheduler open it,
+// invites everyone and submits what they answer to the wave's questions at
+// point story of the organisation's story. It returns the responses, the
+// invitations and the comments.
+func (f filler) fill(ctx context.Context, sv survey.Survey, n, story int) (int, int, int, error) {
+	waveOpens, _ := survey.WaveTimes(sv.Schedule, n)
+	f.clock.set(waveOpens.Add(2 * time.Hour))
+	if err := f.scheduler.Tick(ctx); err != nil {
+		return 0, 0, 0, err
+	}
+	w, err := f.store.WaveByNumber(ctx, sv.ID, n)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	codes, invited, err := invite(ctx, f.store, sv, w, f.people, f.clock.Now())
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("invitations: %w", err)
+	}
+	subs := WaveSubmissions(f.seed, f.fw, w.Items, f.people, story)
+	comments := 0
+	for _, s := range subs {
+		comments += len(s.Submission.Comments)
+	}
+	if err := submitAll(ctx, f.intake, codes, subs); err != nil {
+		return 0, 0, 0, fmt.Errorf("responses: %w", err)
+	}
+	return len(subs), invited, comments, nil
 }
 
 // FirstWaveOpens places wave 1 so that, with a monthly cadence, wave 3
@@ -173,8 +226,9 @@ type Planned struct {
 	Submission survey.Submission
 }
 
-// WaveSubmissions draws who answers wave n and what they answer. Taking part
-// rises from about three in four in wave 1 to above four in five in wave 3.
+// WaveSubmissions draws who answers the items of wave n and what they
+// answer (n = 0 is the baseline). Taking part rises from about three in four
+// in wave 1 to above four in five in wave 3.
 func WaveSubmissions(seed uint64, fw framework.Framework, items []string, people []Person, n int) []Planned {
 	rng := rand.New(rand.NewPCG(seed, uint64(n)))
 	factor := 0.93 + 0.06*float64(n-1)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,6 +110,7 @@ func checkSeed(t *testing.T, d *db.DB) {
 	if res.Comments < 24 {
 		t.Errorf("%d comments; want a few dozen", res.Comments)
 	}
+	checkBaselineThenPulse(t, store, res, now)
 
 	// The results engine sees a suppressed Legal department and a gap.
 	eng := report.New(store, kernel.ClockFunc(func() time.Time { return now }))
@@ -210,7 +212,64 @@ func TestReplicasSeedTheDemoOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != 1 {
-		t.Errorf("%d surveys after two replicas started with --demo; want 1", len(list))
+	if len(list) != 2 {
+		t.Errorf("%d surveys after two replicas started with --demo; want the baseline and the pulse", len(list))
+	}
+}
+
+// checkBaselineThenPulse: the baseline asked every question once and was
+// closed before the pulse began; each pulse wave asks at most the default
+// limit, with every competency and both outcomes.
+func checkBaselineThenPulse(t *testing.T, store *survey.Store, res demo.Result, now time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	fw := framework.BuiltIn()
+	base, err := store.GetSurvey(ctx, res.BaselineID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bw, err := store.Waves(ctx, base.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if base.Schedule.Cadence != survey.CadenceOnce || len(bw) != 1 || bw[0].Status(now) != survey.WaveClosed || len(bw[0].Items) != len(base.Design.Items) {
+		t.Fatalf("baseline %s with %d waves", base.Schedule.Cadence, len(bw))
+	}
+	if n, err := store.CountResponses(ctx, bw[0].ID); err != nil || n != res.BaselineResponses || n < 350 {
+		t.Errorf("baseline responses %d stored, %d submitted (%v)", n, res.BaselineResponses, err)
+	}
+	pulse, err := store.GetSurvey(ctx, res.SurveyID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waves, err := store.Waves(ctx, pulse.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bw[0].ClosesAt.Before(waves[0].OpensAt) {
+		t.Errorf("baseline closes %s, after the pulse opens %s", bw[0].ClosesAt, waves[0].OpensAt)
+	}
+	for _, w := range waves {
+		constructs := map[string]bool{}
+		for _, k := range w.Items {
+			it, _ := fw.Item(k)
+			constructs[it.Construct] = true
+		}
+		if len(w.Items) > survey.DefaultPulseItems || !slices.Contains(w.Items, "outcome.enps") || !slices.Contains(w.Items, "outcome.stay") {
+			t.Errorf("pulse wave %d asks %d: %q", w.Number, len(w.Items), w.Items)
+		}
+		for _, c := range []string{"belonging", "authenticity", "voice", "fairness", "decisions", "courage"} {
+			if !constructs[c] {
+				t.Errorf("pulse wave %d does not measure %s", w.Number, c)
+			}
+		}
+	}
+	for _, sv := range []survey.Survey{base, pulse} {
+		if strings.Contains(sv.Intro, "groups of at least") {
+			t.Errorf("%s repeats the privacy promise the employee page states: %q", sv.Title, sv.Intro)
+		}
+		if gaps := survey.TranslationGaps(survey.DraftOf(sv), fw); len(gaps) > 0 {
+			t.Errorf("%s: translation gaps %v", sv.Title, gaps)
+		}
 	}
 }
