@@ -87,6 +87,13 @@ func run(base, out, email, password, chromium string) error {
 	if err := shot("employee-page", false); err != nil {
 		return err
 	}
+	// The phone journey at 360x740, in English and in French, each in a
+	// fresh tab with its own stored progress.
+	for _, lang := range []string{"en", "fr"} {
+		if err := journey(ctx, base, slug, lang, out); err != nil {
+			return fmt.Errorf("journey in %s: %w", lang, err)
+		}
+	}
 
 	if err := step(chromedp.EmulateViewport(1280, 860), chromedp.Navigate(base+"/app/surveys"),
 		chromedp.WaitVisible(chromedp.CSS(`#login-form`))); err != nil {
@@ -135,6 +142,100 @@ func run(base, out, email, password, chromium string) error {
 		}
 	}
 	return nil
+}
+
+// journey answers the demo pulse on a 360x740 screen in lang and saves the
+// first section, the next one, About you, the comments and the thank-you
+// page as employee-LANG-N-NAME.png. It submits one response to the open
+// wave, as an employee would.
+func journey(parent context.Context, base, slug, lang, out string) error {
+	ctx, cancel := chromedp.NewContext(parent)
+	defer cancel()
+	// Open the tab on the long-lived context, not under a step's timeout.
+	if err := chromedp.Do(ctx); err != nil {
+		return err
+	}
+	do := func(actions ...chromedp.Action[chromedp.Void]) error {
+		c, done := context.WithTimeout(ctx, 60*time.Second)
+		defer done()
+		return chromedp.Do(c, actions...)
+	}
+	shot := func(n int, name string) error {
+		c, done := context.WithTimeout(ctx, 60*time.Second)
+		defer done()
+		time.Sleep(400 * time.Millisecond) // let transitions and fonts settle
+		png, err := chromedp.Run(c, chromedp.CaptureScreenshot())
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(out, fmt.Sprintf("employee-%s-%d-%s.png", lang, n, name)), png, 0o644)
+	}
+	// answer picks "Agree" (or the last choice of a shorter scale, "No" on
+	// the screen question) in every question of the section shown.
+	answer := chromedp.Evaluate[bool](`(() => { for (const fs of document.querySelectorAll('.screen fieldset')) {
+	  const r = fs.querySelectorAll('input[type=radio]'); if (r.length) r[Math.min(3, r.length - 1)].click(); } return true; })()`)
+	next := func() error {
+		c, done := context.WithTimeout(ctx, 60*time.Second)
+		defer done()
+		if _, err := chromedp.Run(c, answer); err != nil {
+			return err
+		}
+		return chromedp.Do(c, chromedp.Click(chromedp.CSS(`#next`)), chromedp.WaitVisible(chromedp.CSS(`#back`)))
+	}
+	kind := func() (string, error) {
+		c, done := context.WithTimeout(ctx, 60*time.Second)
+		defer done()
+		return chromedp.Run(c, chromedp.Evaluate[string](`document.querySelector('.screen').dataset.kind + (document.getElementById('send') ? ' last' : '')`))
+	}
+	if err := do(chromedp.EmulateViewport(360, 740), chromedp.Navigate(base+"/s/"+slug),
+		chromedp.WaitVisible(chromedp.CSS(`#screen-title`))); err != nil {
+		return fmt.Errorf("open: %w", err)
+	}
+	// The respondent picks the language on the page.
+	c, done := context.WithTimeout(ctx, 60*time.Second)
+	_, err := chromedp.Run(c, chromedp.Evaluate[bool](`(() => { const s = document.getElementById('lang');
+	  s.value = '`+lang+`'; s.dispatchEvent(new Event('change', { bubbles: true })); return true; })()`))
+	if err == nil {
+		err = chromedp.Do(c, chromedp.WaitVisible(chromedp.CSS(`html[lang=`+lang+`] #screen-title`)))
+	}
+	done()
+	if err != nil {
+		return fmt.Errorf("choose %s: %w", lang, err)
+	}
+	if err := shot(1, "start"); err != nil {
+		return err
+	}
+	if err := next(); err != nil {
+		return fmt.Errorf("first next: %w", err)
+	}
+	if err := shot(2, "section"); err != nil {
+		return err
+	}
+	for {
+		k, err := kind()
+		if err != nil {
+			return err
+		}
+		if strings.HasSuffix(k, " last") {
+			if err := shot(4, "comments"); err != nil {
+				return err
+			}
+			break
+		}
+		if k == "d" { // About you
+			if err := shot(3, "about-you"); err != nil {
+				return err
+			}
+		}
+		if err := next(); err != nil {
+			return err
+		}
+	}
+	if err := do(chromedp.Click(chromedp.CSS(`#send`)), chromedp.WaitNotPresent(chromedp.CSS(`#send`)),
+		chromedp.WaitVisible(chromedp.CSS(`main h1`))); err != nil {
+		return err
+	}
+	return shot(5, "thank-you")
 }
 
 // demoSurvey signs in over the API and returns the demo survey id and the
