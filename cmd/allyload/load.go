@@ -51,6 +51,7 @@ func measure(ctx context.Context, o options, log *slog.Logger, out io.Writer) er
 		name = "allypulse " + d.Dialect
 	}
 	var waveID string
+	var codes []string
 	if o.URL == "" {
 		if _, err := d.Migrate(ctx); err != nil {
 			return err
@@ -58,6 +59,11 @@ func measure(ctx context.Context, o options, log *slog.Logger, out io.Writer) er
 		sv, w, err := temporarySurvey(ctx, survey.NewStore(d.Gorm))
 		if err != nil {
 			return err
+		}
+		if o.Ballots {
+			if codes, err = makeCodes(ctx, survey.NewStore(d.Gorm), sv, w, o.Codes); err != nil {
+				return err
+			}
 		}
 		if !o.Keep {
 			defer func() {
@@ -95,8 +101,16 @@ func measure(ctx context.Context, o options, log *slog.Logger, out io.Writer) er
 	if err != nil {
 		return err
 	}
-	results := []result{runLoad(ctx, client, name, base+"/api/v1/respond/"+slug, bodies, o)}
-	if o.Echo {
+	var results []result
+	if o.Ballots {
+		key, bc, err := ballotClient(ctx, client, base, codes[0])
+		if err != nil {
+			return err
+		}
+		results = append(results, runBallots(ctx, client, base, codes, key, bc, bodies, o))
+	}
+	results = append(results, runLoad(ctx, client, name, base+"/api/v1/respond/"+slug, bodies, o))
+	if o.Echo && !o.Ballots {
 		e := echo.New()
 		e.HideBanner, e.HidePort = true, true
 		e.POST("/echo", func(c echo.Context) error {
@@ -119,9 +133,12 @@ func measure(ctx context.Context, o options, log *slog.Logger, out io.Writer) er
 	if err != nil {
 		return err
 	}
-	stored := n - before
-	fmt.Fprintf(out, "stored == acknowledged: %d == %d", stored, results[0].Acked)
-	if stored != results[0].Acked {
+	stored, acked := n-before, results[0].Acked
+	if o.Ballots {
+		acked += results[1].Acked
+	}
+	fmt.Fprintf(out, "stored == acknowledged: %d == %d", stored, acked)
+	if stored != acked {
 		fmt.Fprintln(out, "  MISMATCH")
 		return errors.New("stored responses differ from acknowledged ones")
 	}
@@ -157,6 +174,27 @@ func newClient(clients int) *http.Client {
 // runLoad posts bodies to url from o.Clients goroutines for o.Warmup plus
 // o.Duration, measuring only the second part.
 func runLoad(ctx context.Context, client *http.Client, name, url string, bodies [][]byte, o options) result {
+	return runOps(ctx, name, o, 0, func(i int) string {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(bodies[i%len(bodies)]))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := client.Do(req)
+		if err != nil {
+			return "transport"
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			return resp.Status
+		}
+		return ""
+	})
+}
+
+// runOps runs op (which returns "" on success, else what failed) from
+// o.Clients goroutines for o.Warmup plus o.Duration, measuring only the
+// second part. Client c runs op(c), op(c+clients), ...; with limit > 0 no
+// op gets an i of limit or more.
+func runOps(ctx context.Context, name string, o options, limit int, op func(i int) string) result {
 	start := time.Now()
 	from := start.Add(o.Warmup)
 	until := from.Add(o.Duration)
@@ -170,28 +208,18 @@ func runLoad(ctx context.Context, client *http.Client, name, url string, bodies 
 			defer wg.Done()
 			var lat []time.Duration
 			acked, failed := 0, map[string]int{}
-			for i := c; ctx.Err() == nil; i += o.Clients {
+			for i := c; ctx.Err() == nil && (limit == 0 || i < limit); i += o.Clients {
 				t0 := time.Now()
 				if t0.After(until) {
 					break
 				}
-				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(bodies[i%len(bodies)]))
-				req.Header.Set("Content-Type", "application/json")
-				resp, err := client.Do(req)
-				if err != nil {
-					failed["transport"]++
-					continue
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				took := time.Since(t0)
-				if resp.StatusCode != http.StatusCreated {
-					failed[resp.Status]++
+				if status := op(i); status != "" {
+					failed[status]++
 					continue
 				}
 				acked++
 				if t0.After(from) {
-					lat = append(lat, took)
+					lat = append(lat, time.Since(t0))
 				}
 			}
 			mu.Lock()
@@ -223,7 +251,11 @@ func report(out io.Writer, results []result) {
 	}
 	_ = tw.Flush()
 	if len(results) == 2 && results[1].PerSecond() > 0 {
-		fmt.Fprintf(out, "allypulse reaches %.0f%% of the echo baseline\n", 100*results[0].PerSecond()/results[1].PerSecond())
+		what := "of the echo baseline"
+		if results[1].Name != "echo baseline" {
+			what = "of the open link's rate in the same run"
+		}
+		fmt.Fprintf(out, "%s reaches %.0f%% %s\n", results[0].Name, 100*results[0].PerSecond()/results[1].PerSecond(), what)
 	}
 }
 

@@ -6,6 +6,7 @@
 //	allyload --db allyload.db                       # temporary survey in a SQLite file, in-process server
 //	allyload --db postgres://...                    # the same on PostgreSQL
 //	allyload --url http://host:8080 --code SLUG --db DSN   # a running server (ALLYPULSE_RESPOND_RATE=off)
+//	allyload --db allyload.db --ballots             # the invitations' ballot path (issue + submit), then the open link
 package main
 
 import (
@@ -38,6 +39,10 @@ type options struct {
 	Echo     bool
 	Keep     bool
 	Profile  string
+	// Ballots measures the ballot path (ballots.go) with Codes invitations,
+	// then the open link in the same run, instead of the echo baseline.
+	Ballots bool
+	Codes   int
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -53,11 +58,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.Echo, "echo", true, "also measure a trivial echo handler as a baseline")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temporary survey and its responses")
 	fs.StringVar(&o.Profile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	fs.BoolVar(&o.Ballots, "ballots", false, "measure the ballot path of invitations (issue + submit; in-process server only), then the open link")
+	fs.IntVar(&o.Codes, "codes", 20000, "invitations made for --ballots (each takes one ballot)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if o.URL == "" && o.DSN == "" || o.URL != "" && o.Code == "" || o.Clients < 1 {
-		fmt.Fprintln(stderr, "allyload: give --db DSN, or --url URL --code SLUG (and --db DSN to check stored == acknowledged)")
+	if o.URL == "" && o.DSN == "" || o.URL != "" && o.Code == "" || o.Clients < 1 || o.Ballots && (o.URL != "" || o.Codes < 1) {
+		fmt.Fprintln(stderr, "allyload: give --db DSN, or --url URL --code SLUG (and --db DSN to check stored == acknowledged); --ballots needs --db without --url and --codes of at least 1")
 		return 2
 	}
 	if o.Profile != "" {
