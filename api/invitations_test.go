@@ -26,7 +26,7 @@ type mailEnv struct {
 	lead []string
 }
 
-func newMailEnv(t *testing.T) *mailEnv {
+func newMailEnv(t testing.TB) *mailEnv {
 	t.Helper()
 	srv := testtools.StartSMTP(t)
 	cfg := mailer.Config{Host: srv.Host, Port: srv.Port, Username: testtools.SMTPUser, Password: testtools.SMTPPassword,
