@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -36,24 +35,11 @@ func backends() []string {
 	return out
 }
 
-// openDB opens a migrated database in a temporary directory (or a fresh
-// PostgreSQL schema).
+// openDB opens a migrated database of the backend ("sqlite" or
+// "postgres"), closed when the test ends.
 func openDB(t testing.TB, backend string) *db.DB {
 	t.Helper()
-	dsn := filepath.Join(t.TempDir(), "results.db")
-	if backend == "postgres" {
-		dsn = testtools.FreshPostgresSchema(t, testtools.Postgres(t))
-	}
-	ctx := context.Background()
-	d, err := db.Open(ctx, dsn, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return testtools.OpenDB(t, backend)
 }
 
 // attackDesign: three competency items, eNPS, two non-sensitive and two
