@@ -221,13 +221,17 @@ func jsonError(err error) error {
 		if field == "" {
 			field = "body"
 		}
-		return kernel.Invalid(field, typeMessage(typ))
+		msg := typeMessage(typ)
+		if msg == "is out of range" {
+			return kernel.InvalidCode(field, kernel.CodeOutOfRange, msg)
+		}
+		return kernel.Invalid(field, msg)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		if name == "" {
 			return kernel.Invalid("body", "has a field with an empty name")
 		}
-		return kernel.Invalid(name, unknownFieldMessage)
+		return kernel.InvalidCode(name, kernel.CodeUnknown, unknownFieldMessage)
 	default:
 		return echo.NewHTTPError(http.StatusBadRequest, "The request body is not valid JSON.")
 	}
@@ -290,7 +294,7 @@ func withFullPath(err error, body []byte, dst any) error {
 	if !found {
 		return err
 	}
-	return kernel.Invalid(full, named.Message)
+	return kernel.InvalidCode(full, named.Code, named.Message)
 }
 
 var (

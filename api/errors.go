@@ -14,9 +14,39 @@ import (
 	"github.com/allypulse/allypulse/internal/kernel"
 )
 
-// Problem is an RFC 9457 problem details body.
+// ProblemCode names a problem for machines; it never changes once
+// published. The set is closed: api/openapi/base.json lists it.
+type ProblemCode string
+
+// The problem codes, one for each kind of problem problemFor makes.
+const (
+	CodeBadRequest           ProblemCode = "bad_request"
+	CodeValidationFailed     ProblemCode = "validation_failed"
+	CodeOutsideLattice       ProblemCode = "outside_lattice"
+	CodeNotFound             ProblemCode = "not_found"
+	CodeConflict             ProblemCode = "conflict"
+	CodeWaveClosed           ProblemCode = "wave_closed"
+	CodeWaveNotOpen          ProblemCode = "wave_not_open"
+	CodeUnauthorized         ProblemCode = "unauthorized"
+	CodeForbidden            ProblemCode = "forbidden"
+	CodeRateLimited          ProblemCode = "rate_limited"
+	CodeMethodNotAllowed     ProblemCode = "method_not_allowed"
+	CodePayloadTooLarge      ProblemCode = "payload_too_large"
+	CodeUnsupportedMediaType ProblemCode = "unsupported_media_type"
+	CodeHTTP                 ProblemCode = "http_error"
+	CodeUnavailable          ProblemCode = "unavailable"
+	CodeInternal             ProblemCode = "internal"
+)
+
+// ProblemCodes lists every problem code, for the OpenAPI document's test.
+var ProblemCodes = []ProblemCode{CodeBadRequest, CodeValidationFailed, CodeOutsideLattice, CodeNotFound, CodeConflict,
+	CodeWaveClosed, CodeWaveNotOpen, CodeUnauthorized, CodeForbidden, CodeRateLimited, CodeMethodNotAllowed,
+	CodePayloadTooLarge, CodeUnsupportedMediaType, CodeHTTP, CodeUnavailable, CodeInternal}
+
+// Problem is an RFC 9457 problem details body with a stable code.
 type Problem struct {
 	Type     string              `json:"type"`
+	Code     ProblemCode         `json:"code"`
 	Title    string              `json:"title"`
 	Status   int                 `json:"status"`
 	Detail   string              `json:"detail,omitempty"`
@@ -59,33 +89,33 @@ func problemFor(err error) Problem {
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &ve):
-		return Problem{Type: "/problems/validation", Title: "Some fields are invalid", Status: http.StatusUnprocessableEntity,
+		return Problem{Type: "/problems/validation", Code: CodeValidationFailed, Title: "Some fields are invalid", Status: http.StatusUnprocessableEntity,
 			Detail: "Correct the fields listed in errors and try again.", Errors: ve.Fields}
 	case errors.As(err, &qe):
-		return Problem{Type: "/problems/query-refused", Title: "This view is not allowed", Status: http.StatusBadRequest,
-			Detail: qe.Message, Errors: []kernel.FieldError{{Field: qe.Field, Message: qe.Message}}}
+		return Problem{Type: "/problems/query-refused", Code: CodeOutsideLattice, Title: "This view is not allowed", Status: http.StatusBadRequest,
+			Detail: qe.Message, Errors: []kernel.FieldError{{Field: qe.Field, Code: kernel.CodeNotAllowed, Message: qe.Message}}}
 	case errors.Is(err, kernel.ErrNotFound):
-		return Problem{Type: "/problems/not-found", Title: "Not found", Status: http.StatusNotFound, Detail: unwrapDetail(err, kernel.ErrNotFound)}
+		return Problem{Type: "/problems/not-found", Code: CodeNotFound, Title: "Not found", Status: http.StatusNotFound, Detail: unwrapDetail(err, kernel.ErrNotFound)}
 	case errors.Is(err, kernel.ErrConflict):
-		return Problem{Type: "/problems/conflict", Title: "Conflict", Status: http.StatusConflict, Detail: conflictDetail(err)}
+		return Problem{Type: "/problems/conflict", Code: CodeConflict, Title: "Conflict", Status: http.StatusConflict, Detail: conflictDetail(err)}
 	case errors.Is(err, kernel.ErrClosed):
-		return Problem{Type: "/problems/closed", Title: "This survey wave is closed", Status: http.StatusGone}
+		return Problem{Type: "/problems/closed", Code: CodeWaveClosed, Title: "This survey wave is closed", Status: http.StatusGone}
 	case errors.Is(err, kernel.ErrNotOpen):
-		return Problem{Type: "/problems/not-open", Title: "This survey wave is not open yet", Status: http.StatusGone}
+		return Problem{Type: "/problems/not-open", Code: CodeWaveNotOpen, Title: "This survey wave is not open yet", Status: http.StatusGone}
 	case errors.Is(err, kernel.ErrUnauthorized):
-		return Problem{Type: "/problems/unauthorized", Title: "Sign in required", Status: http.StatusUnauthorized, Detail: unwrapDetail(err, kernel.ErrUnauthorized)}
+		return Problem{Type: "/problems/unauthorized", Code: CodeUnauthorized, Title: "Sign in required", Status: http.StatusUnauthorized, Detail: unwrapDetail(err, kernel.ErrUnauthorized)}
 	case errors.Is(err, kernel.ErrForbidden):
-		return Problem{Type: "/problems/forbidden", Title: "Your role does not allow this", Status: http.StatusForbidden, Detail: unwrapDetail(err, kernel.ErrForbidden)}
+		return Problem{Type: "/problems/forbidden", Code: CodeForbidden, Title: "Your role does not allow this", Status: http.StatusForbidden, Detail: unwrapDetail(err, kernel.ErrForbidden)}
 	case errors.Is(err, kernel.ErrRateLimited):
-		return Problem{Type: "/problems/rate-limited", Title: "Too many requests", Status: http.StatusTooManyRequests,
+		return Problem{Type: "/problems/rate-limited", Code: CodeRateLimited, Title: "Too many requests", Status: http.StatusTooManyRequests,
 			Detail: retryDetail(err)}
 	case errors.As(err, &he):
 		return httpProblem(he)
 	case db.Unavailable(err):
-		return Problem{Type: "/problems/unavailable", Title: "Briefly unavailable", Status: http.StatusServiceUnavailable,
+		return Problem{Type: "/problems/unavailable", Code: CodeUnavailable, Title: "Briefly unavailable", Status: http.StatusServiceUnavailable,
 			Detail: "The database cannot be reached at the moment. Nothing you sent was lost; please try again in a few seconds."}
 	default:
-		return Problem{Type: "/problems/internal", Title: "Internal error", Status: http.StatusInternalServerError,
+		return Problem{Type: "/problems/internal", Code: CodeInternal, Title: "Internal error", Status: http.StatusInternalServerError,
 			Detail: "Something went wrong on our side. Nothing you sent was lost; please try again."}
 	}
 }
@@ -107,30 +137,30 @@ func unwrapDetail(err, sentinel error) string {
 }
 
 func httpProblem(he *echo.HTTPError) Problem {
-	p := Problem{Type: "about:blank", Status: he.Code, Title: http.StatusText(he.Code)}
+	p := Problem{Type: "about:blank", Code: CodeHTTP, Status: he.Code, Title: http.StatusText(he.Code)}
 	switch he.Code {
 	case http.StatusBadRequest:
-		p.Type, p.Title = "/problems/bad-request", "Malformed request"
+		p.Type, p.Code, p.Title = "/problems/bad-request", CodeBadRequest, "Malformed request"
 	case http.StatusUnauthorized:
-		p.Type = "/problems/unauthorized"
+		p.Type, p.Code = "/problems/unauthorized", CodeUnauthorized
 	case http.StatusForbidden:
-		p.Type = "/problems/forbidden"
+		p.Type, p.Code = "/problems/forbidden", CodeForbidden
 	case http.StatusNotFound:
-		p.Type = "/problems/not-found"
+		p.Type, p.Code = "/problems/not-found", CodeNotFound
 	case http.StatusMethodNotAllowed:
-		p.Type = "/problems/method-not-allowed"
+		p.Type, p.Code = "/problems/method-not-allowed", CodeMethodNotAllowed
 	case http.StatusRequestEntityTooLarge:
-		p.Type, p.Detail = "/problems/too-large", "The request body is too large."
+		p.Type, p.Code, p.Detail = "/problems/too-large", CodePayloadTooLarge, "The request body is too large."
 	case http.StatusUnsupportedMediaType:
-		p.Type, p.Detail = "/problems/unsupported-media-type", "Send application/json."
+		p.Type, p.Code, p.Detail = "/problems/unsupported-media-type", CodeUnsupportedMediaType, "Send application/json."
 	case http.StatusTooManyRequests:
-		p.Type = "/problems/rate-limited"
+		p.Type, p.Code = "/problems/rate-limited", CodeRateLimited
 	}
 	if m, ok := he.Message.(string); ok && he.Code < 500 && p.Detail == "" {
 		p.Detail = m
 	}
 	if he.Code >= 500 {
-		p.Type, p.Title, p.Detail = "/problems/internal", "Internal error", ""
+		p.Type, p.Code, p.Title, p.Detail = "/problems/internal", CodeInternal, "Internal error", ""
 	}
 	return p
 }

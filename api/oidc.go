@@ -166,12 +166,14 @@ func (s *Server) finishOIDC(ctx context.Context, c echo.Context) (account.User, 
 	if !ok || raw == "" {
 		return account.User{}, refuse("token", "the provider sent no ID token")
 	}
-	idt, err := provider.Verifier(&oidc.Config{ClientID: s.oidc.cfg.ClientID}).Verify(ctx, raw)
+	// The audience is checked here rather than by the verifier, so that a
+	// token for another client is told apart without reading error text.
+	idt, err := provider.Verifier(&oidc.Config{SkipClientIDCheck: true}).Verify(ctx, raw)
 	if err != nil {
-		if strings.Contains(err.Error(), "expected audience") {
-			return account.User{}, refuse("audience", "the ID token was issued for another client: "+err.Error())
-		}
 		return account.User{}, refuse("token", "the ID token did not verify: "+err.Error())
+	}
+	if !slices.Contains(idt.Audience, s.oidc.cfg.ClientID) {
+		return account.User{}, refuse("audience", fmt.Sprintf("the ID token was issued for another client: expected audience %q got %q", s.oidc.cfg.ClientID, idt.Audience))
 	}
 	if idt.Nonce != nonce {
 		return account.User{}, refuse("nonce", "the ID token's nonce does not match this sign-in")

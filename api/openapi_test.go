@@ -2,13 +2,19 @@ package api
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/labstack/echo/v4"
+
+	"github.com/allypulse/allypulse/internal/kernel"
 )
 
 // loadServedOpenAPI fetches GET /api/openapi.json and parses it with
@@ -114,6 +120,66 @@ func TestOpenAPIBodyErrorsDocumented(t *testing.T) {
 				if op.Responses.Status(code) == nil {
 					t.Errorf("%s %s does not document %d", strings.ToUpper(method), path, code)
 				}
+			}
+		}
+	}
+}
+
+// TestOpenAPIListsTheCodes: the Problem schema's code enum is exactly
+// ProblemCodes and the field error's is exactly kernel.FieldCodes.
+func TestOpenAPIListsTheCodes(t *testing.T) {
+	doc := loadServedOpenAPI(t)
+	enum := func(schema, prop string) []string {
+		s := doc.Components.Schemas[schema]
+		if s == nil || s.Value == nil || s.Value.Properties[prop] == nil {
+			t.Fatalf("no %s.%s in the document", schema, prop)
+		}
+		var out []string
+		for _, v := range s.Value.Properties[prop].Value.Enum {
+			out = append(out, v.(string))
+		}
+		slices.Sort(out)
+		return out
+	}
+	var problems, fields []string
+	for _, c := range ProblemCodes {
+		problems = append(problems, string(c))
+	}
+	for _, c := range kernel.FieldCodes {
+		fields = append(fields, string(c))
+	}
+	slices.Sort(problems)
+	slices.Sort(fields)
+	if got := enum("Problem", "code"); !slices.Equal(got, problems) {
+		t.Errorf("Problem.code enum %v, ProblemCodes %v", got, problems)
+	}
+	if got := enum("FieldError", "code"); !slices.Equal(got, fields) {
+		t.Errorf("FieldError.code enum %v, kernel.FieldCodes %v", got, fields)
+	}
+}
+
+// TestEveryProblemHasACode: each error problemFor knows, and each HTTP
+// status echo raises, becomes a problem with a listed code, and every field
+// error in it has one too.
+func TestEveryProblemHasACode(t *testing.T) {
+	errs := []error{
+		&kernel.ValidationError{Fields: []kernel.FieldError{{Field: "a", Code: kernel.CodeRequired, Message: "is required"}}},
+		kernel.Invalid("b", "is wrong"),
+		&kernel.QueryError{Field: "by", Message: "not allowed"},
+		kernel.ErrNotFound, fmt.Errorf("survey: %w", kernel.ErrConflict), kernel.ErrClosed, kernel.ErrNotOpen,
+		kernel.ErrUnauthorized, kernel.ErrForbidden, &RetryAfterError{After: time.Second}, errors.New("boom"),
+	}
+	for _, code := range []int{400, 401, 403, 404, 405, 413, 415, 418, 429, 500} {
+		errs = append(errs, echo.NewHTTPError(code))
+	}
+	for _, err := range errs {
+		p := problemFor(err)
+		if !slices.Contains(ProblemCodes, p.Code) {
+			t.Errorf("%v: code %q is not listed", err, p.Code)
+		}
+		for _, f := range p.Errors {
+			if !slices.Contains(kernel.FieldCodes, f.Code) {
+				t.Errorf("%v: field %s code %q is not listed", err, f.Field, f.Code)
 			}
 		}
 	}

@@ -55,7 +55,7 @@ func problemsError(problems []people.Problem) error {
 		if p.Column != "" {
 			field += "." + p.Column
 		}
-		ve.Fields = append(ve.Fields, kernel.FieldError{Field: field, Message: p.Reason})
+		ve.Fields = append(ve.Fields, kernel.FieldError{Field: field, Code: kernel.CodeInvalid, Message: p.Reason})
 	}
 	return ve
 }

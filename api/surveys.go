@@ -162,15 +162,15 @@ func parseOpensAt(raw json.RawMessage) (time.Time, bool) {
 func prefixField(prefix string, err error) *kernel.ValidationError {
 	var ve *kernel.ValidationError
 	if !errors.As(err, &ve) {
-		return &kernel.ValidationError{Fields: []kernel.FieldError{{Field: prefix, Message: "must be an object with items_per_wave and cover_every, or null"}}}
+		return &kernel.ValidationError{Fields: []kernel.FieldError{{Field: prefix, Code: kernel.CodeInvalid, Message: "must be an object with items_per_wave and cover_every, or null"}}}
 	}
 	out := &kernel.ValidationError{}
 	for _, f := range ve.Fields {
 		if f.Field == "body" { // the nested value itself
-			out.Add(prefix, f.Message)
+			out.AddCode(prefix, f.Code, f.Message)
 			continue
 		}
-		out.Add(prefix+"."+f.Field, f.Message)
+		out.AddCode(prefix+"."+f.Field, f.Code, f.Message)
 	}
 	return out
 }

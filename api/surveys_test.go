@@ -283,13 +283,13 @@ func TestSurveyUnknownIDs(t *testing.T) {
 func TestNumberFieldMessages(t *testing.T) {
 	h := newDesignHarness(t)
 	for body, want := range map[string]kernel.FieldError{
-		`{"title":"x","items":["belonging.1"],"anonymity":{"min_group_size":2.5}}`:                             {Field: "anonymity.min_group_size", Message: "must be a whole number, not 2.5"},
-		`{"title":"x","items":["belonging.1"],"anonymity":{"min_group_size":1e3}}`:                             {Field: "anonymity.min_group_size", Message: "must be a whole number, not 1e3"},
-		`{"title":"x","items":["belonging.1"],"expected_headcount":99999999999999999999}`:                      {Field: "expected_headcount", Message: "is out of range"},
-		`{"title":"x","items":["belonging.1"],"anonymity":{"min_group_size":"five"}}`:                          {Field: "anonymity.min_group_size", Message: "must be a whole number, not string"},
-		`{"title":"x","items":["belonging.1"],"practical_gap_points":"5"}`:                                     {Field: "practical_gap_points", Message: "must be a number, not string"},
-		`{"title":"x","items":["belonging.1"],"schedule":{"cadence":"weekly"},"rotation":5}`:                   {Field: "rotation", Message: "must be an object, not number"},
-		`{"title":"x","items":["belonging.1"],"schedule":{"cadence":"weekly"},"rotation":{"cover_every":"2"}}`: {Field: "rotation.cover_every", Message: "must be a whole number, not string"},
+		`{"title":"x","items":["belonging.1"],"anonymity":{"min_group_size":2.5}}`:                             {Field: "anonymity.min_group_size", Code: kernel.CodeInvalid, Message: "must be a whole number, not 2.5"},
+		`{"title":"x","items":["belonging.1"],"anonymity":{"min_group_size":1e3}}`:                             {Field: "anonymity.min_group_size", Code: kernel.CodeInvalid, Message: "must be a whole number, not 1e3"},
+		`{"title":"x","items":["belonging.1"],"expected_headcount":99999999999999999999}`:                      {Field: "expected_headcount", Code: kernel.CodeOutOfRange, Message: "is out of range"},
+		`{"title":"x","items":["belonging.1"],"anonymity":{"min_group_size":"five"}}`:                          {Field: "anonymity.min_group_size", Code: kernel.CodeInvalid, Message: "must be a whole number, not string"},
+		`{"title":"x","items":["belonging.1"],"practical_gap_points":"5"}`:                                     {Field: "practical_gap_points", Code: kernel.CodeInvalid, Message: "must be a number, not string"},
+		`{"title":"x","items":["belonging.1"],"schedule":{"cadence":"weekly"},"rotation":5}`:                   {Field: "rotation", Code: kernel.CodeInvalid, Message: "must be an object, not number"},
+		`{"title":"x","items":["belonging.1"],"schedule":{"cadence":"weekly"},"rotation":{"cover_every":"2"}}`: {Field: "rotation.cover_every", Code: kernel.CodeInvalid, Message: "must be a whole number, not string"},
 	} {
 		rec := h.do("POST", "/api/v1/surveys", body, h.lead.as())
 		wantStatus(t, rec, http.StatusUnprocessableEntity)
@@ -307,15 +307,15 @@ func TestNestedFieldErrorsNameTheirPlace(t *testing.T) {
 	h := newDesignHarness(t)
 	dept := `{"key":"dept","label":"Department","options":["A","B"]}`
 	for body, want := range map[string]kernel.FieldError{
-		`{"title":"x","items":["belonging.1"],"anonymity":{"k":5}}`:                                                {Field: "anonymity.k", Message: "is not a known field"},
-		`{"title":"x","items":["belonging.1"],"schedule":{"cadence":"weekly","timezone":"Europe/Paris"}}`:          {Field: "schedule.timezone", Message: "is not a known field"},
-		`{"title":"x","items":["belonging.1"],"demographics":[` + dept + `,{"key":"site","label":"Site","x":1}]}`:  {Field: "demographics[1].x", Message: "is not a known field"},
-		`{"title":"x","items":["belonging.1"],"demographics":[` + dept + `,{"key":"site","sensitive":"yes"}]}`:     {Field: "demographics[1].sensitive", Message: "must be true or false, not string"},
-		`{"title":"x","items":["belonging.1"],"demographics":[{"key":"site","options":["North",7]}]}`:              {Field: "demographics[0].options[1]", Message: "must be a string, not number"},
-		`{"title":"x","items":["belonging.1","voice.1",3]}`:                                                        {Field: "items[2]", Message: "must be a string, not number"},
-		`{"title":"x","items":["belonging.1"],"comments":[{"key":"a","prompt":"b","extra":true}]}`:                 {Field: "comments[0].extra", Message: "is not a known field"},
-		`{"title":"x","items":["belonging.1"],"schedule":{"cadence":"weekly"},"rotation":{"cover_every":2,"x":1}}`: {Field: "rotation.x", Message: "is not a known field"},
-		`{"title":"x","items":["belonging.1"],"bogus":1}`:                                                          {Field: "bogus", Message: "is not a known field"},
+		`{"title":"x","items":["belonging.1"],"anonymity":{"k":5}}`:                                                {Field: "anonymity.k", Code: kernel.CodeUnknown, Message: "is not a known field"},
+		`{"title":"x","items":["belonging.1"],"schedule":{"cadence":"weekly","timezone":"Europe/Paris"}}`:          {Field: "schedule.timezone", Code: kernel.CodeUnknown, Message: "is not a known field"},
+		`{"title":"x","items":["belonging.1"],"demographics":[` + dept + `,{"key":"site","label":"Site","x":1}]}`:  {Field: "demographics[1].x", Code: kernel.CodeUnknown, Message: "is not a known field"},
+		`{"title":"x","items":["belonging.1"],"demographics":[` + dept + `,{"key":"site","sensitive":"yes"}]}`:     {Field: "demographics[1].sensitive", Code: kernel.CodeInvalid, Message: "must be true or false, not string"},
+		`{"title":"x","items":["belonging.1"],"demographics":[{"key":"site","options":["North",7]}]}`:              {Field: "demographics[0].options[1]", Code: kernel.CodeInvalid, Message: "must be a string, not number"},
+		`{"title":"x","items":["belonging.1","voice.1",3]}`:                                                        {Field: "items[2]", Code: kernel.CodeInvalid, Message: "must be a string, not number"},
+		`{"title":"x","items":["belonging.1"],"comments":[{"key":"a","prompt":"b","extra":true}]}`:                 {Field: "comments[0].extra", Code: kernel.CodeUnknown, Message: "is not a known field"},
+		`{"title":"x","items":["belonging.1"],"schedule":{"cadence":"weekly"},"rotation":{"cover_every":2,"x":1}}`: {Field: "rotation.x", Code: kernel.CodeUnknown, Message: "is not a known field"},
+		`{"title":"x","items":["belonging.1"],"bogus":1}`:                                                          {Field: "bogus", Code: kernel.CodeUnknown, Message: "is not a known field"},
 	} {
 		rec := h.do("POST", "/api/v1/surveys", body, h.lead.as())
 		wantStatus(t, rec, http.StatusUnprocessableEntity)

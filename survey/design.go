@@ -263,7 +263,7 @@ func checkKey(ve *kernel.ValidationError, keys map[string]int, list string, i in
 	case !keyPattern.MatchString(key):
 		ve.Add(field, "use 1 to 40 lower-case letters, digits or _, starting with a letter")
 	case dup:
-		ve.Add(field, fmt.Sprintf("%q is already used by %s[%d]", key, list, first))
+		ve.AddCode(field, kernel.CodeDuplicate, fmt.Sprintf("%q is already used by %s[%d]", key, list, first))
 	default:
 		keys[key] = i
 	}

@@ -141,7 +141,7 @@ func (s *Store) AddCustomItem(ctx context.Context, in CustomItemInput, createdBy
 // duplicateAs reports a unique-key violation as a validation error of field.
 func duplicateAs(err error, field string) error {
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return kernel.Invalid(field, "is already used")
+		return kernel.InvalidCode(field, kernel.CodeDuplicate, "is already used")
 	}
 	return err
 }
@@ -160,13 +160,13 @@ func validateCustomItem(in CustomItemInput, fw framework.Framework) (framework.I
 	if !itemKeyPattern.MatchString(it.Key) {
 		ve.Add("key", "use up to 64 lower-case letters, digits, dots, dashes or _, starting with a letter")
 	} else if _, taken := fw.Item(it.Key); taken {
-		ve.Add("key", "is already used")
+		ve.AddCode("key", kernel.CodeDuplicate, "is already used")
 	}
 	if checkText(ve, "text", it.Text, MaxItemTextChars, false) && len(strings.Fields(it.Text)) > framework.MaxItemWords {
 		ve.Add("text", fmt.Sprintf("keep it to %d words and one idea", framework.MaxItemWords))
 	}
 	if utf8.RuneCountInString(it.Source) > MaxLabelChars {
-		ve.Add("source", fmt.Sprintf("the limit is %d characters", MaxLabelChars))
+		ve.AddCode("source", kernel.CodeTooLong, fmt.Sprintf("the limit is %d characters", MaxLabelChars))
 	}
 	scale, ok := fw.Scale(it.Scale)
 	switch {
@@ -219,7 +219,7 @@ func customConstruct(ve *kernel.ValidationError, in CustomItemInput, it *framewo
 	if !keyPattern.MatchString(c.Key) {
 		ve.Add("new_construct.key", "use 1 to 40 lower-case letters, digits or _, starting with a letter")
 	} else if _, taken := fw.Construct(c.Key); taken {
-		ve.Add("new_construct.key", "is already used")
+		ve.AddCode("new_construct.key", kernel.CodeDuplicate, "is already used")
 	}
 	checkText(ve, "new_construct.name", c.Name, MaxConstructChars, false)
 	if utf8.RuneCountInString(c.Description) > MaxLabelChars || utf8.RuneCountInString(c.Source) > MaxLabelChars {

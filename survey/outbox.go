@@ -389,13 +389,13 @@ func ValidateMailTemplate(t MailTemplate) error {
 	}
 	switch {
 	case strings.TrimSpace(t.Subject) == "":
-		ve.Add("subject", "must not be empty")
+		ve.AddCode("subject", kernel.CodeRequired, "must not be empty")
 	case utf8.RuneCountInString(t.Subject) > maxSubject || strings.ContainsAny(t.Subject, "\r\n"):
-		ve.Add("subject", fmt.Sprintf("must be one line of at most %d characters", maxSubject))
+		ve.AddCode("subject", kernel.CodeTooLong, fmt.Sprintf("must be one line of at most %d characters", maxSubject))
 	}
 	switch {
 	case utf8.RuneCountInString(t.Body) > maxBody:
-		ve.Add("body", fmt.Sprintf("must be at most %d characters", maxBody))
+		ve.AddCode("body", kernel.CodeTooLong, fmt.Sprintf("must be at most %d characters", maxBody))
 	case !strings.Contains(t.Body, "{link}") && !strings.Contains(t.Body, "{code}"):
 		ve.Add("body", "must contain {link} or {code}, or nobody can answer")
 	}

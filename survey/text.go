@@ -31,7 +31,7 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 func checkText(ve *kernel.ValidationError, field, text string, limit int, multiline bool) bool {
 	switch n := utf8.RuneCountInString(text); {
 	case sameKey(text) == "":
-		ve.Add(field, "is required")
+		ve.AddCode(field, kernel.CodeRequired, "is required")
 	case n > limit:
 		ve.Add(field, fmt.Sprintf("is %d characters long; the limit is %d", n, limit))
 	case hasControl(text, multiline):

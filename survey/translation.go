@@ -126,7 +126,7 @@ func TranslationGaps(d Draft, fw framework.Framework) []kernel.FieldError {
 		tr := d.Translations[lang]
 		f := "translations." + lang
 		missing := func(field, what string) {
-			gaps = append(gaps, kernel.FieldError{Field: f + "." + field, Message: fmt.Sprintf("%s in %s is missing", what, framework.LanguageName(lang))})
+			gaps = append(gaps, kernel.FieldError{Field: f + "." + field, Code: kernel.CodeMissing, Message: fmt.Sprintf("%s in %s is missing", what, framework.LanguageName(lang))})
 		}
 		if tr.Title == "" {
 			missing("title", "the title")

@@ -169,7 +169,7 @@ func validateSubmission(d Design, items []askedItem, segment map[string]string, 
 			if d.ItemIndex(key) >= 0 {
 				ve.Add(field, "is not asked in this round of the survey")
 			} else {
-				ve.Add(field, "is not a question of this survey")
+				ve.AddCode(field, kernel.CodeUnknown, "is not a question of this survey")
 			}
 			continue
 		}
@@ -235,7 +235,7 @@ func validateSubmission(d Design, items []askedItem, segment map[string]string, 
 	}
 	for key := range sub.Demographics {
 		if _, _, ok := d.Demographic(key); !ok {
-			ve.Add("demographics."+key, "is not a question of this survey")
+			ve.AddCode("demographics."+key, kernel.CodeUnknown, "is not a question of this survey")
 		}
 	}
 
@@ -254,7 +254,7 @@ func validateSubmission(d Design, items []askedItem, segment map[string]string, 
 			continue
 		}
 		if utf8.RuneCountInString(text) > MaxCommentLength {
-			ve.Add(field, fmt.Sprintf("must be at most %d characters", MaxCommentLength))
+			ve.AddCode(field, kernel.CodeTooLong, fmt.Sprintf("must be at most %d characters", MaxCommentLength))
 			continue
 		}
 		body := strings.TrimSpace(text)

@@ -62,7 +62,7 @@ func (s *Store) CreateToken(ctx context.Context, creator User, name, role string
 	}
 	var ve kernel.ValidationError
 	if msg := nameProblem(name, 100); name == "" {
-		ve.Add("name", "is required")
+		ve.AddCode("name", kernel.CodeRequired, "is required")
 	} else if msg != "" {
 		ve.Add("name", msg)
 	}

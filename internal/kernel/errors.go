@@ -19,10 +19,30 @@ var (
 	ErrOutsideLattice = errors.New("query outside the allowed views")
 )
 
+// FieldCode says, for machines, what is wrong with a field; Message says it
+// for people. The set is closed: api/openapi/base.json lists it.
+type FieldCode string
+
+// The field codes.
+const (
+	CodeRequired   FieldCode = "required"     // missing or empty
+	CodeInvalid    FieldCode = "invalid"      // wrong form or value
+	CodeTooLong    FieldCode = "too_long"     // longer than its limit
+	CodeOutOfRange FieldCode = "out_of_range" // a number or count outside its bounds
+	CodeUnknown    FieldCode = "unknown"      // names an option, item or key that does not exist
+	CodeDuplicate  FieldCode = "duplicate"    // already used
+	CodeNotAllowed FieldCode = "not_allowed"  // well formed, but not allowed here
+	CodeMissing    FieldCode = "missing"      // a translation or part still to write
+)
+
+// FieldCodes lists every field code, for the OpenAPI document's test.
+var FieldCodes = []FieldCode{CodeRequired, CodeInvalid, CodeTooLong, CodeOutOfRange, CodeUnknown, CodeDuplicate, CodeNotAllowed, CodeMissing}
+
 // FieldError is one invalid input field.
 type FieldError struct {
-	Field   string `json:"field"`
-	Message string `json:"message"`
+	Field   string    `json:"field"`
+	Code    FieldCode `json:"code"`
+	Message string    `json:"message"`
 }
 
 // ValidationError carries per-field messages; it maps to 422.
@@ -39,9 +59,12 @@ func (e *ValidationError) Error() string {
 	return "invalid input: " + strings.Join(parts, "; ")
 }
 
-// Add records a problem with a field.
-func (e *ValidationError) Add(field, msg string) {
-	e.Fields = append(e.Fields, FieldError{Field: field, Message: msg})
+// Add records a problem with a field, coded invalid; AddCode names the code.
+func (e *ValidationError) Add(field, msg string) { e.AddCode(field, CodeInvalid, msg) }
+
+// AddCode records a problem with a field and its code.
+func (e *ValidationError) AddCode(field string, code FieldCode, msg string) {
+	e.Fields = append(e.Fields, FieldError{Field: field, Code: code, Message: msg})
 }
 
 // Err returns e when it holds a problem, else nil, with fields sorted for
@@ -65,9 +88,12 @@ func (e *ValidationError) Has(field string) bool {
 	return false
 }
 
-// Invalid returns a ValidationError for one field.
-func Invalid(field, msg string) error {
-	return &ValidationError{Fields: []FieldError{{Field: field, Message: msg}}}
+// Invalid returns a ValidationError for one field, coded invalid.
+func Invalid(field, msg string) error { return InvalidCode(field, CodeInvalid, msg) }
+
+// InvalidCode returns a ValidationError for one field with its code.
+func InvalidCode(field string, code FieldCode, msg string) error {
+	return &ValidationError{Fields: []FieldError{{Field: field, Code: code, Message: msg}}}
 }
 
 // QueryError is a request outside the closed query lattice (400), naming the

@@ -18,7 +18,7 @@ func (p *Plans) closedWave(ctx context.Context, sv survey.Survey, n int, field s
 	}
 	w, err := p.surveys.WaveByNumber(ctx, sv.ID, n)
 	if errors.Is(err, kernel.ErrNotFound) {
-		return survey.Wave{}, kernel.Invalid(field, fmt.Sprintf("this survey has no wave %d", n))
+		return survey.Wave{}, kernel.InvalidCode(field, kernel.CodeUnknown, fmt.Sprintf("this survey has no wave %d", n))
 	}
 	if err != nil {
 		return survey.Wave{}, err
@@ -36,10 +36,10 @@ func (p *Plans) checkSource(ctx context.Context, sv survey.Survey, wave int, src
 	case SourceCompetency, SourceBehaviour:
 		var ve kernel.ValidationError
 		if src.Dimension != "" {
-			ve.Add("source.dimension", "is only for a gap")
+			ve.AddCode("source.dimension", kernel.CodeNotAllowed, "is only for a gap")
 		}
 		if src.Option != "" {
-			ve.Add("source.option", "is only for a gap")
+			ve.AddCode("source.option", kernel.CodeNotAllowed, "is only for a gap")
 		}
 		if err := ve.Err(); err != nil {
 			return "", err
@@ -53,7 +53,7 @@ func (p *Plans) checkSource(ctx context.Context, sv survey.Survey, wave int, src
 		case !ok:
 			ve.Add("source.dimension", "is not a demographic question of this survey")
 		case d.OptionIndex(src.Option) < 0 && src.Option != report.NotAnswered:
-			ve.Add("source.option", "is not an option of "+src.Dimension)
+			ve.AddCode("source.option", kernel.CodeUnknown, "is not an option of "+src.Dimension)
 		}
 		if err := ve.Err(); err != nil {
 			return "", err
@@ -62,7 +62,7 @@ func (p *Plans) checkSource(ctx context.Context, sv survey.Survey, wave int, src
 		return "", kernel.Invalid("source.kind", "must be gap, competency or behaviour")
 	}
 	if src.Metric == "" {
-		return "", kernel.Invalid("source.metric", "is required")
+		return "", kernel.InvalidCode("source.metric", kernel.CodeRequired, "is required")
 	}
 	name, err := p.metricName(ctx, sv.ID, wave, src)
 	if err != nil {

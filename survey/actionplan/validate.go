@@ -50,7 +50,7 @@ func checkTitle(ve *kernel.ValidationError, field, s string) string {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
-		ve.Add(field, "is required")
+		ve.AddCode(field, kernel.CodeRequired, "is required")
 	case utf8.RuneCountInString(s) > MaxTitle:
 		ve.Add(field, "must be at most 200 characters")
 	case strings.ContainsFunc(s, unicode.IsControl):

@@ -75,7 +75,9 @@ export async function render(main, ctx) {
   if (!id) { await picker(main); return; }
   const designer = ['admin', 'lead'].includes(ctx.user.role);
   const tabs = TABS.filter((t) => !t.roles || t.roles.includes(ctx.user.role));
-  const tab = tabs.some((t) => t.key === tabParam) ? tabParam : (designer ? 'overview' : 'summary');
+  // A tab the role does not list (comments, for executives) still opens from
+  // its address, where it explains why it shows nothing.
+  const tab = TABS.some((t) => t.key === tabParam) ? tabParam : (designer ? 'overview' : 'summary');
 
   // The survey (for its demographics) and the trend (for the waves).
   const [sv, trend] = await Promise.all([
