@@ -6,12 +6,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/allypulse/allypulse/internal/account"
 	"github.com/allypulse/allypulse/internal/db"
+	"github.com/allypulse/allypulse/internal/testtools"
 )
 
 // authHarness is a Server on a fresh SQLite file, driven through
@@ -26,15 +26,7 @@ const harnessPassword = "correct horse battery"
 
 func newAuthHarness(t *testing.T, cfg Config) *authHarness {
 	t.Helper()
-	ctx := context.Background()
-	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "api.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d := testtools.OpenDB(t, db.SQLite)
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://allypulse.test"
 	}
@@ -72,6 +64,20 @@ func (b browser) cookies() reqOpt {
 	}
 }
 
+// browserOf keeps the session and CSRF cookies a sign-in response set.
+func browserOf(rec *httptest.ResponseRecorder) browser {
+	var b browser
+	for _, c := range rec.Result().Cookies() {
+		switch c.Name {
+		case sessionCookie:
+			b.session = c.Value
+		case csrfCookie:
+			b.csrf = c.Value
+		}
+	}
+	return b
+}
+
 // as sends the cookies and the CSRF header, as app.js does.
 func (b browser) as() reqOpt {
 	return func(r *http.Request) {
@@ -105,15 +111,7 @@ func (h *authHarness) signIn(email string) browser {
 	if rec.Code != http.StatusOK {
 		h.t.Fatalf("login %s: %d %s", email, rec.Code, rec.Body)
 	}
-	var b browser
-	for _, c := range rec.Result().Cookies() {
-		switch c.Name {
-		case sessionCookie:
-			b.session = c.Value
-		case csrfCookie:
-			b.csrf = c.Value
-		}
-	}
+	b := browserOf(rec)
 	if b.session == "" || b.csrf == "" {
 		h.t.Fatalf("login set cookies %v", rec.Result().Cookies())
 	}

@@ -45,15 +45,7 @@ func newExportHarness(t testing.TB, responses ...int) *exportHarness {
 // filled in).
 func newExportHarnessSpec(t testing.TB, spec xlsxtest.Spec) *exportHarness {
 	t.Helper()
-	ctx := context.Background()
-	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "export.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d := testtools.OpenDB(t, db.SQLite)
 	// The clock stands still at the real time of the test, so that browser
 	// sessions made by the server are not already expired.
 	now := time.Now().UTC().Truncate(time.Second)

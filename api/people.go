@@ -73,11 +73,15 @@ func (s *Server) handleUploadPeople(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if w.Status(s.clock.Now()) == survey.WaveClosed || sv.Status == survey.StatusClosed || sv.Status == survey.StatusArchived {
+		return kernel.ErrClosed // before the rows, whose checks would only confuse
+	}
 	ctx := c.Request().Context()
 	dims := survey.Dimensions(sv)
 	rows, problems, err := people.Parse(c.Request().Body, dims)
-	if errors.Is(err, people.ErrUnreadable) {
-		return kernel.Invalid("file", strings.TrimPrefix(err.Error(), people.ErrUnreadable.Error()+": "))
+	var unreadable *people.UnreadableError
+	if errors.As(err, &unreadable) {
+		return kernel.Invalid("file", unreadable.Reason)
 	}
 	if err != nil {
 		return err

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/kernel"
+	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/framework"
 )
@@ -86,14 +86,7 @@ func respondDesign() survey.Design {
 func newRespondEnv(t testing.TB, cfg Config) *respondEnv {
 	t.Helper()
 	ctx := context.Background()
-	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "respond.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d := testtools.OpenDB(t, db.SQLite)
 	e := &respondEnv{t: t, db: d, store: survey.NewStore(d.Gorm), now: time.Now().UTC().Truncate(time.Second), logs: &lockedBuffer{}}
 	e.survey = survey.Survey{
 		ID: kernel.NewID(), Title: "Inclusion pulse", Intro: "Ten minutes, anonymous.", Status: survey.StatusLaunched,
@@ -104,6 +97,7 @@ func newRespondEnv(t testing.TB, cfg Config) *respondEnv {
 	if err := e.store.CreateSurvey(ctx, e.survey); err != nil {
 		t.Fatal(err)
 	}
+	var err error
 	e.wave, err = e.store.CreateWave(ctx, survey.Wave{ID: kernel.NewID(), SurveyID: e.survey.ID, Number: 1,
 		OpensAt: e.now.Add(-time.Hour), ClosesAt: e.now.Add(14 * 24 * time.Hour), Slug: kernel.NewSecret(), Items: e.survey.Design.Items})
 	if err != nil {

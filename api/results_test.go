@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/allypulse/allypulse/internal/account"
 	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/kernel"
+	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
 )
@@ -31,14 +31,7 @@ type resultsHarness struct {
 func newResultsHarness(t *testing.T) *resultsHarness {
 	t.Helper()
 	ctx := context.Background()
-	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "results.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d := testtools.OpenDB(t, db.SQLite)
 	now := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
 	store := survey.NewStore(d.Gorm)
 	sv := survey.Survey{ID: kernel.NewID(), Title: "Pulse", Status: survey.StatusLaunched,
@@ -174,108 +167,6 @@ func TestResultsViews(t *testing.T) {
 	if rec := h.get(base + "/results?wave=7"); rec.Code != http.StatusNotFound {
 		t.Errorf("unknown wave: %d", rec.Code)
 	}
-}
-
-// The results JSON matches its OpenAPI schemas exactly: every property is
-// declared, every required one present, every type right.
-func TestResultsMatchOpenAPI(t *testing.T) {
-	h := newResultsHarness(t)
-	raw, err := OpenAPIDocument()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		t.Fatal(err)
-	}
-	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
-	base := "/api/v1/surveys/" + h.sv.ID
-	for path, schema := range map[string]string{
-		"/results?by=dept":                     "Release",
-		"/results?by=gender&filter=dept:Sales": "Release",
-		"/heatmap?by=dept":                     "Heatmap",
-		"/gaps?by=dept":                        "Gaps",
-		"/behaviours":                          "Behaviours",
-		"/trend?by=dept":                       "Trend",
-		"/comments":                            "Comments",
-	} {
-		rec := h.get(base + path)
-		var v any
-		if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		for _, problem := range conform(schemas, map[string]any{"$ref": "#/components/schemas/" + schema}, v, path) {
-			t.Error(problem)
-		}
-	}
-}
-
-// conform lists where v departs from schema (a small subset of JSON Schema:
-// $ref, type, properties, required, additionalProperties false, items, enum).
-func conform(schemas map[string]any, schema map[string]any, v any, at string) []string {
-	if r, ok := schema["$ref"].(string); ok {
-		return conform(schemas, schemas[strings.TrimPrefix(r, "#/components/schemas/")].(map[string]any), v, at)
-	}
-	var out []string
-	switch schema["type"] {
-	case "object":
-		m, ok := v.(map[string]any)
-		if !ok {
-			return []string{at + ": not an object"}
-		}
-		props, _ := schema["properties"].(map[string]any)
-		for k, val := range m {
-			ps, ok := props[k].(map[string]any)
-			if !ok {
-				out = append(out, at+"."+k+": not declared")
-				continue
-			}
-			out = append(out, conform(schemas, ps, val, at+"."+k)...)
-		}
-		req, _ := schema["required"].([]any)
-		for _, k := range req {
-			if _, ok := m[k.(string)]; !ok {
-				out = append(out, at+"."+k.(string)+": required, missing")
-			}
-		}
-	case "array":
-		a, ok := v.([]any)
-		if !ok {
-			return []string{at + ": not an array"}
-		}
-		items, _ := schema["items"].(map[string]any)
-		for i, x := range a {
-			if i < 3 {
-				out = append(out, conform(schemas, items, x, at+"[]")...)
-			}
-		}
-	case "string":
-		if _, ok := v.(string); !ok {
-			out = append(out, at+": not a string")
-		}
-	case "number":
-		if _, ok := v.(float64); !ok {
-			out = append(out, at+": not a number")
-		}
-	case "integer":
-		if f, ok := v.(float64); !ok || f != float64(int64(f)) {
-			out = append(out, at+": not an integer")
-		}
-	case "boolean":
-		if _, ok := v.(bool); !ok {
-			out = append(out, at+": not a boolean")
-		}
-	}
-	if enum, ok := schema["enum"].([]any); ok {
-		found := false
-		for _, e := range enum {
-			found = found || e == v
-		}
-		if !found {
-			out = append(out, at+": not in enum")
-		}
-	}
-	return out
 }
 
 // A survey with no wave to show yet (a draft) still reports its own

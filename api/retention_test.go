@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/retention"
+	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
 	"github.com/allypulse/allypulse/survey/xlsx/xlsxtest"
@@ -38,14 +38,7 @@ func waveCounts(t *testing.T, d *db.DB, w survey.Wave) (responses, comments int6
 // run that takes the third wave; every deletion is audited.
 func TestRetention(t *testing.T) {
 	ctx := context.Background()
-	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "retention.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d := testtools.OpenDB(t, db.SQLite)
 	clock := kernel.NewManualClock(time.Now().UTC().Truncate(time.Second))
 	seed := xlsxtest.Seed(t, d, clock.Now(), xlsxtest.Spec{Responses: []int{40, 40, 40}, Seed: 42, Comments: []string{"More mentoring, please."}})
 	srv := New(Config{BaseURL: "http://allypulse.test"}, Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: clock})

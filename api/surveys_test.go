@@ -8,16 +8,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
 	"github.com/allypulse/allypulse/internal/account"
 	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/kernel"
+	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/framework"
 )
@@ -567,14 +565,7 @@ func FuzzCreateSurvey(f *testing.F) {
 // fuzzServer builds one server with a signed-in lead for every fuzz input.
 func fuzzServer(f *testing.F) (*Server, browser) {
 	ctx := context.Background()
-	d, err := db.Open(ctx, filepath.Join(f.TempDir(), "fuzz.db"), nil)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { _ = d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		f.Fatal(err)
-	}
+	d := testtools.OpenDB(f, db.SQLite)
 	srv := New(Config{BaseURL: "http://allypulse.test"}, Deps{DB: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if _, err := srv.accounts.CreateUser(ctx, account.NewUser{Email: "lead@example.test", Role: account.RoleLead, Password: harnessPassword}); err != nil {
 		f.Fatal(err)
@@ -583,50 +574,9 @@ func fuzzServer(f *testing.F) (*Server, browser) {
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	srv.ServeHTTP(rec, req)
-	var b browser
-	for _, c := range rec.Result().Cookies() {
-		switch c.Name {
-		case sessionCookie:
-			b.session = c.Value
-		case csrfCookie:
-			b.csrf = c.Value
-		}
-	}
+	b := browserOf(rec)
 	if b.session == "" {
 		f.Fatalf("login: %d %s", rec.Code, rec.Body)
 	}
 	return srv, b
-}
-
-// TestDesignResponsesMatchOpenAPI checks real responses against the schemas
-// of api/openapi/design.json, so the document stays exact.
-func TestDesignResponsesMatchOpenAPI(t *testing.T) {
-	doc := loadServedOpenAPI(t)
-	h := newDesignHarness(t)
-	check := func(schema string, rec *httptest.ResponseRecorder) {
-		t.Helper()
-		ref := doc.Components.Schemas[schema]
-		if ref == nil || ref.Value == nil {
-			t.Fatalf("no schema %s", schema)
-		}
-		var v any
-		if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
-			t.Fatal(err)
-		}
-		if err := ref.Value.VisitJSON(v, openapi3.EnableJSONSchema2020()); err != nil {
-			t.Errorf("%s does not match its schema: %v\n%s", schema, err, rec.Body)
-		}
-	}
-	sv := h.create(`{"title":"Pulse","items":["belonging.1","belonging.2","voice.1","voice.2","ally.affirm.self"],
-	 "demographics":[{"key":"site","label":"Site","options":["North","South"]}],
-	 "schedule":{"cadence":"weekly","wave_days":4},"rotation":{"items_per_wave":2,"cover_every":2}}`)
-	base := "/api/v1/surveys/" + sv.ID
-	check("Survey", h.do("GET", base, "", h.lead.as()))
-	check("SurveyForm", h.do("GET", base+"/preview", "", h.lead.as()))
-	check("LaunchResponse", h.do("POST", base+"/launch", "", h.lead.as()))
-	check("WaveList", h.do("GET", base+"/waves", "", h.lead.as()))
-	check("SurveyLink", h.do("GET", base+"/link", "", h.lead.as()))
-	check("SurveyList", h.do("GET", "/api/v1/surveys", "", h.lead.as()))
-	check("Framework", h.do("GET", "/api/v1/framework", "", h.lead.as()))
-	check("FrameworkItem", h.do("POST", "/api/v1/items", `{"text":"I get credit for my work.","scale":"agree5","construct":"fairness"}`, h.lead.as()))
 }

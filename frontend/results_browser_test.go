@@ -33,14 +33,7 @@ func dashboardEnv(t *testing.T) (base, surveyID string) {
 func dashboardEnvAt(t *testing.T, seeded time.Time) (base, surveyID string) {
 	t.Helper()
 	ctx := context.Background()
-	d, err := db.Open(ctx, filepath.Join(t.TempDir(), "dashboard.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
-	if _, err := d.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	d := testtools.OpenDB(t, db.SQLite)
 	res, err := demo.Seed(ctx, d, demo.Options{Now: seeded})
 	if err != nil {
 		t.Fatal(err)

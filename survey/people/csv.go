@@ -46,8 +46,21 @@ type Problem struct {
 }
 
 // ErrUnreadable is a file that is not CSV text at all (no header, not
-// UTF-8, too large): nothing of it can be used.
+// UTF-8, too large): nothing of it can be used. Parse returns it inside an
+// *UnreadableError that says why.
 var ErrUnreadable = errors.New("unreadable people list")
+
+// UnreadableError says, in words for the lead, why a file cannot be read.
+type UnreadableError struct{ Reason string }
+
+func (e *UnreadableError) Error() string { return ErrUnreadable.Error() + ": " + e.Reason }
+
+// Unwrap makes errors.Is(err, ErrUnreadable) hold.
+func (e *UnreadableError) Unwrap() error { return ErrUnreadable }
+
+func unreadable(format string, args ...any) error {
+	return &UnreadableError{Reason: fmt.Sprintf(format, args...)}
+}
 
 // Parse reads a people list. It returns the valid rows and a problem for
 // every invalid one; err (wrapping ErrUnreadable) means the file as a whole
@@ -58,10 +71,10 @@ func Parse(r io.Reader, dims []Dimension) ([]Person, []Problem, error) {
 		return nil, nil, err
 	}
 	if len(data) > MaxBytes {
-		return nil, nil, fmt.Errorf("%w: the file is larger than %d MiB", ErrUnreadable, MaxBytes>>20)
+		return nil, nil, unreadable("the file is larger than %d MiB", MaxBytes>>20)
 	}
 	if !utf8.Valid(data) {
-		return nil, nil, fmt.Errorf("%w: the file is not UTF-8 text", ErrUnreadable)
+		return nil, nil, unreadable("the file is not UTF-8 text")
 	}
 	text := strings.TrimPrefix(string(data), "\uFEFF") // a spreadsheet's byte-order mark
 	cr := csv.NewReader(strings.NewReader(text))
@@ -69,14 +82,14 @@ func Parse(r io.Reader, dims []Dimension) ([]Person, []Problem, error) {
 	cr.Comma = sniffComma(text)
 	header, err := cr.Read()
 	if err == io.EOF {
-		return nil, nil, fmt.Errorf("%w: the file is empty; the first line names the columns (email, then demographic keys)", ErrUnreadable)
+		return nil, nil, unreadable("the file is empty; the first line names the columns (email, then demographic keys)")
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %s", ErrUnreadable, csvReason(err))
+		return nil, nil, unreadable("%s", csvReason(err))
 	}
 	cols, problems := readHeader(header, dims)
 	if cols.email < 0 {
-		return nil, problems, fmt.Errorf("%w: no email column", ErrUnreadable)
+		return nil, problems, unreadable("no email column")
 	}
 	var out []Person
 	seen := map[string]int{}
@@ -95,7 +108,7 @@ func Parse(r io.Reader, dims []Dimension) ([]Person, []Problem, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		if len(out)+len(problems) >= MaxRows {
-			return nil, nil, fmt.Errorf("%w: more than %d rows", ErrUnreadable, MaxRows)
+			return nil, nil, unreadable("more than %d rows", MaxRows)
 		}
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
