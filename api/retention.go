@@ -10,7 +10,7 @@ import (
 
 	"github.com/allypulse/allypulse/internal/account"
 	"github.com/allypulse/allypulse/internal/kernel"
-	"github.com/allypulse/allypulse/internal/retention"
+	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
 )
 
@@ -23,8 +23,8 @@ type retentionRunRequest struct {
 }
 
 type retentionRunResponse struct {
-	DryRun bool             `json:"dry_run"`
-	Waves  []retention.Wave `json:"waves"`
+	DryRun bool                   `json:"dry_run"`
+	Waves  []survey.RetentionWave `json:"waves"`
 }
 
 // retentionInterval is how often the server applies retention by itself.
@@ -32,7 +32,7 @@ const retentionInterval = time.Hour
 
 // handleGetRetention: GET /api/v1/surveys/{id}/retention.
 func (s *Server) handleGetRetention(c echo.Context) error {
-	p, err := s.retention.Policy(c.Request().Context(), c.Param("id"))
+	p, err := s.surveys.RetentionPolicy(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func (s *Server) handleSetRetention(c echo.Context) error {
 		return kernel.Invalid("months", "is required: a whole number of months, 0 to keep responses")
 	}
 	ctx := c.Request().Context()
-	if err := s.retention.SetMonths(ctx, c.Param("id"), *req.Months); err != nil {
+	if err := s.surveys.SetRetentionMonths(ctx, c.Param("id"), *req.Months); err != nil {
 		return err
 	}
 	s.audit(c, "survey.retention", c.Param("id"), retentionDetail(*req.Months))
@@ -89,7 +89,7 @@ func (s *Server) handleRunRetention(c echo.Context) error {
 		s.audit(c, "retention.dry_run", "", fmt.Sprintf("%d wave(s) due", len(waves)))
 	}
 	if waves == nil {
-		waves = []retention.Wave{}
+		waves = []survey.RetentionWave{}
 	}
 	return c.JSON(http.StatusOK, retentionRunResponse{DryRun: *req.DryRun, Waves: waves})
 }
@@ -99,10 +99,10 @@ func (s *Server) handleRunRetention(c echo.Context) error {
 // through record. Before a wave's data goes, its final release is made
 // (report.Engine stores it), so that its released results outlive it.
 // Replicas on PostgreSQL take turns through a lock.
-func (s *Server) applyRetention(ctx context.Context, dryRun bool, record func(context.Context, account.Event) error) ([]retention.Wave, error) {
-	var out []retention.Wave
+func (s *Server) applyRetention(ctx context.Context, dryRun bool, record func(context.Context, account.Event) error) ([]survey.RetentionWave, error) {
+	var out []survey.RetentionWave
 	err := s.db.Exclusive(ctx, "retention", func(ctx context.Context) error {
-		due, err := s.retention.Due(ctx)
+		due, err := s.surveys.RetentionDue(ctx, s.clock.Now())
 		if err != nil || dryRun {
 			out = due
 			return err
@@ -111,9 +111,12 @@ func (s *Server) applyRetention(ctx context.Context, dryRun bool, record func(co
 			if _, err := s.report.Release(ctx, w.SurveyID, report.Query{Wave: w.Wave}); err != nil {
 				return fmt.Errorf("final release of survey %s wave %d: %w", w.SurveyID, w.Wave, err)
 			}
-			done, err := s.retention.Delete(ctx, w)
+			done, err := s.surveys.DeleteRetained(ctx, w, s.clock.Now())
 			if err != nil {
 				return err
+			}
+			if err := s.report.MarkResponsesDeleted(ctx, w.WaveID); err != nil {
+				return fmt.Errorf("marking the snapshots of survey %s wave %d: %w", w.SurveyID, w.Wave, err)
 			}
 			out = append(out, done)
 			err = record(ctx, account.Event{Action: "retention.delete", Target: w.SurveyID,

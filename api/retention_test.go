@@ -13,7 +13,6 @@ import (
 	"github.com/allypulse/allypulse/internal/account"
 	"github.com/allypulse/allypulse/internal/db"
 	"github.com/allypulse/allypulse/internal/kernel"
-	"github.com/allypulse/allypulse/internal/retention"
 	"github.com/allypulse/allypulse/internal/testtools"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/report"
@@ -63,7 +62,7 @@ func TestRetention(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("PUT retention: %d %s", rec.Code, rec.Body)
 	}
-	policy := decodeBody[retention.Policy](t, rec.Body.Bytes())
+	policy := decodeBody[survey.RetentionPolicy](t, rec.Body.Bytes())
 	if policy.Months != 1 || len(policy.Waves) != 3 || policy.Waves[0].DeleteAfter == nil || policy.Waves[0].DeletedAt != nil {
 		t.Fatalf("policy %+v", policy)
 	}
@@ -119,7 +118,7 @@ func TestRetention(t *testing.T) {
 		t.Errorf("%d final snapshots marked as outliving their responses, want 2 (%v)", marked, err)
 	}
 	rec = h.do("GET", base+"/retention", "", lead.as())
-	policy = decodeBody[retention.Policy](t, rec.Body.Bytes())
+	policy = decodeBody[survey.RetentionPolicy](t, rec.Body.Bytes())
 	if policy.Waves[0].DeletedAt == nil || policy.Waves[1].DeletedAt == nil || policy.Waves[2].DeletedAt != nil {
 		t.Errorf("policy after the run: %+v", policy.Waves)
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/internal/limits"
 	"github.com/allypulse/allypulse/internal/mailer"
-	"github.com/allypulse/allypulse/internal/retention"
 	"github.com/allypulse/allypulse/survey"
 	"github.com/allypulse/allypulse/survey/framework"
 	"github.com/allypulse/allypulse/survey/report"
@@ -79,8 +78,6 @@ type Server struct {
 	respondLimit *limits.Rate
 	// oidc is the single sign-on relying party; nil when not configured.
 	oidc *oidcSignIn
-	// retention deletes old responses (retention.go).
-	retention *retention.Store
 	// outbox sends invitations and reminders in the background.
 	outbox *survey.Outbox
 	// assets are the embedded frontend files with their hashes.
@@ -131,7 +128,6 @@ func New(cfg Config, d Deps) *Server {
 	}
 	s.respondLimit = limits.NewRate(cfg.RespondRate, cfg.RespondBurst, s.clock.Now)
 	s.intake = survey.NewIntake(s.surveys, d.DB.SQL, s.clock, survey.IntakeConfig{Framework: s.surveys.Framework})
-	s.retention = retention.New(d.DB.Gorm, d.Clock)
 	s.outbox = survey.NewOutbox(s.surveys, mailer.New(cfg.Mail).Send, s.clock,
 		survey.OutboxConfig{BaseURL: cfg.BaseURL, Backoff: cfg.MailBackoff}, s.auditMail)
 	if cfg.OIDC != nil {

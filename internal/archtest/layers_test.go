@@ -24,9 +24,9 @@ var layers = map[string]int{
 	"internal/archtest": 0, // this test only
 	// 1: the database layer.
 	"internal/db": 1,
-	// 2: services beside the survey domain: accounts, limits, retention,
+	// 2: services beside the survey domain: accounts, limits,
 	// backups, and the test tools.
-	"internal/account": 2, "internal/limits": 2, "internal/retention": 2,
+	"internal/account": 2, "internal/limits": 2,
 	"internal/backup": 2, "internal/testtools": 2,
 	// 3: the survey domain and its store.
 	"survey": 3,

@@ -91,18 +91,6 @@ type PublicKey struct {
 	pk *rsa.PublicKey
 }
 
-// ParsePublicKey reads a key written by PublicKey.Marshal.
-func ParsePublicKey(der []byte) (PublicKey, error) {
-	pk, err := x509.ParsePKCS1PublicKey(der)
-	if err != nil {
-		return PublicKey{}, fmt.Errorf("ballot public key: %w", err)
-	}
-	return PublicKey{pk: pk}, nil
-}
-
-// Marshal returns the public key as PKCS #1 DER.
-func (p PublicKey) Marshal() []byte { return x509.MarshalPKCS1PublicKey(p.pk) }
-
 // RSA returns the key for a client (tests use circl's client with it).
 func (p PublicKey) RSA() *rsa.PublicKey { return p.pk }
 

@@ -20,10 +20,7 @@ func TestBlindRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub, err := ParsePublicKey(k.Public().Marshal())
-	if err != nil {
-		t.Fatal(err)
-	}
+	pub := k.Public()
 	client, err := blindrsa.NewClient(Variant, pub.RSA())
 	if err != nil {
 		t.Fatal(err)

@@ -97,9 +97,6 @@ type Sender struct {
 // New returns a sender for cfg.
 func New(cfg Config) *Sender { return &Sender{cfg: cfg} }
 
-// Config returns the sender's configuration.
-func (s *Sender) Config() Config { return s.cfg }
-
 // Send delivers m to the SMTP server. The error does not contain the
 // recipient's address, so it can be stored and logged.
 func (s *Sender) Send(ctx context.Context, m Message) error {

@@ -1053,10 +1053,6 @@ type auditReport struct {
 	Counts, Answers, Populations int
 }
 
-func (r auditReport) String() string {
-	return "counts " + strconv.Itoa(r.Counts) + ", answers " + strconv.Itoa(r.Answers) + ", populations " + strconv.Itoa(r.Populations)
-}
-
 // audited is an audit's atoms and groups, kept for the populations.
 type audited struct {
 	atoms  *auditAtoms

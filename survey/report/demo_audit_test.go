@@ -125,7 +125,7 @@ func TestDemoPassesTheChecker(t *testing.T) {
 		}
 		with := compute(p, &l, cw.data, inv.fn(&l), popCells(p), true)
 		without := compute(p, &l, cw.data, inv.fn(&l), popCells(p), false)
-		t.Logf("wave %d (%s, %d responses): %d metric cells shown by the cell-by-cell rules, %d after the audit (hidden: %s); %d competency cells of groups shown in the views",
-			wave, w.Status(now), cw.data.n, shownCells(without), shownCells(with), with.audit, shownComps)
+		t.Logf("wave %d (%s, %d responses): %d metric cells shown by the cell-by-cell rules, %d after the audit (hidden: counts %d, answers %d, populations %d); %d competency cells of groups shown in the views",
+			wave, w.Status(now), cw.data.n, shownCells(without), shownCells(with), with.audit.Counts, with.audit.Answers, with.audit.Populations, shownComps)
 	}
 }

@@ -334,3 +334,11 @@ func publishedAny(cv *cellValues) bool {
 	}
 	return false
 }
+
+// MarkResponsesDeleted records on every stored snapshot of a wave that the
+// responses it was computed from have been deleted (retention): the
+// released results stay and say that they outlive their data.
+func (e *Engine) MarkResponsesDeleted(ctx context.Context, waveID string) error {
+	return e.store.DB().WithContext(ctx).Model(&snapshotRow{}).Where("wave_id = ?", waveID).
+		Update("responses_deleted", true).Error
+}

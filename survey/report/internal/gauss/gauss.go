@@ -323,12 +323,6 @@ func (b *Basis) gather() Vec {
 	return out
 }
 
-// Disclosed reports whether a primary's residual is already zero.
-func (b *Basis) Disclosed(i int) bool { return b.gone[i] }
-
-// Primaries is the number of primaries.
-func (b *Basis) Primaries() int { return len(b.prims) }
-
 // Change is a pending addition of rows, applied by Commit.
 type Change struct {
 	rows    []Vec

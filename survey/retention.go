@@ -1,8 +1,9 @@
-// Package retention deletes the responses and comments of survey waves that
-// closed longer ago than their survey's retention period. What was
-// released from them stays: the stored snapshots of the wave's results are
-// kept and marked as outliving their data.
-package retention
+// retention.go: the responses and comments of waves that closed longer ago
+// than their survey's retention period are deleted. What was released from
+// them stays: the results engine keeps the stored snapshots of the wave's
+// results and marks them as outliving their data
+// (report.Engine.MarkResponsesDeleted).
+package survey
 
 import (
 	"context"
@@ -13,12 +14,13 @@ import (
 	"gorm.io/gorm"
 )
 
-// MaxMonths is the longest retention period that can be set (50 years);
+// MaxRetentionMonths is the longest retention period that can be set (50 years);
 // 0 keeps responses for as long as the survey exists.
-const MaxMonths = 600
+const MaxRetentionMonths = 600
 
-// Wave is one wave that retention deletes, or would delete in a dry run.
-type Wave struct {
+// RetentionWave is one wave that retention deletes, or would delete in a
+// dry run.
+type RetentionWave struct {
 	SurveyID    string    `json:"survey_id"`
 	SurveyTitle string    `json:"survey_title"`
 	Wave        int       `json:"wave"`
@@ -27,27 +29,13 @@ type Wave struct {
 	Months    int `json:"retention_months"`
 	Responses int `json:"responses"`
 	Comments  int `json:"comments"`
-
-	waveID string
+	// WaveID names the wave for the results engine's mark.
+	WaveID string `json:"-"`
 }
 
-// Store reads and applies retention on the database.
-type Store struct {
-	db    *gorm.DB
-	clock kernel.Clock
-}
-
-// New returns a Store; clock tells when a wave's period has passed.
-func New(db *gorm.DB, clock kernel.Clock) *Store {
-	if clock == nil {
-		clock = kernel.SystemClock{}
-	}
-	return &Store{db: db, clock: clock}
-}
-
-// SetMonths sets the retention period of a survey in months (0: keep).
-func (s *Store) SetMonths(ctx context.Context, surveyID string, months int) error {
-	if months < 0 || months > MaxMonths {
+// SetRetentionMonths sets the retention period of a survey in months (0: keep).
+func (s *Store) SetRetentionMonths(ctx context.Context, surveyID string, months int) error {
+	if months < 0 || months > MaxRetentionMonths {
 		return kernel.Invalid("months", "must be a whole number of months from 0 (keep) to 600")
 	}
 	res := s.db.WithContext(ctx).Table("surveys").Where("id = ?", surveyID).Update("retention_months", months)
@@ -60,8 +48,8 @@ func (s *Store) SetMonths(ctx context.Context, surveyID string, months int) erro
 	return nil
 }
 
-// WaveState is a wave as retention sees it.
-type WaveState struct {
+// RetentionWaveState is a wave as retention sees it.
+type RetentionWaveState struct {
 	Wave     int       `json:"wave"`
 	ClosesAt time.Time `json:"closes_at"`
 	// DeleteAfter is when the wave's responses are due to go; nil while the
@@ -71,21 +59,21 @@ type WaveState struct {
 	DeletedAt *time.Time `json:"responses_deleted_at"`
 }
 
-// Policy is a survey's retention period and where each wave stands.
-type Policy struct {
-	Months int         `json:"months"`
-	Waves  []WaveState `json:"waves"`
+// RetentionPolicy is a survey's retention period and where each wave stands.
+type RetentionPolicy struct {
+	Months int                  `json:"months"`
+	Waves  []RetentionWaveState `json:"waves"`
 }
 
-// Policy returns the survey's retention period and its waves.
-func (s *Store) Policy(ctx context.Context, surveyID string) (Policy, error) {
+// RetentionPolicy returns the survey's retention period and its waves.
+func (s *Store) RetentionPolicy(ctx context.Context, surveyID string) (RetentionPolicy, error) {
 	var sv struct{ RetentionMonths int }
 	err := s.db.WithContext(ctx).Table("surveys").Select("retention_months").Where("id = ?", surveyID).Take(&sv).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Policy{}, kernel.ErrNotFound
+		return RetentionPolicy{}, kernel.ErrNotFound
 	}
 	if err != nil {
-		return Policy{}, err
+		return RetentionPolicy{}, err
 	}
 	var rows []struct {
 		Number             int
@@ -95,11 +83,11 @@ func (s *Store) Policy(ctx context.Context, surveyID string) (Policy, error) {
 	err = s.db.WithContext(ctx).Table("waves").Select("number, closes_at, responses_deleted_at").
 		Where("survey_id = ?", surveyID).Order("number").Find(&rows).Error
 	if err != nil {
-		return Policy{}, err
+		return RetentionPolicy{}, err
 	}
-	p := Policy{Months: sv.RetentionMonths, Waves: make([]WaveState, len(rows))}
+	p := RetentionPolicy{Months: sv.RetentionMonths, Waves: make([]RetentionWaveState, len(rows))}
 	for i, r := range rows {
-		w := WaveState{Wave: r.Number, ClosesAt: r.ClosesAt.UTC()}
+		w := RetentionWaveState{Wave: r.Number, ClosesAt: r.ClosesAt.UTC()}
 		if p.Months > 0 {
 			at := deleteAfter(w.ClosesAt, p.Months)
 			w.DeleteAfter = &at
@@ -119,10 +107,10 @@ func deleteAfter(closed time.Time, months int) time.Time {
 	return closed.AddDate(0, months, 0)
 }
 
-// Due lists the waves whose responses are due for deletion now, with how
-// many responses and comments each still holds.
-func (s *Store) Due(ctx context.Context) ([]Wave, error) {
-	now := s.clock.Now().UTC()
+// RetentionDue lists the waves whose responses are due for deletion at now,
+// with how many responses and comments each still holds.
+func (s *Store) RetentionDue(ctx context.Context, now time.Time) ([]RetentionWave, error) {
+	now = now.UTC()
 	var rows []struct {
 		WaveID          string
 		SurveyID        string
@@ -139,17 +127,17 @@ func (s *Store) Due(ctx context.Context) ([]Wave, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Wave
+	var out []RetentionWave
 	for _, r := range rows {
 		closed := r.ClosesAt.UTC()
 		if deleteAfter(closed, r.RetentionMonths).After(now) {
 			continue
 		}
-		w := Wave{SurveyID: r.SurveyID, SurveyTitle: r.Title, Wave: r.Number, ClosedAt: closed, Months: r.RetentionMonths, waveID: r.WaveID}
-		if w.Responses, err = s.count(ctx, "responses", r.WaveID); err != nil {
+		w := RetentionWave{SurveyID: r.SurveyID, SurveyTitle: r.Title, Wave: r.Number, ClosedAt: closed, Months: r.RetentionMonths, WaveID: r.WaveID}
+		if w.Responses, err = s.countOf(ctx, "responses", r.WaveID); err != nil {
 			return nil, err
 		}
-		if w.Comments, err = s.count(ctx, "comments", r.WaveID); err != nil {
+		if w.Comments, err = s.countOf(ctx, "comments", r.WaveID); err != nil {
 			return nil, err
 		}
 		out = append(out, w)
@@ -157,20 +145,21 @@ func (s *Store) Due(ctx context.Context) ([]Wave, error) {
 	return out, nil
 }
 
-func (s *Store) count(ctx context.Context, table, waveID string) (int, error) {
+// countOf counts the rows of table (responses or comments) of a wave.
+func (s *Store) countOf(ctx context.Context, table, waveID string) (int, error) {
 	var n int64
 	err := s.db.WithContext(ctx).Table(table).Where("wave_id = ?", waveID).Count(&n).Error
 	return int(n), err
 }
 
-// Delete removes the responses and comments of w, a wave from Due, and
-// marks the wave and its stored snapshots. It returns w with the counts
-// actually deleted; a wave another process handled meanwhile deletes
-// nothing and reports zero.
-func (s *Store) Delete(ctx context.Context, w Wave) (Wave, error) {
-	now := s.clock.Now().UTC().Truncate(time.Microsecond)
+// DeleteRetained removes the responses and comments of w, a wave from
+// RetentionDue, and marks the wave. It returns w with the counts actually
+// deleted; a wave another process handled meanwhile deletes nothing and
+// reports zero.
+func (s *Store) DeleteRetained(ctx context.Context, w RetentionWave, now time.Time) (RetentionWave, error) {
+	now = now.UTC().Truncate(time.Microsecond)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Table("waves").Where("id = ? AND responses_deleted_at IS NULL", w.waveID).Update("responses_deleted_at", now)
+		res := tx.Table("waves").Where("id = ? AND responses_deleted_at IS NULL", w.WaveID).Update("responses_deleted_at", now)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -178,17 +167,17 @@ func (s *Store) Delete(ctx context.Context, w Wave) (Wave, error) {
 			w.Responses, w.Comments = 0, 0
 			return nil
 		}
-		res = tx.Exec("DELETE FROM responses WHERE wave_id = ?", w.waveID)
+		res = tx.Exec("DELETE FROM responses WHERE wave_id = ?", w.WaveID)
 		if res.Error != nil {
 			return res.Error
 		}
 		w.Responses = int(res.RowsAffected)
-		res = tx.Exec("DELETE FROM comments WHERE wave_id = ?", w.waveID)
+		res = tx.Exec("DELETE FROM comments WHERE wave_id = ?", w.WaveID)
 		if res.Error != nil {
 			return res.Error
 		}
 		w.Comments = int(res.RowsAffected)
-		return tx.Table("report_snapshots").Where("wave_id = ?", w.waveID).Update("responses_deleted", true).Error
+		return nil
 	})
 	return w, err
 }
