@@ -259,6 +259,53 @@ func TestInvitationsAndReminders(t *testing.T) {
 	m.assertNoAddressLeft(t)
 }
 
+// TestUnconfirmedAndUnsentMail: a message the mail server received but
+// never confirmed is marked unsure and not sent again; a reminder queued
+// while someone's invitation still waits is not sent to them.
+func TestUnconfirmedAndUnsentMail(t *testing.T) {
+	srv := testtools.StartSMTP(t)
+	cfg := mailer.Config{Host: srv.Host, Port: srv.Port, Username: testtools.SMTPUser, Password: testtools.SMTPPassword,
+		From: "survey@example.com", TLS: mailer.TLSNone, Timeout: time.Second}
+	e := newRespondEnv(t, Config{RespondRate: -1, Mail: cfg, BaseURL: "https://survey.example.org", MailBackoff: time.Minute})
+	m := &mailEnv{respondEnv: e, smtp: srv, mail: cfg, lead: e.leadAuth()}
+	if rec := m.upload(peopleCSV("sales", "Sales", 6), ""); rec.Code != http.StatusCreated {
+		t.Fatalf("upload: %d %s", rec.Code, rec.Body)
+	}
+	m.queue("invitation")
+	m.smtp.Stall(1, 3*time.Second)
+	if _, err := m.srv.Outbox().RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	st := m.status()
+	if st.Mail.Unsure != 1 || st.Mail.Sent != 5 {
+		t.Fatalf("after a send the server never confirmed: %+v", st.Mail)
+	}
+	// Later runs, and a retry of the failed ones, leave it alone.
+	m.setNow(m.Now().Add(24 * time.Hour))
+	m.srv.Outbox().RunOnce(context.Background())
+	m.queue("retry")
+	m.srv.Outbox().RunOnce(context.Background())
+	onceEach(t, perRecipient(m.smtp.Messages(), "Your invitation"), 6)
+
+	// Six more people while the mail server is down: their invitations wait,
+	// and the reminder queued meanwhile skips them.
+	if rec := m.upload(peopleCSV("eng", "Engineering", 6), ""); rec.Code != http.StatusCreated {
+		t.Fatalf("upload: %d %s", rec.Code, rec.Body)
+	}
+	m.queue("invitation")
+	var q mailQueued
+	_ = json.Unmarshal(m.queue("reminder").Body.Bytes(), &q)
+	if q.Queued != 6 {
+		t.Errorf("reminders queued for %d people, want the 6 whose invitation went out", q.Queued)
+	}
+	m.sendAll(m.srv.Outbox())
+	for to, n := range perRecipient(m.smtp.Messages(), "Reminder") {
+		if strings.HasPrefix(to, "eng") {
+			t.Errorf("%s got %d reminders before their invitation went out", to, n)
+		}
+	}
+}
+
 // assertNoAddressLeft checks the server's log, the audit trail and the
 // results for any e-mail address from the list.
 func (m *mailEnv) assertNoAddressLeft(t *testing.T) {

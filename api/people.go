@@ -254,9 +254,20 @@ func (s *Server) handlePreviewMailTemplate(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	w := survey.Wave{ClosesAt: s.clock.Now()}
+	// The wave mail goes out for: the open one, else the next to open, else
+	// the last.
+	now := s.clock.Now()
+	w := survey.Wave{ClosesAt: now}
 	if len(waves) > 0 {
 		w = waves[len(waves)-1]
+	}
+	for i := len(waves) - 1; i >= 0; i-- {
+		if st := waves[i].Status(now); st == survey.WaveOpen || st == survey.WaveScheduled {
+			w = waves[i]
+			if st == survey.WaveOpen {
+				break
+			}
+		}
 	}
 	subject, body := t.Render(survey.MailVars(sv, w, s.cfg.BaseURL, "7KQ2M9XD4TRCB"))
 	return c.JSON(http.StatusOK, survey.MailTemplate{Kind: kind, Subject: subject, Body: body})

@@ -69,9 +69,12 @@ func (s *Store) QueueInvitations(ctx context.Context, w Wave, now time.Time) (in
 }
 
 // QueueReminders queues a reminder, as a new round, for everyone on wave
-// w's list whose invitation has not taken a ballot.
+// w's list whose invitation has gone out (or may have: unsure) and has not
+// taken a ballot. Someone
+// whose invitation is still waiting (the mail server was down) gets that
+// invitation first and no reminder on its heels.
 func (s *Store) QueueReminders(ctx context.Context, w Wave, now time.Time) (int, error) {
-	return s.queue(ctx, w, MailReminder, now, "AND i.used = FALSE")
+	return s.queue(ctx, w, MailReminder, now, "AND i.used = FALSE AND EXISTS (SELECT 1 FROM mail_outbox inv WHERE inv.person_id = p.id AND inv.kind = '"+MailInvitation+"' AND inv.status IN ('"+mailSent+"', '"+mailUnsure+"'))")
 }
 
 func (s *Store) queue(ctx context.Context, w Wave, kind string, now time.Time, filter string) (int, error) {
@@ -286,7 +289,12 @@ func (o *Outbox) sendOne(ctx context.Context, r outboxRow) (string, error) {
 		return mailSent, rec.Updates(map[string]any{"status": mailSent, "last_error": ""}).Error
 	}
 	state, next := mailPending, now.Add(o.cfg.Backoff<<min(r.Attempts, 10))
-	if r.Attempts+1 >= o.cfg.MaxAttempts || errors.Is(sendErr, mailer.ErrNotConfigured) {
+	switch {
+	case errors.Is(sendErr, mailer.ErrUnsure):
+		// The server had the whole message and did not confirm it: it may
+		// have gone out, so it is not sent again.
+		state = mailUnsure
+	case r.Attempts+1 >= o.cfg.MaxAttempts || errors.Is(sendErr, mailer.ErrNotConfigured):
 		state = mailFailed
 	}
 	errText := sendErr.Error()

@@ -153,6 +153,12 @@ export function forgetBallot(code) {
 
 let inMemory = null;
 
+// ballotStarted reports whether this page already began taking the ballot
+// of code (a reload must finish what it started before anything else).
+export function ballotStarted(code) {
+  return !!(load(code) || (inMemory && inMemory.code === code));
+}
+
 // takeBallot makes sure this page holds a signed ballot for the invitation
 // code, asking the server at most once per blinded token. info is the form's
 // ballot: {key, jwk}. It returns null or {status, problem} when the server

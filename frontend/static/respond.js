@@ -5,7 +5,7 @@
 // the answers as JSON. The language is never sent with the answers.
 import { h, clear } from './dom.js';
 import { fieldId, choices, itemLook, labelled, radioGroup, skipped as gatedOut, translator } from './respond-form.js';
-import { takeBallot, sendWithBallot } from './ballot.js';
+import { takeBallot, sendWithBallot, ballotStarted } from './ballot.js';
 import { codeBox } from './codebox.js';
 
 const main = document.getElementById('main');
@@ -49,7 +49,7 @@ function forget() {
 
 // ---- Pages without a form (broken link, used invitation, closed survey) ----
 
-const pageIds = { 404: 'not_found', 409: 'used', closed: 'closed', 'not-open': 'not_open', 429: 'busy', error: 'error' };
+const pageIds = { 404: 'not_found', 409: 'used', ballot_taken: 'ballot_taken', closed: 'closed', 'not-open': 'not_open', 429: 'busy', error: 'error' };
 
 async function showPage(key) {
   const id = pageIds[key] || 'error';
@@ -108,14 +108,28 @@ async function start() {
   try { got = await fetchForm(state.lang); } catch { return showPage('error'); }
   if (got.error) return showPage(got.error);
   useForm(got.form);
-  // An invitation takes its ballot now, well before the answers are sent
-  // (ballot.js); a reload finds it kept and asks for no other.
-  if (form.ballot) {
-    let refused;
-    try { refused = await takeBallot(code, form.ballot); } catch { return showPage('error'); }
-    if (refused) return showPage(pageKey(refused.status, refused.problem));
-  }
+  // An invitation takes its ballot when the employee starts answering (the
+  // first answer or the first Next), well before the answers are sent, and
+  // not when the page merely opens: a mail scanner or a glance on a phone
+  // must not use it up. A reload finishes a ballot it had started.
+  if (form.ballot && ballotStarted(code) && !(await ensureBallot())) return;
   render(saved ? 'heading' : null);
+  if (form.ballot) main.addEventListener('change', () => { ensureBallot(); }, { once: true });
+}
+
+// ensureBallot makes sure an invitation holds its ballot, and shows why
+// not when the server refuses (409: it went to another browser or device).
+let ballotTaking = null;
+async function ensureBallot() {
+  if (!form.ballot) return true;
+  if (!ballotTaking) {
+    ballotTaking = takeBallot(code, form.ballot).then((refused) => refused, () => ({ status: 'error', problem: {} }));
+  }
+  const refused = await ballotTaking;
+  if (!refused) return true;
+  ballotTaking = null;
+  showPage(refused.status === 409 ? 'ballot_taken' : pageKey(refused.status, refused.problem));
+  return false;
 }
 
 // ---- Screens ----
@@ -304,7 +318,8 @@ function render(focus) {
   }
 }
 
-function go(step) {
+async function go(step) {
+  if (step > 0 && !(await ensureBallot())) return;
   const shown = shownScreens();
   const i = shown.indexOf(screens[state.screen]) + step;
   if (i < 0 || i >= shown.length) return;
@@ -427,6 +442,7 @@ async function submit() {
     return;
   }
   if (warnIfIdentifying(body)) return;
+  if (!(await ensureBallot())) return;
   const button = document.getElementById('send');
   button.disabled = true;
   let res;

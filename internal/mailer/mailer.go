@@ -97,6 +97,11 @@ type Sender struct {
 // New returns a sender for cfg.
 func New(cfg Config) *Sender { return &Sender{cfg: cfg} }
 
+// ErrUnsure is a send that may or may not have been delivered: the server
+// received the whole message and did not confirm it. Sending it again could
+// deliver it twice.
+var ErrUnsure = errors.New("the mail server received the message but did not confirm it")
+
 // Send delivers m to the SMTP server. The error does not contain the
 // recipient's address, so it can be stored and logged.
 func (s *Sender) Send(ctx context.Context, m Message) error {
@@ -139,6 +144,13 @@ func (s *Sender) Send(ctx context.Context, m Message) error {
 		return fmt.Errorf("smtp client: %w", err)
 	}
 	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
+		var se *gomail.SendError
+		if errors.As(err, &se) && se.Reason == gomail.ErrSMTPDataClose && se.ErrorCode() == 0 {
+			// The whole message was written and the server never answered
+			// the final dot (a timeout, a dropped connection): it may have
+			// been delivered.
+			return fmt.Errorf("%w: %s", ErrUnsure, scrub(err, m.To))
+		}
 		return scrub(err, m.To)
 	}
 	return nil

@@ -29,6 +29,10 @@ type SMTPServer struct {
 	got []Delivered
 	// refuse answers the next n messages with a temporary failure.
 	refuse int
+	// stall keeps the next n messages (they count as delivered) and holds
+	// back the answer to their final dot for stallFor.
+	stall    int
+	stallFor time.Duration
 }
 
 // Credentials the test server accepts.
@@ -83,6 +87,15 @@ func (s *SMTPServer) Refuse(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.refuse = n
+}
+
+// Stall makes the server keep the next n messages, as delivered, and wait
+// d before confirming each: a sender with a shorter timeout never hears
+// that its message arrived.
+func (s *SMTPServer) Stall(n int, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stall, s.stallFor = n, d
 }
 
 // Messages returns the accepted messages so far.
@@ -149,6 +162,13 @@ func (ss *smtpSession) Data(r io.Reader) error {
 		d.Body = string(body)
 	}
 	ss.s.got = append(ss.s.got, d)
+	if ss.s.stall > 0 {
+		ss.s.stall--
+		wait := ss.s.stallFor
+		ss.s.mu.Unlock()
+		time.Sleep(wait)
+		ss.s.mu.Lock()
+	}
 	return nil
 }
 

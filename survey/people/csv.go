@@ -100,6 +100,11 @@ func Parse(r io.Reader, dims []Dimension) ([]Person, []Problem, error) {
 		}
 		if err != nil {
 			var pe *csv.ParseError
+			if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote) {
+				// An unclosed quote swallows every line after it: no row
+				// from there on can be trusted, so none is taken.
+				return nil, nil, unreadable("line %d: a quoted value is not closed, so the lines after it cannot be read; close the quote or remove it", pe.StartLine)
+			}
 			if errors.As(err, &pe) {
 				problems = append(problems, Problem{Line: pe.StartLine, Column: "", Reason: csvReason(err)})
 				continue

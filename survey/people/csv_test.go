@@ -52,6 +52,8 @@ func TestParseRefusesWholeFiles(t *testing.T) {
 		"no email":  "dept\nSales\n",
 		"not utf-8": "email\n\xff\xfe@example.com\n",
 		"too large": "email\n" + strings.Repeat("a@example.com\n", MaxBytes/14+1),
+		// The rows after an unclosed quote would vanish into one value.
+		"open quote": "email,dept\na@example.com,Sales\nb@example.com,\"Sales,London\nc@example.com,Sales\nd@example.com,Sales\n",
 	} {
 		if _, _, err := Parse(strings.NewReader(in), dims); !errors.Is(err, ErrUnreadable) {
 			t.Errorf("%s: err = %v", name, err)

@@ -76,15 +76,15 @@ export function renderInvitations(container, survey, waves) {
       const m = st.mail;
       retryBtn.hidden = m.failed === 0;
       retryBtn.disabled = !st.sending;
-      clear(progress).append(
+      clear(progress).append(...[
         h('p', { id: 'inv-people' }, `${st.people} people on the list of wave ${wave}.`),
         h('dl', { class: 'facts', id: 'inv-counts' },
           h('dt', {}, 'Sent'), h('dd', { id: 'inv-sent' }, String(m.sent)),
           h('dt', {}, 'Pending'), h('dd', { id: 'inv-pending' }, String(m.pending)),
           h('dt', {}, 'Failed'), h('dd', { id: 'inv-failed' }, String(m.failed)),
           m.skipped ? [h('dt', {}, 'Not needed'), h('dd', {}, `${m.skipped} (took their ballot before their reminder went)`)] : null,
-          m.unsure ? [h('dt', {}, 'Unsure'), h('dd', {}, `${m.unsure} (interrupted while sending; not sent again so that nobody gets two)`)] : null),
-        m.problem ? h('p', { class: 'error', id: 'inv-problem' }, `The mail server's last answer: ${m.problem}`) : null);
+          m.unsure ? [h('dt', {}, 'Unsure'), h('dd', {}, `${m.unsure} (interrupted or not confirmed by the mail server; not sent again so that nobody gets two)`)] : null),
+        m.problem ? h('p', { class: 'error', id: 'inv-problem' }, `The mail server's last answer: ${m.problem}`) : null].filter(Boolean));
       if (m.pending > 0) timer = setTimeout(refreshStatus, refreshEvery);
     } catch (err) {
       clear(progress).append(h('p', { class: 'error' }, `Could not load the people list: ${err.message}`));
