@@ -60,9 +60,11 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 
 // isRespondPath reports whether a path belongs to respondents; such requests
 // are logged without their code, body or client address (docs/anonymity.md,
-// "Collection").
+// "Collection"). The page's own files and messages count too: their address
+// at the moment a survey page opens would say who opened one.
 func isRespondPath(p string) bool {
-	return strings.HasPrefix(p, "/api/v1/respond/") || strings.HasPrefix(p, "/s/") || p == "/api/v1/ballots"
+	return strings.HasPrefix(p, "/api/v1/respond/") || strings.HasPrefix(p, "/s/") || p == "/api/v1/ballots" ||
+		strings.HasPrefix(p, "/static/") || p == "/api/v1/respond-messages"
 }
 
 // accessLog writes one slog line per request. For respond routes it logs the
