@@ -445,3 +445,17 @@ func TestRespondPageBrokenLinks(t *testing.T) {
 		t.Errorf("console errors: %v", errs)
 	}
 }
+
+// TestRespondLanguageFromLink: a link with ?lang=fr opens the page in French
+// whatever the browser asks for; the page's own choice wins after that.
+func TestRespondLanguageFromLink(t *testing.T) {
+	e, base, ctx, consoleErrors := pageEnv(t)
+	makeBilingual(t, e)
+	browserDo(t, ctx, acceptLanguage("en"), chromedp.Navigate(base+"/s/"+e.wave.Slug+"?lang=fr"), chromedp.WaitVisible(chromedp.CSS(`#screen-title`)))
+	if got := browserEval[string](t, ctx, `document.documentElement.lang + ' ' + document.querySelector('h1').textContent`); !strings.HasPrefix(got, "fr ") {
+		t.Errorf("?lang=fr gave %q", got)
+	}
+	for _, msg := range consoleErrors() {
+		t.Errorf("console: %s", msg)
+	}
+}

@@ -104,6 +104,10 @@ async function start() {
   if (!code) return showPage(404);
   const saved = load();
   if (saved) state = { ...state, ...saved };
+  // A link may name the language (?lang=fr, as a lead sends it to one
+  // country); a language chosen on the page since wins.
+  const asked = new URLSearchParams(location.search).get('lang');
+  if (asked && !(saved && saved.lang)) state.lang = asked.slice(0, 35);
   let got;
   try { got = await fetchForm(state.lang); } catch { return showPage('error'); }
   if (got.error) return showPage(got.error);
