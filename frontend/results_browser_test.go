@@ -144,6 +144,18 @@ func TestDashboardOnDemoData(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll('svg.chart').length`); n == 0 {
 		t.Error("overview draws no competency chart")
 	}
+	// One stacked disagree / neutral / agree bar per competency, whose
+	// table's three shares add up to 100 % (give or take rounding).
+	shares := eval[[]string](t, ctx, `[...document.querySelectorAll('[aria-labelledby=p-answers-by-competency] tbody tr')].map(tr =>
+		[...tr.querySelectorAll('td')].slice(0, 3).map(td => parseFloat(td.textContent)).reduce((a, b) => a + b, 0).toFixed(0))`)
+	if len(shares) != 6 {
+		t.Errorf("answers by competency: %d rows, want the 6 competencies", len(shares))
+	}
+	for _, sum := range shares {
+		if sum != "99" && sum != "100" && sum != "101" {
+			t.Errorf("a competency's disagree, neutral and agree add up to %s%%", sum)
+		}
+	}
 	checkAxe(t, ctx, "overview")
 
 	// A group's label keeps its names: "time at Northwind", not "time at northwind".

@@ -259,20 +259,27 @@ func compCell(l *layout, k *counts, sc scores, c, ci int, mask uint64, state uin
 	}
 	comp := l.comps[ci]
 	nc := len(l.comps)
-	fav, answers := 0, 0
+	fav, neu, unf, answers := 0, 0, 0, 0
 	var used []string
 	for b, j := range comp.items {
 		if mask&(1<<b) == 0 {
 			continue
 		}
 		t := itemStats(l, k, c, j)
-		fav += t.fav
+		fav, neu, unf = fav+t.fav, neu+t.neu, unf+t.unf
 		answers += t.n
 		used = append(used, l.items[j].key)
 	}
 	nr := int(sc.n[c*nc+ci])
 	cell := Cell{N: nr, Answers: answers, Score: ptr(stats.Score0to100(sc.sum[c*nc+ci] / float64(nr)))}
 	wilsonCell(&cell, fav, answers)
+	// The pooled neutral and unfavourable shares (for the stacked bars) are
+	// counts of the same answers as the pooled favourable share: the audit
+	// treats every per-value count of those answers as released already.
+	if answers > 0 {
+		cell.Neutral = ptr(float64(neu) / float64(answers))
+		cell.Unfavourable = ptr(float64(unf) / float64(answers))
+	}
 	if len(used) < len(comp.items) {
 		cell.ItemsUsed = used
 	}

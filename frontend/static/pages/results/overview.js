@@ -68,6 +68,24 @@ export async function render(root, st) {
     barChart(rows, { name: `Favourable share of ${comps.length} competencies with 95% intervals` }),
     altTable('Competencies as a table', table('Competencies', ['Competency', { text: 'Score (0–100)', num: true }, { text: 'Favourable (95% interval)', num: true }, { text: 'n', num: true }],
       comps.map((c) => [c.name, scoreCell(c.overall, k), shareCell(c.overall, k), nCell(c.overall, k)])))));
+  // The same competencies as stacked disagree / neutral / agree bars: all
+  // the answers to their questions, pooled.
+  if (comps.some((c) => !c.overall.suppressed && has(c.overall.neutral))) {
+    root.append(panel('Answers by competency',
+      how('Each bar splits all the answers to a competency\'s questions into disagree, neutral and agree (reverse-scored questions already flipped, so blue is always the favourable side).'),
+      stackedBars(comps.map((c) => {
+        const o = c.overall;
+        if (o.suppressed || !has(o.neutral)) return { label: c.name, parts: null, text: `withheld (fewer than ${k})` };
+        return { label: c.name, parts: [o.unfavourable, o.neutral, o.favourable], text: `${pct(o.favourable)} agree · ${o.answers} answers` };
+      }), { name: `Answers to the questions of ${comps.length} competencies` }),
+      altTable('Answers by competency as a table', table('Answers by competency',
+        ['Competency', { text: 'Disagree', num: true }, { text: 'Neutral', num: true }, { text: 'Agree', num: true }, { text: 'Answers', num: true }],
+        comps.map((c) => {
+          const o = c.overall;
+          if (o.suppressed || !has(o.neutral)) return [c.name, suppressedSpan(o, k), '', '', ''];
+          return [c.name, { text: pct(o.unfavourable), num: true }, { text: pct(o.neutral), num: true }, { text: pct(o.favourable), num: true }, { text: String(o.answers), num: true }];
+        })))));
+  }
   const changes = competencyChanges(trend, rel.wave, comps);
   if (changes) root.append(changes);
   root.append(itemsPanel(rel, k));
