@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,6 +116,7 @@ func run(base, out, email, password, chromium string) error {
 		{"results-behaviours", "/app/results/" + surveyID + "/behaviours?wave=3", `#results-body[data-ready=true]`},
 		{"results-trend", "/app/results/" + surveyID + "/trend", `#results-body[data-ready=true]`},
 		{"reports", "/app/reports", "main"},
+		{"survey-invitations", "/app/surveys/" + surveyID, "#inv-people"},
 		{"summary", "/app/summary/" + surveyID, `#results-body[data-ready=true]`},
 		{"results-plans", "/app/results/" + surveyID + "/plans", `#results-body[data-ready=true]`},
 	}
@@ -127,14 +129,23 @@ func run(base, out, email, password, chromium string) error {
 		}
 	}
 	// The summary and the overview on a phone: the menu folded away, the
-	// headline numbers first.
+	// headline numbers first; then the public "What we heard" page.
+	heard, err := publishHeard(base, email, password, surveyID)
+	if err != nil {
+		return err
+	}
 	phone := []struct{ name, path string }{
 		{"summary-phone", "/app/summary/" + surveyID},
 		{"results-overview-phone", "/app/results/" + surveyID + "/overview"},
+		{"what-we-heard", strings.TrimPrefix(heard, base)},
 	}
 	for _, p := range phone {
+		ready := `#results-body[data-ready=true]`
+		if p.name == "what-we-heard" {
+			ready = `main h1`
+		}
 		if err := step(chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+p.path),
-			chromedp.WaitVisible(chromedp.CSS(`#results-body[data-ready=true]`))); err != nil {
+			chromedp.WaitVisible(chromedp.CSS(ready))); err != nil {
 			return fmt.Errorf("%s: %w", p.name, err)
 		}
 		if err := shot(p.name, false); err != nil {
@@ -271,6 +282,60 @@ func demoSurvey(base, email, password string) (string, string, error) {
 		return "", "", err
 	}
 	return id, link.URL[strings.LastIndex(link.URL, "/")+1:], nil
+}
+
+// publishHeard publishes the "What we heard" page of the survey's last
+// closed wave, as a lead would, and returns its public address.
+func publishHeard(base, email, password, surveyID string) (string, error) {
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar, Timeout: 60 * time.Second}
+	res, err := client.Post(base+"/api/v1/auth/login", "application/json", strings.NewReader(fmt.Sprintf(`{"email":%q,"password":%q}`, email, password)))
+	if err != nil {
+		return "", err
+	}
+	res.Body.Close()
+	var waves struct {
+		Waves []struct {
+			Number int    `json:"number"`
+			Status string `json:"status"`
+		} `json:"waves"`
+	}
+	if err := getJSON(client, base+"/api/v1/surveys/"+surveyID+"/waves", &waves); err != nil {
+		return "", err
+	}
+	closed := 0
+	for _, w := range waves.Waves {
+		if w.Status == "closed" {
+			closed = w.Number
+		}
+	}
+	if closed == 0 {
+		return "", fmt.Errorf("the demo survey has no closed wave")
+	}
+	body := `{"message":"Thank you to the 400 of you who answered. Belonging is strong; speaking up in meetings is where we will work first, with the actions below.","metrics":["index","enps","respondents","belonging","voice","fairness"]}`
+	req, _ := http.NewRequest(http.MethodPut, fmt.Sprintf("%s/api/v1/surveys/%s/waves/%d/heard", base, surveyID, closed), strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	u, _ := url.Parse(base)
+	for _, c := range jar.Cookies(u) {
+		if c.Name == "allypulse_csrf" {
+			req.Header.Set("X-CSRF-Token", c.Value)
+		}
+	}
+	res, err = client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	var out struct {
+		URL string `json:"url"`
+	}
+	if res.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("publishing What we heard: status %d", res.StatusCode)
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		return "", err
+	}
+	return out.URL, nil
 }
 
 func getJSON(c *http.Client, url string, dst any) error {

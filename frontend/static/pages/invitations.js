@@ -217,7 +217,7 @@ export function renderInvitations(container, survey, waves) {
   }
 
   container.append(
-    h('p', { class: 'muted' }, `Wave ${wave}. The server records who has opened their personal link and taken a ballot (so reminders skip them), and cannot tell which answers are whose.`),
+    h('p', { class: 'muted' }, `Wave ${wave}. The server records who has started answering from their personal link and so taken a ballot (reminders skip them), and cannot tell which answers are whose.`),
     notConfigured, upload,
     h('h3', {}, 'Sending'), progress, h('div', { class: 'actions' }, inviteBtn, remindBtn, retryBtn), sendMsg,
     templates,
