@@ -133,3 +133,30 @@ func TestCodeBoxInChromium(t *testing.T) {
 		}
 	}
 }
+
+// TestCodeBoxInFrench: the code box on /s/ and on / speaks the browser's
+// language, and a link whose code has a typo says so, in that language,
+// with the box under it to type the code again.
+func TestCodeBoxInFrench(t *testing.T) {
+	e, base, ctx, consoleErrors := pageEnv(t)
+	codes := e.invites(5, map[string]string{"department": "Sales"})
+	typo := []byte(codes[0])
+	typo[5] = map[bool]byte{true: 'A', false: 'B'}[typo[5] != 'A']
+	browserDo(t, ctx, acceptLanguage("fr-FR,fr;q=0.9"))
+	for _, page := range []string{"/s/", "/"} {
+		browserDo(t, ctx, chromedp.Navigate(base+page), chromedp.WaitVisible(chromedp.CSS(`#code-input`)))
+		browserDo(t, ctx, chromedp.Poll[chromedp.Void](`document.querySelector('#code-form label')?.textContent === "Votre code d'enquête"`))
+		browserDo(t, ctx, chromedp.SendKeys(chromedp.CSS(`#code-input`), string(typo)), chromedp.Click(chromedp.CSS(`#code-form button[type=submit]`)))
+		waitText(t, ctx, `#code-error`, "faute de frappe")
+	}
+	browserDo(t, ctx, chromedp.Navigate(base+"/s/"+string(typo)), chromedp.WaitVisible(chromedp.CSS(`#code-input`)))
+	if got := textOf(t, ctx, `main`); !strings.Contains(got, "Ce code contient une faute de frappe") || !strings.Contains(got, "Saisissez plutôt votre code") {
+		t.Errorf("a link with a typo in French: %q", got)
+	}
+	axeClean(t, ctx, "typo page")
+	for _, msg := range consoleErrors() {
+		if !strings.Contains(msg, "422") && !strings.Contains(msg, "401") {
+			t.Errorf("console: %s", msg)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import { h, clear } from './dom.js';
 import { confirmDialog } from './pages/dialog.js';
 import { labelOf, humanise, fieldMessage } from './fields.js';
 import { codeBox } from './codebox.js';
+import { translator } from './respond-form.js';
 
 // Each route maps a path pattern to a page module exporting render(root, ctx).
 const routes = [
@@ -146,10 +147,27 @@ async function signInPage(root, message) {
     }
   });
   // The public start page also takes a survey code (codebox.js).
-  const box = location.pathname === '/' ? codeBox({ heading: 'Answer a survey', level: 'h2' }) : null;
+  const box = location.pathname === '/' ? codeBox({ heading: 'code_heading', level: 'h2' }) : null;
   clear(root).append(h('main', { id: 'main', class: 'signin' }, box, form));
+  if (box) localiseCodeBox(box);
   document.title = 'Sign in · Allypulse';
   (form.email || form.querySelector('#sso')).focus();
+}
+
+// localiseCodeBox redraws the start page's code box in the employee's
+// language (the respond catalog, negotiated from Accept-Language), unless
+// they have started typing.
+async function localiseCodeBox(box) {
+  try {
+    const res = await fetch('/api/v1/respond-messages', { headers: { Accept: 'application/json' } });
+    if (!res.ok) return;
+    const m = await res.json();
+    const input = box.querySelector('input');
+    if (m.language === 'en' || !box.isConnected || (input && (input.value || document.activeElement === input))) return;
+    const local = codeBox({ heading: 'code_heading', level: 'h2', t: translator(m.messages, m.language) });
+    local.lang = m.language;
+    box.replaceWith(local);
+  } catch { /* the English box stays */ }
 }
 
 // setupPage creates the first admin with the one-time link the server

@@ -6,6 +6,30 @@
 import { h } from './dom.js';
 
 const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+// english is the box's words when no catalog was loaded; the employee page
+// and the start page pass the respond catalog's translator instead
+// (internal/catalog/messages/respond.LANG.json, ids code_*).
+const english = {
+  code_heading: 'Answer a survey',
+  code_instead: 'Type your code instead',
+  code_label: 'Your survey code',
+  code_hint: 'The 13-character code from your invitation e-mail or card, with or without the hyphens.',
+  code_open: 'Open the survey',
+  code_bad_char: '“{{.Char}}” is not used in codes: a code has only digits and the letters A to Z without U.',
+  code_empty: 'Type the code from your invitation or card.',
+  code_length: 'A code has {{.Want}} characters; this one has {{.Count}}. Check that none is missing or doubled.',
+  code_typo: 'This code has a typo: check each character against your invitation (0 and O, 1 and I are the same).',
+  code_unknown: 'No survey has this code. Check it against your invitation, or ask the person who gave it to you.',
+  code_busy: 'Too many attempts from this network. Wait a minute and try again.',
+  code_closed: 'This survey is closed, or not open yet.',
+  code_unreachable: 'The survey could not be reached. Try again in a moment.',
+  code_offline: 'The survey could not be reached. Check your connection and try again.',
+};
+
+function englishT(id, vars = {}) {
+  return String(english[id] ?? id).replace(/\{\{\.(\w+)\}\}/g, (_, k) => String(vars[k] ?? ''));
+}
 const length = 13;
 
 // gfMul multiplies in GF(32) modulo x^5+x^2+1 (internal/shortcode/shortcode.go).
@@ -30,21 +54,22 @@ function check(vals) {
   return sum;
 }
 
-// parseCode returns { code } in canonical form or { error } in words.
-export function parseCode(typed) {
+// parseCode returns { code } in canonical form or { error } in words (t
+// translates them).
+export function parseCode(typed, t = englishT) {
   const vals = [];
   for (const ch of typed.toUpperCase()) {
     if ('- \t\u00a0'.includes(ch)) continue;
     const v = ch === 'O' ? 0 : (ch === 'I' || ch === 'L') ? 1 : alphabet.indexOf(ch);
-    if (v < 0) return { error: `“${ch}” is not used in codes: a code has only digits and the letters A to Z without U.` };
+    if (v < 0) return { error: t('code_bad_char', { Char: ch }) };
     vals.push(v);
   }
-  if (vals.length === 0) return { error: 'Type the code from your invitation or card.' };
+  if (vals.length === 0) return { error: t('code_empty') };
   if (vals.length !== length) {
-    return { error: `A code has ${length} characters; this one has ${vals.length}. Check that none is missing or doubled.` };
+    return { error: t('code_length', { Want: length, Count: vals.length }) };
   }
   if (check(vals.slice(0, length - 1)) !== vals[length - 1]) {
-    return { error: 'This code has a typo: check each character against your invitation (0 and O, 1 and I are the same).' };
+    return { error: t('code_typo') };
   }
   return { code: vals.map((v) => alphabet[v]).join('') };
 }
@@ -55,36 +80,37 @@ export function formatCode(code) {
 
 // codeBox returns the form. A valid code is looked up (GET
 // /api/v1/respond/{code}) before the page changes, so an unknown or used-up
-// code is said here too.
-export function codeBox({ heading = 'Answer a survey', level = 'h2' } = {}) {
+// code is said here too. heading is a message id (code_heading or
+// code_instead); t translates, English by default.
+export function codeBox({ heading = 'code_heading', level = 'h2', t = englishT } = {}) {
   const error = h('p', { class: 'error', id: 'code-error', role: 'alert' });
   const input = h('input', {
     id: 'code-input', name: 'code', type: 'text', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false',
     inputmode: 'text', maxlength: '24', placeholder: 'XXXX-XXXX-XXXX-X', 'aria-describedby': 'code-hint code-error',
   });
   const form = h('form', { class: 'card code-box', id: 'code-form', novalidate: true, 'aria-labelledby': 'code-title' },
-    h(level, { id: 'code-title' }, heading),
-    h('label', { for: 'code-input' }, 'Your survey code'),
-    h('p', { id: 'code-hint', class: 'muted' }, 'The 13-character code from your invitation e-mail or card, with or without the hyphens.'),
+    h(level, { id: 'code-title' }, t(heading)),
+    h('label', { for: 'code-input' }, t('code_label')),
+    h('p', { id: 'code-hint', class: 'muted' }, t('code_hint')),
     input, error,
-    h('button', { type: 'submit', class: 'primary' }, 'Open the survey'));
+    h('button', { type: 'submit', class: 'primary' }, t('code_open')));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     error.textContent = '';
     input.removeAttribute('aria-invalid');
     const fail = (msg) => { error.textContent = msg; input.setAttribute('aria-invalid', 'true'); input.focus(); };
-    const got = parseCode(input.value);
+    const got = parseCode(input.value, t);
     if (got.error) return fail(got.error);
     const pretty = formatCode(got.code);
     try {
       const res = await fetch(`/api/v1/respond/${encodeURIComponent(pretty)}`, { headers: { Accept: 'application/json' } });
-      if (res.status === 404) return fail('No survey has this code. Check it against your invitation, or ask the person who gave it to you.');
-      if (res.status === 429) return fail('Too many attempts from this network. Wait a minute and try again.');
-      if (res.status === 410) return fail('This survey is closed, or not open yet.');
-      if (!res.ok && res.status !== 422) return fail('The survey could not be reached. Try again in a moment.');
-      if (res.status === 422) return fail('This code has a typo: check each character against your invitation.');
+      if (res.status === 404) return fail(t('code_unknown'));
+      if (res.status === 429) return fail(t('code_busy'));
+      if (res.status === 410) return fail(t('code_closed'));
+      if (!res.ok && res.status !== 422) return fail(t('code_unreachable'));
+      if (res.status === 422) return fail(t('code_typo'));
     } catch {
-      return fail('The survey could not be reached. Check your connection and try again.');
+      return fail(t('code_offline'));
     }
     location.assign(`/s/${pretty}`);
   });

@@ -49,23 +49,27 @@ function forget() {
 
 // ---- Pages without a form (broken link, used invitation, closed survey) ----
 
-const pageIds = { 404: 'not_found', 409: 'used', ballot_taken: 'ballot_taken', closed: 'closed', 'not-open': 'not_open', 429: 'busy', error: 'error' };
+const pageIds = { 404: 'not_found', 409: 'used', 422: 'typo', ballot_taken: 'ballot_taken', closed: 'closed', 'not-open': 'not_open', 429: 'busy', error: 'error' };
+
+// loadMessages reads the page's words without a form (an error page, the
+// code box), in the language asked for or the browser's.
+async function loadMessages() {
+  try {
+    const res = await fetch(`/api/v1/respond-messages${state.lang ? `?lang=${encodeURIComponent(state.lang)}` : ''}`);
+    if (res.ok) { const m = await res.json(); t = translator(m.messages, m.language); document.documentElement.lang = m.language; }
+  } catch { /* the English words of the code box */ }
+}
 
 async function showPage(key) {
   const id = pageIds[key] || 'error';
-  if (!form) {
-    try {
-      const res = await fetch(`/api/v1/respond-messages${state.lang ? `?lang=${encodeURIComponent(state.lang)}` : ''}`);
-      if (res.ok) { const m = await res.json(); t = translator(m.messages, m.language); document.documentElement.lang = m.language; }
-    } catch { /* the English words below */ }
-  }
+  if (!form) await loadMessages();
   let [title, text] = [t(`${id}_title`), t(`${id}_text`)];
   if (title === `${id}_title`) [title, text] = ['Something went wrong', 'Please reload the page in a moment.'];
   document.title = title;
   clear(main).append(h('h1', {}, title), h('p', {}, text));
   // A link that does not work: the code from a card or an e-mail can
   // still be typed.
-  if (key === 404) main.append(codeBox({ heading: 'Type your code instead', level: 'h2' }));
+  if (key === 404 || key === 422) main.append(codeBox({ heading: 'code_instead', level: 'h2', t: boxT() }));
   main.focus();
 }
 
@@ -93,10 +97,18 @@ function useForm(f) {
   screens = buildScreens(form);
 }
 
-// showCodeBox is /s/ without a code: a box to type one (codebox.js).
-function showCodeBox() {
-  document.title = 'Answer a survey';
-  clear(main).append(codeBox({ heading: 'Answer a survey', level: 'h1' }));
+// showCodeBox is /s/ without a code: a box to type one (codebox.js), in
+// the browser's language (or ?lang=).
+async function showCodeBox() {
+  state.lang = new URLSearchParams(location.search).get('lang') || '';
+  await loadMessages();
+  document.title = boxT()('code_heading');
+  clear(main).append(codeBox({ heading: 'code_heading', level: 'h1', t: boxT() }));
+}
+
+// boxT is the catalog's translator once loaded, else the box's English.
+function boxT() {
+  return t && t('code_label') !== 'code_label' ? t : undefined;
 }
 
 async function start() {
@@ -297,6 +309,7 @@ function render(focus) {
       h('p', { class: 'promise' }, t('promise', { Count: form.min_group_size })),
       Number.isNaN(closes.getTime()) ? null
         : h('p', { class: 'muted' }, t('open_until', { Date: closes.toLocaleDateString(form.language, { dateStyle: 'long' }) })),
+      resultsLink() ? h('p', {}, h('a', { href: resultsLink(), class: 'results', id: 'heard-last' }, t('heard_last'))) : null,
     ] : null,
     h('div', { class: 'progress' },
       h('p', { id: 'progress-text' }),
@@ -469,12 +482,20 @@ async function submit() {
   showErrors([{ field: '', message: t('server_error') }], t('not_sent'));
 }
 
+// resultsLink is the survey's published "What we heard" page, when there is
+// one at a safe address: a path here, this server, or https.
+function resultsLink() {
+  const u = form.results_url || '';
+  if (/^\/[^/\\]/.test(u) || /^https:\/\//.test(u)) return u;
+  try { return new URL(u).origin === location.origin ? u : ''; } catch { return ''; }
+}
+
 // thankYou closes the loop: the lead's note on when and where results will
 // be shared, and the published "What we heard" page once there is one.
 function thankYou() {
   forget();
   document.title = t('thanks_title');
-  const link = /^(\/|https:\/\/)/.test(form.results_url || '') ? form.results_url : '';
+  const link = resultsLink();
   clear(main).append(...[h('h1', {}, t('thanks_title')),
     h('p', {}, t('thanks_text')),
     form.thank_you ? [h('h2', {}, t('thanks_shared')), form.thank_you.split(/\n{2,}/).map((para) => h('p', { class: 'note' }, para))] : null,
