@@ -46,7 +46,10 @@ function surveyCard(sv, waves) {
   const partialNote = h('p', { class: 'note partial-note', 'aria-live': 'polite' });
 
   const dims = demographicsOf(sv);
-  const boxes = dims.map((d) => h('input', { type: 'checkbox', id: `report-${id}-by-${d.key}`, name: 'by', value: d.key }));
+  // Every breakdown that is not sensitive starts ticked, so that the report
+  // forwarded by default compares groups (its summary lists the largest
+  // gaps); sensitive ones are a deliberate choice.
+  const boxes = dims.map((d) => h('input', { type: 'checkbox', id: `report-${id}-by-${d.key}`, name: 'by', value: d.key, checked: !d.sensitive }));
   const fieldset = h('fieldset', { class: 'dims' },
     h('legend', {}, 'Break down by'),
     dims.length ? dims.map((d, i) => h('div', { class: 'check' }, boxes[i],
