@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/xuri/excelize/v2"
@@ -203,7 +204,10 @@ func Change(in Input, key string) (prev int, change *float64) {
 	if cur == nil || before == nil {
 		return prev, nil
 	}
-	d := *cur - *before
+	// Both points carry one decimal; their difference does too, written
+	// without the binary noise of the subtraction (3.4, not
+	// 3.4000000000000057).
+	d := math.Round((*cur-*before)*10) / 10
 	return prev, &d
 }
 
