@@ -32,8 +32,9 @@ type Public struct {
 	PublishedAt  time.Time      `json:"published_at"`
 }
 
-// PublicNumber is one released number. Cell is the released cell (a
-// withheld one carries only suppressed and reason).
+// PublicNumber is one released number. Cell is the headline of the
+// released cell (see Headline; a withheld one carries only suppressed and
+// reason).
 type PublicNumber struct {
 	Key  string      `json:"key"`
 	Name string      `json:"name"`
@@ -107,6 +108,7 @@ func (p *Pages) public(ctx context.Context, pg Page) (Public, error) {
 			}
 			n.Name, n.Kind, n.Cell = rows[i].Name, rows[i].Kind, rows[i].Overall
 		}
+		n.Cell = Headline(n.Cell)
 		out.Numbers = append(out.Numbers, n)
 	}
 	focus, err := p.plans.List(ctx, pg.SurveyID)
@@ -127,4 +129,14 @@ func (p *Pages) public(ctx context.Context, pg Page) (Public, error) {
 		out.Focus = append(out.Focus, pf)
 	}
 	return out, nil
+}
+
+// Headline keeps what the public page shows of a released cell (its n,
+// score or value and favourable share), not the distribution, the mean or
+// the interval the lead did not choose to publish.
+func Headline(c report.Cell) report.Cell {
+	if c.Suppressed {
+		return report.Cell{Suppressed: true, Reason: c.Reason}
+	}
+	return report.Cell{N: c.N, Score: c.Score, Value: c.Value, Favourable: c.Favourable}
 }

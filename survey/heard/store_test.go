@@ -119,9 +119,12 @@ func testStores(t *testing.T, d *db.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]report.Cell{"index": rel.Index.Overall}
+	want := map[string]report.Cell{"index": heard.Headline(rel.Index.Overall)}
 	for _, c := range rel.Competencies {
-		want[c.Key] = c.Overall
+		want[c.Key] = heard.Headline(c.Overall)
+	}
+	if c := want["voice"]; c.Low != nil || c.Neutral != nil || c.Distribution != nil {
+		t.Errorf("the public voice number carries more than its headline: %+v", c)
 	}
 	if len(pub.Numbers) != 2 {
 		t.Fatalf("public numbers %+v, want index and voice", pub.Numbers)
