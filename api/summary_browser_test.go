@@ -25,6 +25,12 @@ func browserChecks(t *testing.T, ctx context.Context, where string) {
 		t.Errorf("%s: the page scrolls sideways (%v > %v)", where,
 			browserEval[float64](t, ctx, `document.documentElement.scrollWidth`), browserEval[float64](t, ctx, `window.innerWidth`))
 	}
+	// Charts reflow: their words stay readable and inside the chart.
+	if bad := browserEval[[]string](t, ctx, `[...document.querySelectorAll('svg.chart text')].filter(x => {
+		const b = x.getBoundingClientRect(), c = x.ownerSVGElement.getBoundingClientRect();
+		return b.height > 0 && (b.height < 10 || b.right > c.right + 1 || b.left < c.left - 1); }).map(x => x.textContent).slice(0, 3)`); len(bad) > 0 {
+		t.Errorf("%s: chart words under 10 px or outside their chart: %q", where, bad)
+	}
 }
 
 // TestExecutiveSummaryInChromium signs in as an executive on a phone and on

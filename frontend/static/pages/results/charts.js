@@ -15,24 +15,51 @@ const INTERVAL = '#1b1f24';
 
 const clamp01 = (x) => Math.max(0, Math.min(1, x));
 
+// compact is true on a phone-sized screen: charts are then drawn on a
+// narrower canvas with their words below the bars (or a legend below the
+// lines), so that scaled to the screen their text stays readable.
+const compact = () => typeof window !== 'undefined' && !!window.matchMedia && window.matchMedia('(max-width: 600px)').matches;
+
+// wrap splits text into lines of at most max characters at spaces (a
+// longer word stands alone), for labels on a narrow canvas.
+function wrap(text, max) {
+  const lines = [];
+  let cur = '';
+  for (const word of String(text).split(/\s+/)) {
+    if (cur && cur.length + 1 + word.length > max) { lines.push(cur); cur = word; } else cur = cur ? `${cur} ${word}` : word;
+  }
+  if (cur || !lines.length) lines.push(cur);
+  return lines;
+}
+
+// label writes a row's label from (x, y) downwards and returns the height
+// it took: one line on a wide canvas, wrapped on a phone.
+function label(root, x, y, text, small) {
+  const lines = small ? wrap(text, 46) : [String(text)];
+  lines.forEach((line, i) => root.append(svg('text', { x, y: y + i * 17 }, line)));
+  return (lines.length - 1) * 17;
+}
+
 // barChart draws horizontal bars of shares (0..1) with their 95 % interval
 // as a thin line. rows: [{label, value, low, high, text}] where a row with
-// value null is drawn as a hatched placeholder with its text.
+// value null is drawn as a hatched placeholder with its text. On a phone
+// the words go under the bar and long labels wrap.
 export function barChart(rows, { name, colour = BAR } = {}) {
-  const width = 800;
+  const small = compact();
+  const width = small ? 400 : 800;
   const left = 8;
-  const barW = 440;
-  const rowH = 54;
-  const height = rows.length * rowH + 24;
-  const root = svg('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': name });
-  rows.forEach((r, i) => {
-    const y = i * rowH + 4;
-    root.append(svg('text', { x: left, y: y + 15 }, r.label));
-    const by = y + 22;
+  const barW = small ? 384 : 440;
+  const root = svg('svg', { class: 'chart', role: 'img', 'aria-label': name });
+  let y = 4;
+  rows.forEach((r) => {
+    const extra = label(root, left, y + 15, r.label, small);
+    const by = y + 22 + extra;
+    const textAt = small ? { x: left, y: by + 36 } : { x: left + barW + 10, y: by + 14 };
     root.append(svg('rect', { x: left, y: by, width: barW, height: 18, fill: '#eef1f5' }));
+    y = by + (small ? 48 : 32);
     if (r.value === null || r.value === undefined) {
       root.append(svg('rect', { x: left, y: by, width: barW, height: 18, fill: '#d3d8de' }));
-      root.append(svg('text', { x: left + barW + 10, y: by + 14, class: 'axis' }, r.text));
+      root.append(svg('text', { ...textAt, class: 'axis' }, r.text));
       return;
     }
     root.append(svg('rect', { x: left, y: by, width: barW * clamp01(r.value), height: 18, fill: colour }));
@@ -43,43 +70,59 @@ export function barChart(rows, { name, colour = BAR } = {}) {
       root.append(svg('line', { x1, x2: x1, y1: by + 3, y2: by + 15, stroke: INTERVAL, 'stroke-width': 2 }));
       root.append(svg('line', { x1: x2, x2, y1: by + 3, y2: by + 15, stroke: INTERVAL, 'stroke-width': 2 }));
     }
-    root.append(svg('text', { x: left + barW + 10, y: by + 14 }, r.text));
+    root.append(svg('text', textAt, r.text));
   });
-  const axisY = rows.length * rowH + 18;
+  const axisY = y + 14;
   [0, 0.5, 1].forEach((t) => root.append(svg('text', { x: left + barW * t, y: axisY, class: 'axis', 'text-anchor': t === 0 ? 'start' : t === 1 ? 'end' : 'middle' }, `${t * 100}%`)));
+  return sized(root, width, axisY + 6);
+}
+
+// sized sets a chart's canvas once its height is known.
+function sized(root, width, height) {
+  root.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  root.setAttribute('width', width);
+  root.setAttribute('height', height);
   return root;
 }
 
 // pairChart draws two bars per row (e.g. self and experienced) with their
 // intervals. rows: [{label, a: {value, low, high, text}, b: {...}, note}].
+// On a phone each bar's words go under it and the legend takes two lines.
 export function pairChart(rows, { name, labels }) {
-  const width = 800;
+  const small = compact();
+  const width = small ? 400 : 800;
   const left = 8;
-  const barW = 480;
-  const rowH = 100;
-  const height = rows.length * rowH + 56;
-  const root = svg('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': name });
+  const barW = small ? 384 : 480;
+  const root = svg('svg', { class: 'chart', role: 'img', 'aria-label': name });
   root.append(svg('rect', { x: left, y: 4, width: 16, height: 12, fill: BAR }), svg('text', { x: left + 22, y: 15 }, labels[0]));
-  root.append(svg('rect', { x: left + 220, y: 4, width: 16, height: 12, fill: BAR_ALT }), svg('text', { x: left + 242, y: 15 }, labels[1]));
-  rows.forEach((r, i) => {
-    const y = i * rowH + 32;
-    root.append(svg('text', { x: left, y: y + 14 }, r.label));
-    [[r.a, BAR, 0], [r.b, BAR_ALT, 1]].forEach(([c, fill, j]) => {
-      const by = y + 22 + j * 24;
+  const second = small ? { x: left, y: 26 } : { x: left + 220, y: 4 };
+  root.append(svg('rect', { ...second, width: 16, height: 12, fill: BAR_ALT }), svg('text', { x: second.x + 22, y: second.y + 11 }, labels[1]));
+  let y = small ? 54 : 32;
+  rows.forEach((r) => {
+    const extra = label(root, left, y + 14, r.label, small);
+    let by = y + 22 + extra;
+    [[r.a, BAR], [r.b, BAR_ALT]].forEach(([c, fill]) => {
+      const textAt = small ? { x: left, y: by + 32 } : { x: left + barW + 10, y: by + 13 };
       root.append(svg('rect', { x: left, y: by, width: barW, height: 16, fill: '#eef1f5' }));
       if (c.value === null || c.value === undefined) {
-        root.append(svg('text', { x: left + barW + 10, y: by + 13, class: 'axis' }, c.text));
-        return;
+        root.append(svg('text', { ...textAt, class: 'axis' }, c.text));
+      } else {
+        root.append(svg('rect', { x: left, y: by, width: barW * clamp01(c.value), height: 16, fill }));
+        if (c.low !== undefined && c.high !== undefined) {
+          root.append(svg('line', { x1: left + barW * clamp01(c.low), x2: left + barW * clamp01(c.high), y1: by + 8, y2: by + 8, stroke: INTERVAL, 'stroke-width': 2 }));
+        }
+        root.append(svg('text', textAt, c.text));
       }
-      root.append(svg('rect', { x: left, y: by, width: barW * clamp01(c.value), height: 16, fill }));
-      if (c.low !== undefined && c.high !== undefined) {
-        root.append(svg('line', { x1: left + barW * clamp01(c.low), x2: left + barW * clamp01(c.high), y1: by + 8, y2: by + 8, stroke: INTERVAL, 'stroke-width': 2 }));
-      }
-      root.append(svg('text', { x: left + barW + 10, y: by + 13 }, c.text));
+      by += small ? 42 : 24;
     });
-    if (r.note) root.append(svg('text', { x: left, y: y + 80, class: 'axis' }, r.note));
+    if (r.note) {
+      const lines = small ? wrap(r.note, 50) : [r.note];
+      lines.forEach((line, i) => root.append(svg('text', { x: left, y: by + 10 + i * 16, class: 'axis' }, line)));
+      by += lines.length * 16;
+    }
+    y = by + 12;
   });
-  return root;
+  return sized(root, width, y + 8);
 }
 
 // lineChart draws series across waves. waves: axis labels; series:
@@ -87,11 +130,15 @@ export function pairChart(rows, { name, labels }) {
 // A missing value breaks the line; a flagged change is ringed; each series
 // ends with its name as a direct label.
 export function lineChart(waves, series, { name, min, max, unit = '' }) {
-  const width = 900;
-  const height = 360;
-  const pad = { l: 48, r: 330, t: 16, b: 40 };
+  // On a phone the series are named in a legend under the plot, not at the
+  // line ends, and only some wave dates are written.
+  const small = compact();
+  const width = small ? 420 : 900;
+  const plotH = small ? 280 : 360;
+  const height = plotH + (small ? series.length * 22 + 8 : 0);
+  const pad = small ? { l: 40, r: 24, t: 16, b: 40 } : { l: 48, r: 330, t: 16, b: 40 };
   const w = width - pad.l - pad.r;
-  const hgt = height - pad.t - pad.b;
+  const hgt = plotH - pad.t - pad.b;
   const x = (i) => pad.l + (waves.length === 1 ? w / 2 : (w * i) / (waves.length - 1));
   const y = (v) => pad.t + hgt * (1 - (v - min) / (max - min));
   const root = svg('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': name });
@@ -100,7 +147,12 @@ export function lineChart(waves, series, { name, min, max, unit = '' }) {
     root.append(svg('line', { x1: pad.l, x2: pad.l + w, y1: y(v), y2: y(v), stroke: '#d5dae1', 'stroke-width': 1 }));
     root.append(svg('text', { x: pad.l - 8, y: y(v) + 5, class: 'axis', 'text-anchor': 'end' }, `${Math.round(v)}${unit}`));
   }
-  waves.forEach((label, i) => root.append(svg('text', { x: x(i), y: height - 12, class: 'axis', 'text-anchor': 'middle' }, label)));
+  const every = small ? Math.max(1, Math.ceil((waves.length - 1) / 2)) : 1;
+  waves.forEach((label, i) => {
+    if (i % every !== 0 && i !== waves.length - 1) return;
+    const anchor = small && waves.length > 1 ? (i === 0 ? 'start' : i === waves.length - 1 ? 'end' : 'middle') : 'middle';
+    root.append(svg('text', { x: small && i === 0 && waves.length > 1 ? x(i) - 6 : x(i), y: plotH - 12, class: 'axis', 'text-anchor': anchor }, label));
+  });
   const ends = [];
   series.forEach((s, si) => {
     const colour = palette[si % palette.length];
@@ -124,6 +176,16 @@ export function lineChart(waves, series, { name, min, max, unit = '' }) {
     const last = s.values.map((v, i) => [v, i]).filter(([v]) => v !== null && v !== undefined).pop();
     if (last) ends.push({ y: y(last[0]), name: s.name, colour, dash, si });
   });
+  if (small) {
+    series.forEach((s, si) => {
+      const ly = plotH + 8 + si * 22;
+      const colour = palette[si % palette.length];
+      root.append(svg('line', { x1: pad.l, x2: pad.l + 24, y1: ly + 8, y2: ly + 8, stroke: colour, 'stroke-width': s.emphasis ? 5 : 2.5, 'stroke-dasharray': dashes[si % dashes.length] || null }));
+      root.append(marker(si, pad.l + 12, ly + 8, colour));
+      root.append(svg('text', { x: pad.l + 32, y: ly + 13 }, s.name));
+    });
+    return root;
+  }
   // Direct labels at the line ends, nudged apart so they do not overlap.
   ends.sort((a, b) => a.y - b.y);
   let prev = -Infinity;
@@ -155,23 +217,25 @@ export const STACK = [['Disagree', '#b35806'], ['Neutral', '#bdbdbd'], ['Agree',
 // favourable shares (0..1). rows: [{label, parts: [u, n, f] | null, text}];
 // a row without parts is withheld and says why in its text.
 export function stackedBars(rows, { name, legend = STACK.map((s) => s[0]) } = {}) {
-  const width = 800;
+  const small = compact();
+  const width = small ? 400 : 800;
   const left = 8;
-  const barW = 560;
-  const rowH = 50;
-  const height = rows.length * rowH + 36;
-  const root = svg('svg', { class: 'chart', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': name });
+  const barW = small ? 384 : 560;
+  const legendStep = small ? 120 : 150;
+  const root = svg('svg', { class: 'chart', role: 'img', 'aria-label': name });
   STACK.forEach(([, colour], i) => {
-    root.append(svg('rect', { x: left + i * 150, y: 4, width: 14, height: 14, fill: colour }),
-      svg('text', { x: left + i * 150 + 20, y: 16 }, legend[i]));
+    root.append(svg('rect', { x: left + i * legendStep, y: 4, width: 14, height: 14, fill: colour }),
+      svg('text', { x: left + i * legendStep + 20, y: 16 }, legend[i]));
   });
-  rows.forEach((r, i) => {
-    const y = i * rowH + 30;
-    root.append(svg('text', { x: left, y: y + 14 }, r.label));
-    const by = y + 20;
+  let y = 30;
+  rows.forEach((r) => {
+    const extra = label(root, left, y + 14, r.label, small);
+    const by = y + 20 + extra;
+    const textAt = small ? { x: left, y: by + 36 } : { x: left + barW + 10, y: by + 14 };
+    y = by + (small ? 50 : 30);
     if (!r.parts) {
       root.append(svg('rect', { x: left, y: by, width: barW, height: 18, fill: '#d3d8de' }),
-        svg('text', { x: left + barW + 10, y: by + 14, class: 'axis' }, r.text));
+        svg('text', { ...textAt, class: 'axis' }, r.text));
       return;
     }
     let x = left;
@@ -180,7 +244,7 @@ export function stackedBars(rows, { name, legend = STACK.map((s) => s[0]) } = {}
       root.append(svg('rect', { x, y: by, width: w, height: 18, fill: STACK[j][1] }));
       x += w;
     });
-    root.append(svg('text', { x: left + barW + 10, y: by + 14 }, r.text));
+    root.append(svg('text', textAt, r.text));
   });
-  return root;
+  return sized(root, width, y + 6);
 }
