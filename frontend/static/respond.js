@@ -180,7 +180,10 @@ const shownScreens = () => screens.filter(visible);
 function heading(sc) {
   if (sc.kind === 'd') return t('about_you');
   if (sc.kind === 'c') return t('comments');
-  return sc.sections.filter((s) => askedIn(s).length).map((s) => s.title).join(' · ');
+  const titles = sc.sections.filter((s) => askedIn(s).length).map((s) => s.title);
+  // Several short sections share a screen under their own headings; the
+  // screen's heading stays short.
+  return titles.length > 2 ? t('screen_experience') : titles.join(' · ');
 }
 
 // questions counts the closed questions asked (items not skipped, and the
