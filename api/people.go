@@ -208,20 +208,30 @@ type mailTemplateIn struct {
 	Body    string `json:"body"`
 }
 
-func (s *Server) handleSetMailTemplate(c echo.Context) error {
+// mailTemplateRequest reads the survey and the template a request names
+// and sends.
+func (s *Server) mailTemplateRequest(c echo.Context) (survey.Survey, survey.MailTemplate, error) {
 	kind, err := s.mailKind(c)
 	if err != nil {
-		return err
+		return survey.Survey{}, survey.MailTemplate{}, err
 	}
 	var in mailTemplateIn
 	if err := bindJSON(c, &in); err != nil {
-		return err
+		return survey.Survey{}, survey.MailTemplate{}, err
 	}
 	sv, err := s.surveys.GetSurvey(c.Request().Context(), c.Param("id"))
 	if err != nil {
+		return survey.Survey{}, survey.MailTemplate{}, err
+	}
+	return sv, survey.MailTemplate{Kind: kind, Subject: in.Subject, Body: in.Body}, nil
+}
+
+func (s *Server) handleSetMailTemplate(c echo.Context) error {
+	sv, t, err := s.mailTemplateRequest(c)
+	if err != nil {
 		return err
 	}
-	t := survey.MailTemplate{Kind: kind, Subject: in.Subject, Body: in.Body}
+	kind := t.Kind
 	if err := s.surveys.SetMailTemplate(c.Request().Context(), sv, t); err != nil {
 		return err
 	}
@@ -233,20 +243,12 @@ func (s *Server) handleSetMailTemplate(c echo.Context) error {
 // the body is empty) with an example code and the survey's first open or
 // scheduled wave.
 func (s *Server) handlePreviewMailTemplate(c echo.Context) error {
-	kind, err := s.mailKind(c)
+	sv, t, err := s.mailTemplateRequest(c)
 	if err != nil {
-		return err
-	}
-	var in mailTemplateIn
-	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	sv, err := s.surveys.GetSurvey(ctx, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	t := survey.MailTemplate{Kind: kind, Subject: in.Subject, Body: in.Body}
+	kind := t.Kind
 	if err := survey.ValidateMailTemplate(t); err != nil {
 		return err
 	}

@@ -218,6 +218,16 @@ func toWavePlanJSON(p survey.WavePlan) *wavePlanJSON {
 	return &wavePlanJSON{Questions: p.Questions, Comments: p.Comments, Minutes: p.Minutes, CoverWaves: p.CoverWaves}
 }
 
+// replySurvey answers with the stored survey sv and its wave plan, as
+// create, update and a template's draft do.
+func (s *Server) replySurvey(c echo.Context, status int, sv survey.Survey) error {
+	out, err := s.withPlan(c.Request().Context(), toSurveyJSON(sv, nil), sv)
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, out)
+}
+
 // withPlan adds the wave plan of sv to its view.
 func (s *Server) withPlan(ctx context.Context, v surveyJSON, sv survey.Survey) (surveyJSON, error) {
 	fw, err := s.surveys.Framework(ctx)
@@ -454,11 +464,7 @@ func (s *Server) handleCreateSurvey(c echo.Context) error {
 		return err
 	}
 	s.audit(c, "survey.create", sv.ID, sv.Title)
-	out, err := s.withPlan(c.Request().Context(), toSurveyJSON(sv, nil), sv)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, out)
+	return s.replySurvey(c, http.StatusCreated, sv)
 }
 
 func (s *Server) handleGetSurvey(c echo.Context) error {
@@ -487,11 +493,7 @@ func (s *Server) handleUpdateSurvey(c echo.Context) error {
 		return err
 	}
 	s.audit(c, "survey.update", sv.ID, sv.Title)
-	out, err := s.withPlan(c.Request().Context(), toSurveyJSON(sv, nil), sv)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, out)
+	return s.replySurvey(c, http.StatusOK, sv)
 }
 
 func (s *Server) handleDeleteSurvey(c echo.Context) error {

@@ -106,9 +106,5 @@ func (s *Server) handleCreateFromTemplate(c echo.Context) error {
 		return err
 	}
 	s.audit(c, "survey.create", sv.ID, sv.Title+" (template "+t.Key+")")
-	out, err := s.withPlan(ctx, toSurveyJSON(sv, nil), sv)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, out)
+	return s.replySurvey(c, http.StatusCreated, sv)
 }

@@ -465,54 +465,27 @@ func (in *Intake) writeTx(ctx context.Context, batch []*pendingResponse) ([]erro
 		results[i] = werr
 	}
 
-	var use *sql.Stmt
-	for i, p := range batch {
-		if results[i] != nil || p.codeHash == "" {
-			continue
-		}
-		if use == nil {
-			use, err = tx.PrepareContext(ctx, in.rebind("UPDATE invites SET used = TRUE WHERE code_hash = ? AND used = FALSE"))
-			if err != nil {
-				return nil, err
+	// Each invitation and each ballot is used once: the first submission
+	// that claims it wins, the others in the batch (or later) are refused.
+	err = claimOnce(ctx, tx, batch, results, in.rebind("UPDATE invites SET used = TRUE WHERE code_hash = ? AND used = FALSE"),
+		func(p *pendingResponse) []any {
+			if p.codeHash == "" {
+				return nil
 			}
-			defer use.Close()
-		}
-		res, err := use.ExecContext(ctx, p.codeHash)
-		if err != nil {
-			return nil, err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return nil, err
-		}
-		if n != 1 {
-			results[i] = fmt.Errorf("this invitation has already been used: %w", kernel.ErrConflict)
-		}
+			return []any{p.codeHash}
+		}, "this invitation has already been used")
+	if err != nil {
+		return nil, err
 	}
-
-	var spend *sql.Stmt
-	for i, p := range batch {
-		if results[i] != nil || p.tokenHash == "" {
-			continue
-		}
-		if spend == nil {
-			spend, err = tx.PrepareContext(ctx, in.rebind("INSERT INTO spent_ballots (token_hash, wave_id) VALUES (?, ?) ON CONFLICT DO NOTHING"))
-			if err != nil {
-				return nil, err
+	err = claimOnce(ctx, tx, batch, results, in.rebind("INSERT INTO spent_ballots (token_hash, wave_id) VALUES (?, ?) ON CONFLICT DO NOTHING"),
+		func(p *pendingResponse) []any {
+			if p.tokenHash == "" {
+				return nil
 			}
-			defer spend.Close()
-		}
-		res, err := spend.ExecContext(ctx, p.tokenHash, p.waveID)
-		if err != nil {
-			return nil, err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return nil, err
-		}
-		if n != 1 {
-			results[i] = fmt.Errorf("this ballot has already been used: %w", kernel.ErrConflict)
-		}
+			return []any{p.tokenHash, p.waveID}
+		}, "this ballot has already been used")
+	if err != nil {
+		return nil, err
 	}
 
 	var responses, comments []any
@@ -541,6 +514,43 @@ func (in *Intake) writeTx(ctx context.Context, batch []*pendingResponse) ([]erro
 		return nil, err
 	}
 	return results, nil
+}
+
+// claimOnce runs query, prepared once, for every submission of batch still
+// in the running whose args are not nil, and refuses with used (a
+// conflict) those whose statement changed no row: the invitation or ballot
+// was claimed already.
+func claimOnce(ctx context.Context, tx *sql.Tx, batch []*pendingResponse, results []error, query string, args func(*pendingResponse) []any, used string) error {
+	var stmt *sql.Stmt
+	defer func() {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}()
+	for i, p := range batch {
+		a := args(p)
+		if results[i] != nil || a == nil {
+			continue
+		}
+		if stmt == nil {
+			var err error
+			if stmt, err = tx.PrepareContext(ctx, query); err != nil {
+				return err
+			}
+		}
+		res, err := stmt.ExecContext(ctx, a...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n != 1 {
+			results[i] = fmt.Errorf("%s: %w", used, kernel.ErrConflict)
+		}
+	}
+	return nil
 }
 
 // refusal returns why a wave refuses responses at now (nil when it takes
