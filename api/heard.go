@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/allypulse/allypulse/internal/catalog"
 	"github.com/allypulse/allypulse/internal/kernel"
 	"github.com/allypulse/allypulse/survey/heard"
 )
@@ -122,12 +123,21 @@ func (s *Server) handleUnpublishHeard(c echo.Context) error {
 
 // handlePublicHeard: GET /api/v1/heard/{slug}, public, no sign-in.
 func (s *Server) handlePublicHeard(c echo.Context) error {
-	p, err := s.pages().BySlug(c.Request().Context(), c.Param("slug"))
+	p, err := s.pages().BySlug(c.Request().Context(), c.Param("slug"), func(offered []string) string {
+		return catalog.Choose(c.QueryParam("lang"), c.Request().Header.Get(headerAcceptLanguage), offered).Language
+	})
 	if err != nil {
 		return err
 	}
 	noStore(c)
-	return c.JSON(http.StatusOK, p)
+	c.Response().Header().Add(echo.HeaderVary, headerAcceptLanguage)
+	return c.JSON(http.StatusOK, publicHeard{Public: p, Messages: s.catalog.Page("heard", p.Language)})
+}
+
+// publicHeard is the public page with its own words in its language.
+type publicHeard struct {
+	heard.Public
+	Messages map[string]catalog.Message `json:"messages"`
 }
 
 // heardURL returns the public address of the survey's newest published

@@ -71,7 +71,7 @@ func TestWhatWeHeard(t *testing.T) {
 				}
 			}
 		}
-		if !cellsEqual(n.Cell, want) {
+		if want = heard.Headline(want); !cellsEqual(n.Cell, want) {
 			t.Errorf("%s: public %+v, released %+v", n.Key, n.Cell, want)
 		}
 	}

@@ -173,6 +173,9 @@ func TestActionPlansInChromium(t *testing.T) {
 	if strings.Join(keys, ",") != "respondents,participation,index,enps" {
 		t.Errorf("the public page shows %v, want the four chosen numbers", keys)
 	}
+	if got := browserEval[string](t, anon, `document.querySelector('h1').textContent + ' | ' + document.querySelector('[data-number=respondents] span').textContent`); !strings.HasPrefix(got, "What we heard: ") || !strings.HasSuffix(got, "| People who answered") {
+		t.Errorf("the public page's words: %q", got)
+	}
 	if got := browserEval[string](t, anon, `document.body.textContent`); !strings.Contains(got, "Affirm the person targeted") {
 		t.Errorf("the public page does not list the action: %q", got)
 	}

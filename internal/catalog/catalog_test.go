@@ -28,14 +28,21 @@ func TestCatalogsComplete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := c.Languages("respond"), slices.Sorted(slices.Values(framework.Languages())); !slices.Equal(got, want) {
-		t.Fatalf("respond catalogs in %v, want %v", got, want)
+	for _, name := range []string{"respond", "heard"} {
+		if got, want := c.Languages(name), slices.Sorted(slices.Values(framework.Languages())); !slices.Equal(got, want) {
+			t.Fatalf("%s catalogs in %v, want %v", name, got, want)
+		}
+		t.Run(name, func(t *testing.T) { checkPage(t, c, name) })
 	}
+}
+
+// checkPage compares every language's catalog of a page with English.
+func checkPage(t *testing.T, c *Catalog, name string) {
 	// The CLDR categories an integer count takes in each language.
 	needs := map[string][]string{"en": {"one", "other"}, "de": {"one", "other"}, "fr": {"one", "many", "other"}, "es": {"one", "many", "other"}}
-	en := c.Page("respond", "en")
+	en := c.Page(name, "en")
 	for _, lang := range framework.Languages() {
-		page := c.Page("respond", lang)
+		page := c.Page(name, lang)
 		for id, msg := range en {
 			got, ok := page[id]
 			if !ok {

@@ -20,6 +20,9 @@ import (
 // organisation, and the chosen focus areas with their actions (no owners,
 // no notes).
 type Public struct {
+	// Language is the language of the title and the names: one the survey
+	// is offered in, as the reader's choice picked it.
+	Language string    `json:"language"`
 	Title    string    `json:"title"`
 	Wave     int       `json:"wave"`
 	OpensAt  time.Time `json:"opens_at"`
@@ -56,9 +59,10 @@ type PublicAction struct {
 	Due    string `json:"due,omitempty"`
 }
 
-// BySlug returns the public page at slug; an unknown slug, or a page whose
-// wave is no longer closed, is ErrNotFound.
-func (p *Pages) BySlug(ctx context.Context, slug string) (Public, error) {
+// BySlug returns the public page at slug in the language choose picks
+// from the survey's languages (nil: the survey's first); an unknown slug,
+// or a page whose wave is no longer closed, is ErrNotFound.
+func (p *Pages) BySlug(ctx context.Context, slug string, choose func(offered []string) string) (Public, error) {
 	var r pageRow
 	err := p.db.WithContext(ctx).Where("slug = ?", slug).Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -71,15 +75,31 @@ func (p *Pages) BySlug(ctx context.Context, slug string) (Public, error) {
 	if err != nil {
 		return Public{}, err
 	}
-	return p.public(ctx, pg)
+	return p.public(ctx, pg, choose)
 }
 
 // public builds the page from the released view of its closed wave.
-func (p *Pages) public(ctx context.Context, pg Page) (Public, error) {
+func (p *Pages) public(ctx context.Context, pg Page, choose func([]string) string) (Public, error) {
 	w, err := p.surveys.WaveByNumber(ctx, pg.SurveyID, pg.Wave)
 	if err != nil {
 		return Public{}, err
 	}
+	sv, err := p.surveys.GetSurvey(ctx, pg.SurveyID)
+	if err != nil {
+		return Public{}, err
+	}
+	langs := sv.Design.SurveyLanguages()
+	lang := langs[0]
+	if choose != nil {
+		if c := choose(langs); slices.Contains(langs, c) {
+			lang = c
+		}
+	}
+	fw, err := p.surveys.Framework(ctx)
+	if err != nil {
+		return Public{}, err
+	}
+	fw = fw.In(lang)
 	if w.Status(p.clock.Now()) != survey.WaveClosed {
 		return Public{}, fmt.Errorf("no such page: %w", kernel.ErrNotFound)
 	}
@@ -87,7 +107,11 @@ func (p *Pages) public(ctx context.Context, pg Page) (Public, error) {
 	if err != nil {
 		return Public{}, err
 	}
-	out := Public{Title: rel.Title, Wave: pg.Wave, OpensAt: w.OpensAt, ClosesAt: w.ClosesAt, Message: pg.Message,
+	title := rel.Title
+	if tr := sv.Design.Translations[lang].Title; lang != langs[0] && tr != "" {
+		title = tr
+	}
+	out := Public{Language: lang, Title: title, Wave: pg.Wave, OpensAt: w.OpensAt, ClosesAt: w.ClosesAt, Message: pg.Message,
 		MinGroupSize: rel.Thresholds.K, Numbers: []PublicNumber{}, Focus: []PublicFocus{}, PublishedAt: pg.UpdatedAt}
 	rows := append(slices.Clone(rel.Competencies), rel.Access...)
 	for _, key := range pg.Metrics {
@@ -107,6 +131,9 @@ func (p *Pages) public(ctx context.Context, pg Page) (Public, error) {
 				continue // no longer shown by the release
 			}
 			n.Name, n.Kind, n.Cell = rows[i].Name, rows[i].Kind, rows[i].Overall
+			if c, ok := fw.Construct(key); ok {
+				n.Name = c.Name // in the page's language
+			}
 		}
 		n.Cell = Headline(n.Cell)
 		out.Numbers = append(out.Numbers, n)

@@ -111,7 +111,7 @@ func testStores(t *testing.T, d *db.DB) {
 	if p2.Slug != p1.Slug || p2.Revision != 1 || p2.Message != "Thank you" {
 		t.Errorf("republished %+v after %+v", p2, p1)
 	}
-	pub, err := pages.BySlug(ctx, p1.Slug)
+	pub, err := pages.BySlug(ctx, p1.Slug, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,6 +128,31 @@ func testStores(t *testing.T, d *db.DB) {
 	}
 	if len(pub.Numbers) != 2 {
 		t.Fatalf("public numbers %+v, want index and voice", pub.Numbers)
+	}
+	if pub.Language != "en" {
+		t.Errorf("an English survey's page in %q", pub.Language)
+	}
+	// Offered in French too, the page is in the language the reader's
+	// choice picks: the survey's French title, the framework's French
+	// names; a language it is not offered in stays in the first one.
+	s, err := store.GetSurvey(ctx, sv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Design.Languages = []string{"en", "fr"}
+	s.Design.Translations = map[string]survey.Translation{"fr": {Title: "Baromètre"}}
+	if err := store.UpdateSurvey(ctx, s, s.Status); err != nil {
+		t.Fatal(err)
+	}
+	fr, err := pages.BySlug(ctx, p1.Slug, func(offered []string) string { return offered[len(offered)-1] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fr.Language != "fr" || fr.Title != "Baromètre" || len(fr.Numbers) != 2 || fr.Numbers[1].Name == pub.Numbers[1].Name {
+		t.Errorf("the page in French: %+v (in English: %+v)", fr, pub)
+	}
+	if de, err := pages.BySlug(ctx, p1.Slug, func([]string) string { return "de" }); err != nil || de.Language != "en" {
+		t.Errorf("a language the survey is not offered in: %q, %v", de.Language, err)
 	}
 	for _, n := range pub.Numbers {
 		if !reflect.DeepEqual(n.Cell, want[n.Key]) {
