@@ -422,7 +422,12 @@ func TestExportsOpenAPI(t *testing.T) {
 // wave's opening.
 func TestReportXLSXOpenWave(t *testing.T) {
 	h := newExportHarnessSpec(t, xlsxtest.Spec{Responses: []int{150, 170}, OpenLast: true})
-	rec := h.get(h.lead, h.path("report.xlsx?by=department"))
+	// Without a wave, the report is the newest closed wave's, never the
+	// open wave's partial results.
+	if rec := h.get(h.lead, h.path("report.xlsx?by=department")); rec.Code != http.StatusOK || !strings.Contains(rec.Header().Get("Content-Disposition"), "wave-1") {
+		t.Errorf("report.xlsx without a wave: %d %q, want wave 1", rec.Code, rec.Header().Get("Content-Disposition"))
+	}
+	rec := h.get(h.lead, h.path("report.xlsx?wave=2&by=department"))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("report.xlsx: %d %s", rec.Code, rec.Body)
 	}

@@ -173,7 +173,8 @@ func (e *Engine) resolve(ctx context.Context, surveyID string, q Query) (*view, 
 	return v, nil
 }
 
-// wave returns wave n of sv, or the latest wave that has opened when n is 0.
+// wave returns wave n of sv or, when n is 0, the newest closed wave (the
+// newest that has opened while none has closed).
 func (e *Engine) wave(ctx context.Context, sv survey.Survey, n int) (survey.Wave, error) {
 	now := e.clock.Now()
 	if n > 0 {
@@ -192,6 +193,14 @@ func (e *Engine) wave(ctx context.Context, sv survey.Survey, n int) (survey.Wave
 	ws, err := e.store.Waves(ctx, sv.ID)
 	if err != nil {
 		return survey.Wave{}, err
+	}
+	// A live wave's partial results are never what a request without a
+	// wave gets, as on the dashboard: the newest closed wave, else the
+	// newest that has opened.
+	for i := len(ws) - 1; i >= 0; i-- {
+		if ws[i].Status(now) == survey.WaveClosed {
+			return ws[i], nil
+		}
 	}
 	for i := len(ws) - 1; i >= 0; i-- {
 		if ws[i].Status(now) != survey.WaveScheduled {
