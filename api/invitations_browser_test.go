@@ -160,3 +160,32 @@ func TestCodeBoxInFrench(t *testing.T) {
 		}
 	}
 }
+
+// TestRetentionSectionInChromium: on the survey page a lead sets how long
+// responses are kept; a wrong number is refused in the page, a right one
+// is stored and the wave's deletion date shown.
+func TestRetentionSectionInChromium(t *testing.T) {
+	e := newRespondEnv(t, Config{RespondRate: -1})
+	e.leadAuth()
+	ts := httptest.NewServer(e.srv)
+	t.Cleanup(ts.Close)
+	ctx := testtools.NewBrowser(t)
+	consoleErrors := testtools.ConsoleErrors(t, ctx)
+	signInOnPage(t, ctx, ts.URL, "lead@example.org", "a long enough password")
+	waitText(t, ctx, `nav[aria-label=Main]`, "Surveys")
+	browserDo(t, ctx, chromedp.Navigate(ts.URL+"/app/surveys/"+e.survey.ID))
+	waitText(t, ctx, `#retention-waves`, "kept")
+	browserDo(t, ctx, chromedp.SetValue(chromedp.CSS(`#retention-months`), "2.5"), chromedp.Click(chromedp.CSS(`#retention-form button[type=submit]`)))
+	waitText(t, ctx, `#retention-error`, "whole number")
+	browserDo(t, ctx, chromedp.SetValue(chromedp.CSS(`#retention-months`), "12"), chromedp.Click(chromedp.CSS(`#retention-form button[type=submit]`)))
+	waitText(t, ctx, `#retention-saved`, "12 months")
+	want := e.wave.ClosesAt.AddDate(0, 12, 0).UTC().Format("2 Jan 2006")
+	waitText(t, ctx, `#retention-waves`, "on "+want)
+	if p, err := e.store.RetentionPolicy(context.Background(), e.survey.ID); err != nil || p.Months != 12 {
+		t.Errorf("stored policy %+v, %v", p, err)
+	}
+	axeClean(t, ctx, "survey page with retention")
+	for _, msg := range consoleErrors() {
+		t.Errorf("console: %s", msg)
+	}
+}

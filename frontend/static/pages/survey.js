@@ -7,6 +7,7 @@ import { useSurveyCss, renderPreview } from './preview.js';
 import { confirmDialog, confirmLaunch } from './dialog.js';
 import { renderDistribution } from './distribution.js';
 import { renderInvitations } from './invitations.js';
+import { renderRetention } from './retention.js';
 
 const fmt = (s) => (s ? new Date(s).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—');
 
@@ -83,22 +84,25 @@ export async function render(main, ctx) {
 
   const distribution = h('section', { id: 'distribution', 'aria-labelledby': 'distribution-title' });
   const invitations = h('section', { id: 'invitations', 'aria-labelledby': 'invitations-title' });
+  const retention = h('section', { id: 'retention', 'aria-labelledby': 'retention-title' });
   const previewBox = h('div', {});
   const previewSection = h('section', { 'aria-labelledby': 'pv-title' },
     h('details', {}, h('summary', { id: 'pv-title' }, 'Preview the respondent form'), previewBox));
 
   clear(main).append(
     h('div', { class: 'page-head' }, h('h1', {}, sv.title), h('a', { href: '/app/surveys' }, 'All surveys')),
-    h('div', { class: 'actions' }, actions), message, facts, wavesSection, distribution, invitations, previewSection);
+    h('div', { class: 'actions' }, actions), message, facts, wavesSection, distribution, invitations, retention, previewSection);
   if (canDesign) {
     if (sv.status === 'launched') renderInvitations(invitations, sv, waves);
     else invitations.remove();
     if (sv.status !== 'draft') renderDistribution(distribution, sv, waves);
     else distribution.append(h('h2', { id: 'distribution-title' }, 'Distribution'), h('p', { class: 'muted' }, 'Launch the survey to get its open link and invite codes.'));
     renderPreview(previewBox, await get(`${base}/preview`));
+    await renderRetention(retention, sv);
   } else {
     distribution.remove();
     invitations.remove();
+    retention.remove();
     previewSection.remove();
   }
 }
