@@ -159,7 +159,8 @@ async function signInPage(root, message) {
 // they have started typing.
 async function localiseCodeBox(box) {
   try {
-    const res = await fetch('/api/v1/respond-messages', { headers: { Accept: 'application/json' } });
+    const lang = new URLSearchParams(location.search).get('lang');
+    const res = await fetch(`/api/v1/respond-messages${lang ? `?lang=${encodeURIComponent(lang)}` : ''}`, { headers: { Accept: 'application/json' } });
     if (!res.ok) return;
     const m = await res.json();
     const input = box.querySelector('input');

@@ -4,7 +4,7 @@
 // withheld one says so), and the focus areas with their actions. Its words
 // come from the server in the reader's language (messages/heard.LANG.json),
 // among those the survey is offered in; ?lang= in the address chooses one.
-import { h, clear, pct, score } from './dom.js';
+import { h, clear } from './dom.js';
 import { translator } from './respond-form.js';
 
 const has = (x) => x !== null && x !== undefined;
@@ -16,14 +16,20 @@ const english = {
   unavailable: 'This page cannot be shown right now. Please try again later.',
 };
 
-// numberText is a released cell in words.
-function numberText(n, k, t) {
+// numberText is a released cell in words, its numbers written as the
+// page's language writes them (67,2 and 62 % in French).
+function numberText(n, k, t, lang) {
+  const one = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  const whole = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
+  const share = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 });
+  const pct = (x) => (has(x) ? share.format(x) : '—');
+  const score = (x) => (has(x) ? one.format(x) : '—');
   const c = n.cell || {};
   if (c.suppressed) return ['—', t('withheld', { Count: k })];
   switch (n.kind) {
     case 'count': return [String(c.n), t('people')];
     case 'participation': return [pct(c.value), has(c.n) ? t('answers', { Count: c.n }) : ''];
-    case 'enps': return [has(c.value) ? String(Math.round(c.value)).replace('-', '−') : '—', t('enps_range')];
+    case 'enps': return [has(c.value) ? whole.format(Math.round(c.value)).replace('-', '−') : '—', t('enps_range')];
     default: return [has(c.score) ? score(c.score) : '—', has(c.favourable) ? t('out_of_100_agree', { Share: pct(c.favourable) }) : t('out_of_100')];
   }
 }
@@ -57,7 +63,7 @@ async function main() {
     h('p', {}, t('combined', { Count: page.min_group_size })),
     page.numbers.length ? h('section', { 'aria-labelledby': 'heard-results' }, h('h2', { id: 'heard-results' }, t('results')),
       h('ul', { class: 'heard-numbers' }, page.numbers.map((n) => {
-        const [big, sub] = numberText(n, page.min_group_size, t);
+        const [big, sub] = numberText(n, page.min_group_size, t, page.language || 'en');
         const name = ownNames[n.key] ? t(ownNames[n.key]) : n.name;
         return h('li', { 'data-number': n.key }, h('span', {}, name), h('span', { class: 'big' }, big), h('span', { class: 'muted' }, sub));
       }))) : null,

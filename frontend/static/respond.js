@@ -489,8 +489,13 @@ async function submit() {
 // one at a safe address: a path here, this server, or https.
 function resultsLink() {
   const u = form.results_url || '';
-  if (/^\/[^/\\]/.test(u) || /^https:\/\//.test(u)) return u;
-  try { return new URL(u).origin === location.origin ? u : ''; } catch { return ''; }
+  let safe = '';
+  if (/^\/[^/\\]/.test(u) || /^https:\/\//.test(u)) safe = u;
+  else {
+    try { safe = new URL(u).origin === location.origin ? u : ''; } catch { safe = ''; }
+  }
+  // The page opens in the language this survey is being answered in.
+  return safe && form.language ? `${safe}${safe.includes('?') ? '&' : '?'}lang=${encodeURIComponent(form.language)}` : safe;
 }
 
 // thankYou closes the loop: the lead's note on when and where results will

@@ -60,7 +60,7 @@ func (b builder) barriers() *sheet {
 	}
 	s.tableFrom("Barriers", first, 2+len(shareHeader))
 	if len(rel.Barriers) == 0 {
-		s.add(b.note("This survey asks no barrier questions."))
+		s.add(b.note("This wave asks no barrier questions."))
 	}
 	return s
 }

@@ -46,10 +46,10 @@ function surveyCard(sv, waves) {
   const partialNote = h('p', { class: 'note partial-note', 'aria-live': 'polite' });
 
   const dims = demographicsOf(sv);
-  // Every breakdown that is not sensitive starts ticked, so that the report
-  // forwarded by default compares groups (its summary lists the largest
-  // gaps); sensitive ones are a deliberate choice.
-  const boxes = dims.map((d) => h('input', { type: 'checkbox', id: `report-${id}-by-${d.key}`, name: 'by', value: d.key, checked: !d.sensitive }));
+  // Every breakdown starts ticked, so that the report forwarded by default
+  // compares the same groups as the summary (its largest gaps included);
+  // sensitive ones are shown only for groups of at least k_s, as everywhere.
+  const boxes = dims.map((d) => h('input', { type: 'checkbox', id: `report-${id}-by-${d.key}`, name: 'by', value: d.key, checked: true }));
   const fieldset = h('fieldset', { class: 'dims' },
     h('legend', {}, 'Break down by'),
     dims.length ? dims.map((d, i) => h('div', { class: 'check' }, boxes[i],

@@ -11,7 +11,7 @@ export async function render(root, st) {
   const k = rel.thresholds.k;
   const barriers = rel.barriers || [];
   if (!barriers.length) {
-    root.append(h('p', { class: 'note' }, 'This survey asks no barrier questions.'));
+    root.append(h('p', { class: 'note' }, 'This wave asks no barrier questions.'));
     return;
   }
   root.append(panel('Barriers to allyship',

@@ -133,7 +133,7 @@ export function lineChart(waves, series, { name, min, max, unit = '' }) {
   // On a phone the series are named in a legend under the plot, not at the
   // line ends, and only some wave dates are written.
   const small = compact();
-  const width = small ? 420 : 900;
+  const width = small ? 340 : 900;
   const plotH = small ? 280 : 360;
   const height = plotH + (small ? series.length * 22 + 8 : 0);
   const pad = small ? { l: 40, r: 24, t: 16, b: 40 } : { l: 48, r: 330, t: 16, b: 40 };
@@ -147,9 +147,9 @@ export function lineChart(waves, series, { name, min, max, unit = '' }) {
     root.append(svg('line', { x1: pad.l, x2: pad.l + w, y1: y(v), y2: y(v), stroke: '#d5dae1', 'stroke-width': 1 }));
     root.append(svg('text', { x: pad.l - 8, y: y(v) + 5, class: 'axis', 'text-anchor': 'end' }, `${Math.round(v)}${unit}`));
   }
-  const every = small ? Math.max(1, Math.ceil((waves.length - 1) / 2)) : 1;
+  // On a phone only the first and the last date fit side by side.
   waves.forEach((label, i) => {
-    if (i % every !== 0 && i !== waves.length - 1) return;
+    if (small && i !== 0 && i !== waves.length - 1) return;
     const anchor = small && waves.length > 1 ? (i === 0 ? 'start' : i === waves.length - 1 ? 'end' : 'middle') : 'middle';
     root.append(svg('text', { x: small && i === 0 && waves.length > 1 ? x(i) - 6 : x(i), y: plotH - 12, class: 'axis', 'text-anchor': anchor }, label));
   });

@@ -38,7 +38,7 @@ function competencyList(title, list, sum) {
   return h('div', { class: 'summary-list' }, h('h3', {}, title),
     list.length ? h('ul', {}, list.map((c) => h('li', { 'data-competency': c.key },
       h('strong', {}, c.name), `: score ${score(c.cell.score)}, ${pct(c.cell.favourable)} favourable`,
-      has(c.change) && sum.previous_wave ? ` (${signed(c.change)} since wave ${sum.previous_wave})` : '')))
+      has(c.change) && sum.previous_wave ? ` (score ${signed(c.change)} since wave ${sum.previous_wave})` : '')))
       : h('p', { class: 'muted' }, sum.competencies.some((c) => has(c.cell.score))
         ? 'Too few competencies have a released score to compare.' : 'No competency score is released for this wave.'));
 }
