@@ -153,6 +153,9 @@ func TestCodeBoxInFrench(t *testing.T) {
 	if got := textOf(t, ctx, `main`); !strings.Contains(got, "Ce code contient une faute de frappe") || !strings.Contains(got, "Saisissez plutôt votre code") {
 		t.Errorf("a link with a typo in French: %q", got)
 	}
+	if got := browserEval[string](t, ctx, `document.querySelector('#code-input').value`); got != string(typo) {
+		t.Errorf("the box under a broken link holds %q, want the link's code %q to correct", got, typo)
+	}
 	axeClean(t, ctx, "typo page")
 	for _, msg := range consoleErrors() {
 		if !strings.Contains(msg, "422") && !strings.Contains(msg, "401") {

@@ -82,12 +82,14 @@ export function formatCode(code) {
 // /api/v1/respond/{code}) before the page changes, so an unknown or used-up
 // code is said here too. heading is a message id (code_heading or
 // code_instead); t translates, English by default.
-export function codeBox({ heading = 'code_heading', level = 'h2', t = englishT } = {}) {
+export function codeBox({ heading = 'code_heading', level = 'h2', t = englishT, value = '' } = {}) {
   const error = h('p', { class: 'error', id: 'code-error', role: 'alert' });
   const input = h('input', {
     id: 'code-input', name: 'code', type: 'text', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false',
     inputmode: 'text', maxlength: '24', placeholder: 'XXXX-XXXX-XXXX-X', 'aria-describedby': 'code-hint code-error',
   });
+  // A broken link's code stays in the box, to be corrected rather than retyped.
+  if (value) input.value = value;
   const form = h('form', { class: 'card code-box', id: 'code-form', novalidate: true, 'aria-labelledby': 'code-title' },
     h(level, { id: 'code-title' }, t(heading)),
     h('label', { for: 'code-input' }, t('code_label')),

@@ -69,7 +69,7 @@ async function showPage(key) {
   clear(main).append(h('h1', {}, title), h('p', {}, text));
   // A link that does not work: the code from a card or an e-mail can
   // still be typed.
-  if (key === 404 || key === 422) main.append(codeBox({ heading: 'code_instead', level: 'h2', t: boxT() }));
+  if (key === 404 || key === 422) main.append(codeBox({ heading: 'code_instead', level: 'h2', t: boxT(), value: code.length <= 24 ? code : '' }));
   main.focus();
 }
 
