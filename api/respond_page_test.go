@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,22 +26,52 @@ import (
 )
 
 // pageBudget is the most the employee page may weigh, gzip-compressed: HTML,
-// CSS and every script it loads.
+// CSS, every script it loads and the form it reads.
 const pageBudget = 60 << 10
 
+var jsImport = regexp.MustCompile(`from '\./([\w.-]+\.js)'`)
+
+// TestRespondPageWeight adds up, gzip-compressed, the page's HTML and CSS,
+// respond.js and every module it imports (followed through their own
+// imports), and the form of a realistic 30-question survey with its
+// messages, as GET /api/v1/respond/{code} sends it.
 func TestRespondPageWeight(t *testing.T) {
-	total := 0
-	for _, name := range []string{"respond.html", "respond.css", "respond.js", "respond-form.js", "dom.js"} {
-		b, err := fs.ReadFile(frontend.Files, "static/"+name)
-		if err != nil {
-			t.Fatal(err)
-		}
+	gz := func(b []byte) int {
 		var z bytes.Buffer
 		w, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
 		_, _ = w.Write(b)
 		_ = w.Close()
-		t.Logf("%-13s %6d bytes, %5d gzipped", name, len(b), z.Len())
-		total += z.Len()
+		return z.Len()
+	}
+	total := 0
+	seen := map[string]bool{}
+	queue := []string{"respond.html", "respond.css", "respond.js"}
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		b, err := fs.ReadFile(frontend.Files, "static/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range jsImport.FindAllSubmatch(b, -1) {
+			queue = append(queue, string(m[1]))
+		}
+		t.Logf("%-16s %6d bytes, %5d gzipped", name, len(b), gz(b))
+		total += gz(b)
+	}
+	e := newRespondEnv(t, Config{RespondRate: -1})
+	rec := e.do(http.MethodGet, "/api/v1/respond/"+e.wave.Slug, "", "")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("form: %d", rec.Code)
+	}
+	t.Logf("%-16s %6d bytes, %5d gzipped", "the form (JSON)", rec.Body.Len(), gz(rec.Body.Bytes()))
+	total += gz(rec.Body.Bytes())
+	if !seen["ballot.js"] || !seen["codebox.js"] {
+		t.Errorf("the imports were not followed: %v", seen)
 	}
 	t.Logf("employee page: %d bytes gzipped (budget %d)", total, pageBudget)
 	if total > pageBudget {
