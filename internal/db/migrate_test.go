@@ -71,48 +71,31 @@ func openPostgres(t *testing.T) *db.DB {
 func schema(t *testing.T, d *db.DB) []column {
 	t.Helper()
 	ctx := context.Background()
-	var cols []column
-	switch d.Dialect {
-	case db.SQLite:
-		rows, err := d.SQL.QueryContext(ctx, `SELECT m.name, p.name, p.type, p."notnull" OR p.pk > 0
+	query := `SELECT m.name, p.name, p.type, p."notnull" OR p.pk > 0
 			FROM sqlite_master m JOIN pragma_table_info(m.name) p
-			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> 'goose_db_version'`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var c column
-			var typ string
-			if err := rows.Scan(&c.Table, &c.Name, &typ, &c.NotNull); err != nil {
-				t.Fatal(err)
-			}
-			c.Family = family(typ)
-			cols = append(cols, c)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-	case db.Postgres:
-		rows, err := d.SQL.QueryContext(ctx, `SELECT table_name, column_name, data_type, is_nullable = 'NO'
+			WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> 'goose_db_version'`
+	if d.Dialect == db.Postgres {
+		query = `SELECT table_name, column_name, data_type, is_nullable = 'NO'
 			FROM information_schema.columns
-			WHERE table_schema = current_schema() AND table_name <> 'goose_db_version'`)
-		if err != nil {
+			WHERE table_schema = current_schema() AND table_name <> 'goose_db_version'`
+	}
+	rows, err := d.SQL.QueryContext(ctx, query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var cols []column
+	for rows.Next() {
+		var c column
+		var typ string
+		if err := rows.Scan(&c.Table, &c.Name, &typ, &c.NotNull); err != nil {
 			t.Fatal(err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var c column
-			var typ string
-			if err := rows.Scan(&c.Table, &c.Name, &typ, &c.NotNull); err != nil {
-				t.Fatal(err)
-			}
-			c.Family = family(typ)
-			cols = append(cols, c)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
+		c.Family = family(typ)
+		cols = append(cols, c)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	slices.SortFunc(cols, func(a, b column) int { return strings.Compare(a.String(), b.String()) })
 	return cols
