@@ -26,20 +26,8 @@ func browserChecks(t *testing.T, ctx context.Context, where string) {
 			browserEval[float64](t, ctx, `document.documentElement.scrollWidth`), browserEval[float64](t, ctx, `window.innerWidth`))
 	}
 	// Charts reflow: their words stay readable and inside the chart.
-	if bad := browserEval[[]string](t, ctx, `[...document.querySelectorAll('svg.chart text')].filter(x => {
-		const b = x.getBoundingClientRect(), c = x.ownerSVGElement.getBoundingClientRect();
-		return b.height > 0 && (b.height < 10 || b.right > c.right + 1 || b.left < c.left - 1); }).map(x => x.textContent).slice(0, 3)`); len(bad) > 0 {
-		t.Errorf("%s: chart words under 10 px or outside their chart: %q", where, bad)
-	}
-	if clash := browserEval[[]string](t, ctx, `(() => { const out = [];
-		for (const svg of document.querySelectorAll('svg.chart')) {
-			const rs = [...svg.querySelectorAll('text.axis')].map(x => [x.textContent, x.getBoundingClientRect()]).filter(([, b]) => b.width > 0);
-			rs.forEach(([a, p], i) => rs.slice(i + 1).forEach(([b, q]) => {
-				if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1 && q.top < p.bottom - 1) out.push(a + ' / ' + b);
-			}));
-		}
-		return out.slice(0, 3); })()`); len(clash) > 0 {
-		t.Errorf("%s: chart axis words run into each other: %q", where, clash)
+	for _, p := range testtools.ChartProblems(t, ctx) {
+		t.Errorf("%s: chart words %s", where, p)
 	}
 }
 

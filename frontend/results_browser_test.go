@@ -310,13 +310,9 @@ func TestDashboardTabsFitAPhone(t *testing.T) {
 		if n := eval[int](t, ctx, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); n > 0 {
 			t.Errorf("%s: the page scrolls sideways by %d px at 375 px", tab, n)
 		}
-		// Charts reflow: their words stay readable on the phone, and none
-		// runs out of its chart.
-		if tiny := eval[[]string](t, ctx, `[...document.querySelectorAll('svg.chart text')].filter(x => x.getBoundingClientRect().height > 0 && x.getBoundingClientRect().height < 10).map(x => x.textContent).slice(0, 3)`); len(tiny) > 0 {
-			t.Errorf("%s: chart words smaller than 10 px at 375 px: %q", tab, tiny)
-		}
-		if out := eval[[]string](t, ctx, `[...document.querySelectorAll('svg.chart text')].filter(x => { const b = x.getBoundingClientRect(), c = x.ownerSVGElement.getBoundingClientRect(); return b.width > 0 && (b.right > c.right + 1 || b.left < c.left - 1); }).map(x => x.textContent).slice(0, 3)`); len(out) > 0 {
-			t.Errorf("%s: chart words run out of their chart at 375 px: %q", tab, out)
+		// Charts reflow: their words stay readable on the phone.
+		for _, p := range testtools.ChartProblems(t, ctx) {
+			t.Errorf("%s at 375 px: chart words %s", tab, p)
 		}
 	}
 	for _, e := range consoleErrors() {
