@@ -310,12 +310,11 @@ func candidateOrder(p *plan, size func(c int) int) []int {
 // auditCounts audits the cell counts over demographic atoms and hides the
 // counts that would disclose a named group. It returns the number hidden.
 func auditCounts(in *auditInput, a *auditAtoms, groups []auditGroup) int {
-	prims := groupPrims(groups, func(id int32) int { return a.size[id] })
-	b := gauss.New(len(a.size), prims)
+	s := newAuditSystems([]int{len(a.size)}, [][]gauss.Vec{groupPrims(groups, func(id int32) int { return a.size[id] })})
 	for _, pr := range in.past {
 		for _, c := range pr.cells {
 			if pr.state.count[c] == shown {
-				force(b, indicator(a.in(c, pr.period), nil))
+				s.force(one(indicator(a.in(c, pr.period), nil)))
 			}
 		}
 	}
@@ -324,11 +323,9 @@ func auditCounts(in *auditInput, a *auditAtoms, groups []auditGroup) int {
 		if !in.isFresh(c) || in.state.count[c] != shown || in.resp[c] == 0 {
 			continue
 		}
-		if !offer(b, indicator(a.in(c, in.periods), nil)) {
-			in.state.count[c] = secondary
-			hidden++
-		}
+		s.offer(func() { in.state.count[c] = secondary; hidden++ }, one(indicator(a.in(c, in.periods), nil)))
 	}
+	s.run()
 	return hidden
 }
 
@@ -387,28 +384,6 @@ func sortVec(v *gauss.Vec) {
 	}
 	out.I, out.V = out.I[:k], out.V[:k]
 	*v = out
-}
-
-// offer publishes rows on b when they disclose no primary and reports
-// whether it did; rows whose exact arithmetic does not fit are refused.
-func offer(b *gauss.Basis, rows ...gauss.Vec) bool {
-	ch, err := b.Try(rows...)
-	if err != nil || len(ch.Discloses) > 0 {
-		return false
-	}
-	b.Commit(ch)
-	return true
-}
-
-// force publishes rows that are released already, whatever they disclose
-// (what they disclose was judged when they were released).
-func force(b *gauss.Basis, rows ...gauss.Vec) bool {
-	ch, err := b.Try(rows...)
-	if err != nil {
-		return false
-	}
-	b.Commit(ch)
-	return true
 }
 
 // family is a competency or a lone item for the audit.
@@ -890,70 +865,75 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 			vp = append(vp, valuePrims(fa, f, ids, L)...)
 		}
 	}
-	bases := []*gauss.Basis{gauss.New(len(fx.size), cp), gauss.New(fa.nvals, vp), gauss.New(fa.nvals, vp)}
-	cb := bases[0]
+	s := newAuditSystems([]int{len(fx.size), fa.nvals, fa.nvals}, [][]gauss.Vec{cp, vp, vp})
 	fr := &familyRows{a: a, fa: fa, fx: fx, f: f, L: L}
+	// add registers rows: released already when hide is nil, a candidate
+	// otherwise.
+	add := func(hide func(), rows ...[]gauss.Vec) {
+		if hide == nil {
+			s.force(rows...)
+		} else {
+			s.offer(hide, rows...)
+		}
+	}
+	hidden := 0
+	hideAt := func(st []uint8, c int) func() {
+		return func() { st[c] = secondary; hidden++ }
+	}
+	released := func([]uint8, int) func() { return nil }
 	// A population's second-moment counts: the n of the competency's
 	// reliability and of its driver correlations.
-	moments := func(s *auditState, c, upTo int, offerRow func(gauss.Vec) bool) int {
-		hidden := 0
-		if s.rel != nil && s.rel[f.comp][c] == shown && !offerRow(fr.complete(c, upTo)) {
-			s.rel[f.comp][c] = secondary
-			hidden++
+	moments := func(st *auditState, c, upTo int, how func([]uint8, int) func()) {
+		if st.rel != nil && st.rel[f.comp][c] == shown {
+			add(how(st.rel[f.comp], c), one(fr.complete(c, upTo)))
 		}
 		for o, slot := range f.slots {
-			if s.drv != nil && s.drv[2*f.comp+slot][c] == shown && !offerRow(fr.pairs(c, upTo, o)) {
-				s.drv[2*f.comp+slot][c] = secondary
-				hidden++
+			if st.drv != nil && st.drv[2*f.comp+slot][c] == shown {
+				add(how(st.drv[2*f.comp+slot], c), one(fr.pairs(c, upTo, o)))
 			}
 		}
-		return hidden
 	}
-	outcomeCounts := func(s *auditState, c, upTo int, offerRow func(gauss.Vec) bool) int {
-		hidden := 0
+	outcomeCounts := func(st *auditState, c, upTo int, how func([]uint8, int) func()) {
 		for o, j := range f.outcomes {
-			if s.item[j][c] == shown && !offerRow(fr.answered(c, upTo, len(f.items)+o)) {
-				s.item[j][c] = secondary
-				hidden++
+			if st.item[j][c] == shown {
+				add(how(st.item[j], c), one(fr.answered(c, upTo, len(f.items)+o)))
 			}
 		}
-		return hidden
 	}
-	forceRow := func(v gauss.Vec) bool { force(cb, v); return true }
 	nc := len(in.l.comps)
 	order := candidateOrder(in.p, func(c int) int { return int(in.resp[c]) })
-	compOf := func(s *auditState, c, upTo int) familyCandidate {
-		counts, score, pooled := fr.comp(c, upTo, s.masks[c*nc+f.comp])
-		return familyCandidate{counts: counts, sums: []gauss.Vec{score}, shares: []gauss.Vec{pooled}}
+	// A competency or an item of a cell is one candidate in all three
+	// systems: counts, value sums (item sums and the competency's score)
+	// and indicator counts (item shares and distributions, the pooled
+	// favourable count).
+	compOf := func(st *auditState, c, upTo int, hide func()) {
+		counts, score, pooled := fr.comp(c, upTo, st.masks[c*nc+f.comp])
+		add(hide, counts, one(score), one(pooled))
 	}
-	itemOf := func(c, upTo, b int) familyCandidate {
+	itemOf := func(c, upTo, b int, hide func()) {
 		n, v := fr.item(c, upTo, b)
-		return familyCandidate{counts: []gauss.Vec{n}, sums: []gauss.Vec{v}, shares: []gauss.Vec{v}}
+		if n.Len() > 0 {
+			add(hide, one(n), one(v), one(v))
+		}
 	}
 	// Rows released already enter first: the earlier snapshots', then this
 	// release's counts (cleared on demographic atoms before).
 	for _, pr := range in.past {
 		for _, c := range pr.cells {
 			if pr.state.count[c] == shown {
-				force(cb, fr.count(c, pr.period))
+				s.force(one(fr.count(c, pr.period)))
 			}
-			var cands []familyCandidate
 			if f.comp >= 0 && pr.state.comp[f.comp][c] == shown {
-				cands = append(cands, compOf(pr.state, c, pr.period))
+				compOf(pr.state, c, pr.period, nil)
 			}
 			for b, j := range f.items {
 				if pr.state.item[j][c] == shown {
-					cands = append(cands, itemOf(c, pr.period, b))
+					itemOf(c, pr.period, b, nil)
 				}
 			}
-			for _, fc := range cands {
-				force(bases[0], fc.counts...)
-				force(bases[1], fc.sums...)
-				force(bases[2], fc.shares...)
-			}
-			outcomeCounts(pr.state, c, pr.period, forceRow)
+			outcomeCounts(pr.state, c, pr.period, released)
 			if f.comp >= 0 {
-				moments(pr.state, c, pr.period, forceRow)
+				moments(pr.state, c, pr.period, released)
 			}
 		}
 	}
@@ -961,90 +941,58 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 	// atoms, but a family can name a union of whole atoms (the members of a
 	// group who answered an item, when they are whole atoms) that the
 	// counts alone would determine: such a count is hidden here.
-	hidden := 0
+	fresh := func(c int) bool { return in.isFresh(c) && in.resp[c] > 0 }
 	for _, c := range order {
-		if in.isFresh(c) && in.state.count[c] == shown && in.resp[c] > 0 && !offer(cb, fr.count(c, in.periods)) {
-			in.state.count[c] = secondary
-			hidden++
-		}
-	}
-	offerRow := func(v gauss.Vec) bool { return offer(cb, v) }
-	for _, c := range order {
-		if in.isFresh(c) && in.resp[c] > 0 {
-			hidden += outcomeCounts(in.state, c, in.periods, offerRow)
+		if fresh(c) && in.state.count[c] == shown {
+			add(hideAt(in.state.count, c), one(fr.count(c, in.periods)))
 		}
 	}
 	for _, c := range order {
-		if !in.isFresh(c) || in.resp[c] == 0 {
+		if fresh(c) {
+			outcomeCounts(in.state, c, in.periods, hideAt)
+		}
+	}
+	for _, c := range order {
+		if !fresh(c) {
 			continue
 		}
 		if f.comp >= 0 && in.state.comp[f.comp][c] == shown {
-			if !offerAll(bases, compOf(in.state, c, in.periods)) {
-				in.state.comp[f.comp][c] = secondary
-				hidden++
-			}
+			compOf(in.state, c, in.periods, hideAt(in.state.comp[f.comp], c))
 		}
 		for b, j := range f.items {
-			if in.state.item[j][c] != shown {
-				continue
-			}
-			fc := itemOf(c, in.periods, b)
-			if fc.counts[0].Len() == 0 {
-				continue
-			}
-			if !offerAll(bases, fc) {
-				in.state.item[j][c] = secondary
-				hidden++
+			if in.state.item[j][c] == shown {
+				itemOf(c, in.periods, b, hideAt(in.state.item[j], c))
 			}
 		}
 	}
 	if f.comp >= 0 {
 		for _, c := range order {
-			if in.isFresh(c) && in.resp[c] > 0 {
-				hidden += moments(in.state, c, in.periods, offerRow)
+			if fresh(c) {
+				moments(in.state, c, in.periods, hideAt)
 			}
 		}
 	}
+	s.run()
 	return hidden
-}
-
-// offerAll publishes a candidate's rows in all three systems, or in none.
-func offerAll(bases []*gauss.Basis, fc familyCandidate) bool {
-	rows := [][]gauss.Vec{fc.counts, fc.sums, fc.shares}
-	changes := make([]*gauss.Change, len(bases))
-	for i, b := range bases {
-		ch, err := b.Try(rows[i]...)
-		if err != nil || len(ch.Discloses) > 0 {
-			return false
-		}
-		changes[i] = ch
-	}
-	for i, b := range bases {
-		b.Commit(changes[i])
-	}
-	return true
 }
 
 // auditPopulations audits the second-moment statistics (reliability,
 // drivers) of the populations that would show them now, after those shown
 // before, and returns the populations that must not.
 func auditPopulations(in *auditInput, a *auditAtoms, groups []auditGroup, pops []int, showing func(c int) bool) map[int]bool {
-	prims := groupPrims(groups, func(id int32) int { return a.size[id] })
-	b := gauss.New(len(a.size), prims)
+	s := newAuditSystems([]int{len(a.size)}, [][]gauss.Vec{groupPrims(groups, func(id int32) int { return a.size[id] })})
 	for _, pr := range in.past {
 		for _, c := range pr.pops {
-			force(b, indicator(a.in(c, pr.period), nil))
+			s.force(one(indicator(a.in(c, pr.period), nil)))
 		}
 	}
 	hide := map[int]bool{}
 	for _, c := range pops {
-		if !in.isFresh(c) || !showing(c) {
-			continue
-		}
-		if !offer(b, indicator(a.in(c, in.periods), nil)) {
-			hide[c] = true
+		if in.isFresh(c) && showing(c) {
+			s.offer(func() { hide[c] = true }, one(indicator(a.in(c, in.periods), nil)))
 		}
 	}
+	s.run()
 	return hide
 }
 

@@ -20,14 +20,20 @@ const benchDBEnv = "ALLYPULSE_BENCH_DB"
 // benchStore opens the benchmark database: the file in ALLYPULSE_BENCH_DB,
 // or a fresh one with 100,000 responses in a temporary directory.
 func benchStore(b *testing.B, open bool) (*survey.Store, *db.DB, string) {
+	return benchStoreOf(b, 100000, open)
+}
+
+// benchStoreOf is benchStore with n responses (the file in
+// ALLYPULSE_BENCH_DB is used for 100,000 only).
+func benchStoreOf(b *testing.B, n int, open bool) (*survey.Store, *db.DB, string) {
 	b.Helper()
 	ctx := context.Background()
 	path := os.Getenv(benchDBEnv)
 	var id string
-	if path == "" || open {
+	if path == "" || open || n != 100000 {
 		path = filepath.Join(b.TempDir(), "bench.db")
 		var err error
-		if id, err = benchgen.Generate(ctx, path, 100000, false, open); err != nil {
+		if id, err = benchgen.Generate(ctx, path, n, false, open); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -135,6 +141,39 @@ func BenchmarkSnapshot100k(b *testing.B) {
 // population statistics (reliability, drivers) of the whole wave.
 func BenchmarkAggregate100k(b *testing.B) {
 	store, _, id := benchStore(b, false)
+	l, data := benchWave(b, store, id)
+	invited := invitations{}.fn(l)
+	wave, lattice := newPlan(l, nil, true), newPlan(l, allDims(l), true)
+	b.Run("wave", func(b *testing.B) {
+		for b.Loop() {
+			compute(wave, l, data, invited, nil, true)
+		}
+	})
+	// The whole lattice (every margin and allowed cross table, every metric,
+	// reliability and drivers of every population), as a release computes
+	// it, with the audit and without.
+	b.Run("lattice", func(b *testing.B) {
+		for b.Loop() {
+			compute(lattice, l, data, invited, popCells(lattice), true)
+		}
+	})
+	b.Run("lattice-no-audit", func(b *testing.B) {
+		for b.Loop() {
+			compute(lattice, l, data, invited, popCells(lattice), false)
+		}
+	})
+	b.Run("population", func(b *testing.B) {
+		c := compute(wave, l, data, invited, nil, false)
+		members := memberLists(wave, data, []int{0})[0]
+		for b.Loop() {
+			populationStats(l, populationSums(l, data, members), len(members), c.cells[0], popHidden{})
+		}
+	})
+}
+
+// benchWave reads the survey's first wave as the engine decodes it.
+func benchWave(b *testing.B, store *survey.Store, id string) (*layout, *waveData) {
+	b.Helper()
 	ctx := context.Background()
 	sv, err := store.GetSurvey(ctx, id)
 	if err != nil {
@@ -144,37 +183,31 @@ func BenchmarkAggregate100k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	e := New(store, kernel.SystemClock{})
 	l := newLayout(sv, ws[0], framework.BuiltIn())
-	cw, err := e.load(ctx, &l, -1)
+	cw, err := New(store, kernel.SystemClock{}).load(ctx, &l, -1)
 	if err != nil {
 		b.Fatal(err)
 	}
-	invited := invitations{}.fn(&l)
-	wave, lattice := newPlan(&l, nil, true), newPlan(&l, allDims(&l), true)
-	b.Run("wave", func(b *testing.B) {
-		for b.Loop() {
-			compute(wave, &l, cw.data, invited, nil, true)
+	return &l, cw.data
+}
+
+// BenchmarkLattice10k times the audited and unaudited release of the whole
+// lattice for a closed wave of 10,000 responses: small enough that many
+// atoms hold a handful of people, so many groups need protecting.
+func BenchmarkLattice10k(b *testing.B) {
+	store, _, id := benchStoreOf(b, 10000, false)
+	l, data := benchWave(b, store, id)
+	invited := invitations{}.fn(l)
+	lattice := newPlan(l, allDims(l), true)
+	for _, audit := range []bool{true, false} {
+		name := "audit"
+		if !audit {
+			name = "no-audit"
 		}
-	})
-	// The whole lattice (every margin and allowed cross table, every metric,
-	// reliability and drivers of every population), as a release computes
-	// it, with the audit and without.
-	b.Run("lattice", func(b *testing.B) {
-		for b.Loop() {
-			compute(lattice, &l, cw.data, invited, popCells(lattice), true)
-		}
-	})
-	b.Run("lattice-no-audit", func(b *testing.B) {
-		for b.Loop() {
-			compute(lattice, &l, cw.data, invited, popCells(lattice), false)
-		}
-	})
-	b.Run("population", func(b *testing.B) {
-		c := compute(wave, &l, cw.data, invited, nil, false)
-		members := memberLists(wave, cw.data, []int{0})[0]
-		for b.Loop() {
-			populationStats(&l, populationSums(&l, cw.data, members), len(members), c.cells[0], popHidden{})
-		}
-	})
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				compute(lattice, l, data, invited, popCells(lattice), audit)
+			}
+		})
+	}
 }

@@ -1,29 +1,39 @@
-// Package gauss decides, in exact integer arithmetic, which linear
-// combinations a set of published rows determines. It is the core of the
-// release audit (docs/anonymity.md, "The release audit"): every released
-// number is a row over unknowns (the counts or sums of atoms of respondents),
-// the groups to protect are "primary" rows, and a primary is disclosed when
-// it lies in the span of the published rows.
+// Package gauss decides which linear combinations a set of published rows
+// determines. It is the core of the release audit (docs/anonymity.md, "The
+// release audit"): every released number is a row over unknowns (the
+// counts or sums of atoms of respondents), the groups to protect are
+// "primary" rows, and a primary is disclosed when it lies in the span of
+// the published rows.
 //
 // The method follows Gaussian-elimination secondary suppression as used by
 // statistical agencies: candidate rows are offered in priority order; each
-// is reduced against an echelon basis of the rows already published; a
-// candidate is published only if, together with everything published
-// before, it determines no primary. With every primary kept reduced against
-// the same basis, a new row r (reduced to r′) discloses a primary p (reduced
-// to p′) exactly when p′ is a multiple of r′, so one candidate costs a hash
-// look-up plus the update of the primaries that touch its pivot.
+// is reduced against a basis of the rows already published; a candidate is
+// published only if, together with everything published before, it
+// determines no primary. Every primary is kept reduced against the same
+// basis, so a new row discloses a primary exactly when it reduces that
+// primary to zero.
 //
-// Arithmetic is fraction-free over the integers: rows are kept primitive
-// (entries divided by their gcd, first entry positive), so proportional rows
-// are equal. Every product and difference is checked for overflow; a
-// candidate whose exact arithmetic would not fit in 64 bits is refused,
-// which can only hide more, never less.
+// Arithmetic is exact, modulo a prime q of 61 bits drawn at random for each
+// audit (Field). rows hold small integers, so the span over the rationals
+// and the span modulo q agree unless q divides one of a few nonzero
+// integers of at most some ten thousand digits fixed by the rows; a random
+// q of 61 bits does so with a probability below 10⁻¹³ per question
+// (docs/anonymity.md, "How exact the audit is"). The audit asks its
+// questions with one prime and checks its final answer with another
+// (Verify), so a wrong answer needs both to fail at once.
+//
+// The basis is in echelon form: each row has 1 at its pivot column and 0 at
+// the pivots of every row before it, so a row is reduced by eliminating
+// pivots oldest first. A new row's pivot is the column where the fewest
+// primaries need updating and the fewest later rows will need eliminating,
+// which keeps both sparse.
 package gauss
 
 import (
-	"errors"
+	"math/big"
 	"math/bits"
+	"math/rand/v2"
+	"slices"
 	"sort"
 )
 
@@ -37,427 +47,500 @@ type Vec struct {
 // Len is the number of non-zero entries.
 func (v Vec) Len() int { return len(v.I) }
 
-// at returns the entry at column c.
-func (v Vec) at(c int32) int64 {
-	k := sort.Search(len(v.I), func(i int) bool { return v.I[i] >= c })
-	if k < len(v.I) && v.I[k] == c {
-		return v.V[k]
+// Field is arithmetic modulo a prime q < 2⁶¹, in Montgomery form (x is
+// held as x·2⁶⁴ mod q), so a product needs no division.
+type Field struct {
+	q    uint64
+	qinv uint64 // −q⁻¹ mod 2⁶⁴
+	r2   uint64 // 2¹²⁸ mod q
+	one  uint64 // 1 in Montgomery form: 2⁶⁴ mod q
+}
+
+// RandomField draws a prime in [2⁶⁰, 2⁶¹) at random.
+func RandomField() Field {
+	for {
+		c := rand.Uint64()>>4 | 1<<60 | 1
+		if new(big.Int).SetUint64(c).ProbablyPrime(0) { // exact below 2⁶⁴
+			return FieldOf(c)
+		}
+	}
+}
+
+// FieldOf is arithmetic modulo q, which must be a prime below 2⁶¹.
+func FieldOf(q uint64) Field {
+	inv := q // Newton's iteration for q⁻¹ mod 2⁶⁴; q·q ≡ 1 mod 8
+	for range 5 {
+		inv *= 2 - q*inv
+	}
+	_, one := bits.Div64(1, 0, q)
+	_, r2 := bits.Div64(one, 0, q)
+	return Field{q: q, qinv: -inv, r2: r2, one: one}
+}
+
+// mul is the Montgomery product a·b·2⁻⁶⁴ mod q.
+func (f Field) mul(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	m := lo * f.qinv
+	mh, ml := bits.Mul64(m, f.q)
+	_, carry := bits.Add64(lo, ml, 0)
+	t := hi + mh + carry
+	if t >= f.q {
+		t -= f.q
+	}
+	return t
+}
+
+func (f Field) sub(a, b uint64) uint64 {
+	if a >= b {
+		return a - b
+	}
+	return a + f.q - b
+}
+
+func (f Field) add(a, b uint64) uint64 {
+	s := a + b
+	if s >= f.q {
+		s -= f.q
+	}
+	return s
+}
+
+// of is x in Montgomery form.
+func (f Field) of(x int64) uint64 {
+	var r uint64
+	if x >= 0 {
+		r = uint64(x) % f.q
+	} else {
+		r = f.sub(0, uint64(-x)%f.q)
+	}
+	return f.mul(r, f.r2)
+}
+
+func (f Field) inv(a uint64) uint64 {
+	r, e := f.one, f.q-2
+	for ; e > 0; e >>= 1 {
+		if e&1 == 1 {
+			r = f.mul(r, a)
+		}
+		a = f.mul(a, a)
+	}
+	return r
+}
+
+// Row is a sparse row modulo q, columns increasing.
+type Row struct {
+	c []int32
+	v []uint64
+}
+
+func (r Row) at(c int32) uint64 {
+	k := sort.Search(len(r.c), func(i int) bool { return r.c[i] >= c })
+	if k < len(r.c) && r.c[k] == c {
+		return r.v[k]
 	}
 	return 0
 }
 
-var errOverflow = errors.New("gauss: exact arithmetic exceeds 64 bits")
-
-// mul returns a·b or errOverflow.
-func mul(a, b int64) (int64, error) {
-	// Fast path: factors within ±2³¹ have a product within ±2⁶².
-	if uint64(a+1<<31) < 1<<32 && uint64(b+1<<31) < 1<<32 {
-		return a * b, nil
-	}
-	if a == 0 || b == 0 {
-		return 0, nil
-	}
-	neg := (a < 0) != (b < 0)
-	ua, ub := abs(a), abs(b)
-	hi, lo := bits.Mul64(ua, ub)
-	if hi != 0 || lo > 1<<62 {
-		return 0, errOverflow
-	}
-	if neg {
-		return -int64(lo), nil
-	}
-	return int64(lo), nil
-}
-
-func abs(a int64) uint64 {
-	if a < 0 {
-		return uint64(-a)
-	}
-	return uint64(a)
-}
-
-func gcd(a, b uint64) uint64 {
-	for b != 0 {
-		a, b = b, a%b
-	}
-	return a
-}
-
-// combine returns the primitive form of a·x − b·y.
-func combine(a int64, x Vec, b int64, y Vec) (Vec, error) {
-	out := Vec{I: make([]int32, 0, len(x.I)+len(y.I)), V: make([]int64, 0, len(x.I)+len(y.I))}
-	i, j := 0, 0
-	for i < len(x.I) || j < len(y.I) {
-		var c int32
-		var vx, vy int64
-		switch {
-		case j >= len(y.I) || (i < len(x.I) && x.I[i] < y.I[j]):
-			c, vx = x.I[i], x.V[i]
-			i++
-		case i >= len(x.I) || y.I[j] < x.I[i]:
-			c, vy = y.I[j], y.V[j]
-			j++
-		default:
-			c, vx, vy = x.I[i], x.V[i], y.V[j]
-			i++
-			j++
-		}
-		p, err := mul(a, vx)
-		if err != nil {
-			return Vec{}, err
-		}
-		q, err := mul(b, vy)
-		if err != nil {
-			return Vec{}, err
-		}
-		d := p - q
-		if (p >= 0) != (q >= 0) && (d >= 0) != (p >= 0) {
-			return Vec{}, errOverflow
-		}
-		if d != 0 {
-			out.I = append(out.I, c)
-			out.V = append(out.V, d)
-		}
-	}
-	return primitive(out), nil
-}
-
-// primitive divides v by the gcd of its entries and makes its first entry
-// positive, so that proportional rows become equal.
-func primitive(v Vec) Vec {
-	if len(v.V) == 0 {
-		return v
-	}
-	var g uint64
-	for _, x := range v.V {
-		g = gcd(g, abs(x))
-		if g == 1 {
-			break
-		}
-	}
-	s := int64(g)
-	if v.V[0] < 0 {
-		s = -s
-	}
-	if s != 1 {
-		for k := range v.V {
-			v.V[k] /= s
-		}
-	}
-	return v
-}
-
-// Basis is an echelon basis of published rows with the residuals of the
+// Basis is an echelon basis of published rows, with the residuals of the
 // primaries reduced against it.
-//
-// Columns are renumbered internally so that those touched by the fewest
-// primaries come first: a pivot is a row's first column, so pivots then
-// fall where few primaries need updating, which keeps the work and the
-// fill-in of the primaries small. The order of columns changes nothing
-// about which combinations are determined.
 type Basis struct {
-	// perm maps a caller's column to the internal one.
-	perm []int32
-	// pivot[c] is the basis row whose leading column is c, or -1.
+	f Field
+	// pivot[c] is the basis row whose pivot is column c, or -1.
 	pivot []int32
-	rows  []Vec
-	prims []Vec
-	// byCol lists, per column, primaries whose residual touches it (and
-	// some whose residual touched it once).
-	byCol [][]int32
-	// gone marks primaries whose residual is zero (disclosed by forced rows).
-	gone []bool
-	// val and nz are a dense scratch row and its non-zero columns.
-	val []int64
-	nz  []uint64
+	rows  []Row
+	// piv is each basis row's pivot column.
+	piv   []int32
+	prims []Row
+	gone  []bool
+	// primsAt lists, per column, the primaries that touch it (and some that
+	// touched it once).
+	primsAt [][]int32
+	// load is, per column, how many rows are expected to touch it.
+	load []int32
+	// queued marks, per basis row, the reduction that queued it last.
+	queued []uint32
+	stamp  uint32
+	heap   []int32
+	// val and mark are a dense scratch row; touched lists its columns.
+	val     []uint64
+	mark    []bool
+	touched []int32
+	// undo is the log of a pending Try.
+	undo    []undo
+	pending bool
 }
 
-// New returns an empty basis over n columns that protects prims.
-func New(n int, prims []Vec) *Basis {
-	load := make([]int, n)
-	for _, p := range prims {
-		for _, c := range p.I {
-			load[c]++
+// undo restores one change: a primary (kind 1) to old, a basis row (kind 2)
+// removed, or a primary's gone flag (kind 3) cleared.
+type undo struct {
+	kind int
+	i    int32
+	old  Row
+}
+
+// New returns an empty basis over n columns that protects prims. expect
+// are rows that may be offered later (nil if unknown); they only guide the
+// choice of pivots.
+func New(f Field, n int, prims []Row, expect []Row) *Basis {
+	b := &Basis{f: f, pivot: make([]int32, n), primsAt: make([][]int32, n), load: make([]int32, n),
+		val: make([]uint64, n), mark: make([]bool, n), gone: make([]bool, len(prims))}
+	for _, v := range expect {
+		for _, c := range v.c {
+			b.load[c]++
 		}
-	}
-	order := make([]int32, n)
-	for i := range order {
-		order[i] = int32(i)
-	}
-	sort.SliceStable(order, func(a, b int) bool { return load[order[a]] < load[order[b]] })
-	b := &Basis{perm: make([]int32, n), pivot: make([]int32, n), byCol: make([][]int32, n), gone: make([]bool, len(prims))}
-	for newCol, oldCol := range order {
-		b.perm[oldCol] = int32(newCol)
 	}
 	for i := range b.pivot {
 		b.pivot[i] = -1
 	}
-	for i, p := range prims {
-		p = primitive(b.internal(p))
-		b.prims = append(b.prims, p)
-		if p.Len() == 0 {
-			b.gone[i] = true
-		}
-		for _, c := range p.I {
-			b.byCol[c] = append(b.byCol[c], int32(i))
+	for i, r := range prims {
+		b.prims = append(b.prims, r)
+		b.gone[i] = len(r.c) == 0
+		for _, c := range r.c {
+			b.primsAt[c] = append(b.primsAt[c], int32(i))
 		}
 	}
 	return b
 }
 
-// internal copies v into the internal column numbering, sorted.
-func (b *Basis) internal(v Vec) Vec {
-	out := Vec{I: make([]int32, len(v.I)), V: append([]int64(nil), v.V...)}
+// Row converts v into a row modulo q.
+func (f Field) Row(v Vec) Row {
+	r := Row{c: make([]int32, 0, len(v.I)), v: make([]uint64, 0, len(v.I))}
 	for k, c := range v.I {
-		out.I[k] = b.perm[c]
-	}
-	sort.Sort(byIndex(out))
-	return out
-}
-
-type byIndex Vec
-
-func (v byIndex) Len() int           { return len(v.I) }
-func (v byIndex) Less(a, b int) bool { return v.I[a] < v.I[b] }
-func (v byIndex) Swap(a, b int) {
-	v.I[a], v.I[b] = v.I[b], v.I[a]
-	v.V[a], v.V[b] = v.V[b], v.V[a]
-}
-
-// reduce eliminates every pivot column from v (internal numbering). It
-// works in a dense scratch row, so one elimination step costs the length of
-// the basis row, not of v.
-func (b *Basis) reduce(v Vec) (Vec, error) {
-	if b.val == nil {
-		b.val = make([]int64, len(b.pivot))
-		b.nz = make([]uint64, (len(b.pivot)+63)/64)
-	}
-	for k, c := range v.I {
-		b.set(c, v.V[k])
-	}
-	err := b.eliminate(firstIndex(v))
-	out := b.gather()
-	if err != nil {
-		return Vec{}, err
-	}
-	return primitive(out), nil
-}
-
-func firstIndex(v Vec) int32 {
-	if len(v.I) == 0 {
-		return -1
-	}
-	return v.I[0]
-}
-
-func (b *Basis) set(c int32, x int64) {
-	b.val[c] = x
-	if x != 0 {
-		b.nz[c/64] |= 1 << (c % 64)
-	} else {
-		b.nz[c/64] &^= 1 << (c % 64)
-	}
-}
-
-// next returns the first non-zero column at or after c, or -1.
-func (b *Basis) next(c int32) int32 {
-	if c < 0 {
-		return -1
-	}
-	for w := int(c / 64); w < len(b.nz); w++ {
-		word := b.nz[w]
-		if w == int(c/64) {
-			word &^= (1 << (c % 64)) - 1
-		}
-		if word != 0 {
-			return int32(w*64 + bits.TrailingZeros64(word))
+		if x := f.of(v.V[k]); x != 0 {
+			r.c = append(r.c, c)
+			r.v = append(r.v, x)
 		}
 	}
-	return -1
+	return r
 }
 
-// eliminate clears the scratch row's pivot columns from column c on.
-func (b *Basis) eliminate(c int32) error {
-	for c = b.next(c); c >= 0; c = b.next(c + 1) {
-		r := b.pivot[c]
-		if r < 0 {
+// Len is the number of non-zero entries.
+func (r Row) Len() int { return len(r.c) }
+
+// reduce eliminates every pivot column from v, oldest pivot first: the row
+// of a pivot is zero at every older pivot, so each step can only bring in
+// younger ones.
+//
+// With coords, it also returns the multiple of each basis row it
+// subtracted: v's coordinates in the basis when the residual is zero.
+func (b *Basis) reduce(v Row, coords bool) (Row, Row) {
+	b.stamp++
+	if b.stamp == 0 {
+		clear(b.queued)
+		b.stamp = 1
+	}
+	for len(b.queued) < len(b.rows) {
+		b.queued = append(b.queued, 0)
+	}
+	b.heap = b.heap[:0]
+	for k, c := range v.c {
+		b.addAt(c, v.v[k])
+		b.queue(c)
+	}
+	var co Row
+	for len(b.heap) > 0 {
+		i := b.pop()
+		c := b.piv[i]
+		x := b.val[c]
+		if x == 0 {
 			continue
 		}
-		row := b.rows[r]
-		a, x := row.V[0], b.val[c]
-		if a != 1 {
-			// Fraction-free: scale the scratch row by the pivot's lead.
-			for d := b.next(0); d >= 0; d = b.next(d + 1) {
-				y, err := mul(b.val[d], a)
-				if err != nil {
-					return err
-				}
-				b.val[d] = y
-			}
+		if coords {
+			co.c, co.v = append(co.c, i), append(co.v, x)
 		}
-		for k, col := range row.I {
-			p, err := mul(x, row.V[k])
-			if err != nil {
-				return err
-			}
-			old := b.val[col]
-			d := old - p
-			if (old >= 0) != (p >= 0) && (d >= 0) != (old >= 0) {
-				return errOverflow
-			}
-			b.set(col, d)
+		r := b.rows[i]
+		for k, col := range r.c {
+			b.addAt(col, b.f.sub(0, b.f.mul(x, r.v[k])))
+			b.queue(col)
 		}
 	}
-	return nil
+	return b.gather(), co
+}
+
+// queue puts column c's pivot row, if any, on the heap once.
+func (b *Basis) queue(c int32) {
+	i := b.pivot[c]
+	if i < 0 || b.queued[i] == b.stamp {
+		return
+	}
+	b.queued[i] = b.stamp
+	h := append(b.heap, i)
+	for k := len(h) - 1; k > 0; {
+		p := (k - 1) / 2
+		if h[p] <= h[k] {
+			break
+		}
+		h[p], h[k] = h[k], h[p]
+		k = p
+	}
+	b.heap = h
+}
+
+// pop takes the oldest row off the heap.
+func (b *Basis) pop() int32 {
+	h := b.heap
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h = h[:n]
+	for k := 0; ; {
+		l, m := 2*k+1, k
+		if l < n && h[l] < h[m] {
+			m = l
+		}
+		if l+1 < n && h[l+1] < h[m] {
+			m = l + 1
+		}
+		if m == k {
+			break
+		}
+		h[k], h[m] = h[m], h[k]
+		k = m
+	}
+	b.heap = h
+	return top
+}
+
+func (b *Basis) addAt(c int32, x uint64) {
+	if !b.mark[c] {
+		b.mark[c] = true
+		b.touched = append(b.touched, c)
+	}
+	b.val[c] = b.f.add(b.val[c], x)
 }
 
 // gather reads the scratch row out and clears it.
-func (b *Basis) gather() Vec {
-	var out Vec
-	for c := b.next(0); c >= 0; c = b.next(c + 1) {
-		out.I = append(out.I, c)
-		out.V = append(out.V, b.val[c])
-		b.val[c] = 0
+func (b *Basis) gather() Row {
+	slices.Sort(b.touched)
+	var out Row
+	for _, c := range b.touched {
+		if x := b.val[c]; x != 0 {
+			out.c = append(out.c, c)
+			out.v = append(out.v, x)
+		}
+		b.val[c], b.mark[c] = 0, false
 	}
-	clear(b.nz)
+	b.touched = b.touched[:0]
 	return out
 }
 
-// Change is a pending addition of rows, applied by Commit.
-type Change struct {
-	rows    []Vec
-	updated map[int32]Vec
-	// Discloses lists the primaries the rows would determine.
-	Discloses []int
+// axpy returns r − x·w and the columns of w that r did not have.
+func (b *Basis) axpy(r Row, x uint64, w Row) (Row, []int32) {
+	out := Row{c: make([]int32, 0, len(r.c)+len(w.c)), v: make([]uint64, 0, len(r.c)+len(w.c))}
+	var gained []int32
+	i, j := 0, 0
+	for i < len(r.c) || j < len(w.c) {
+		switch {
+		case j >= len(w.c) || (i < len(r.c) && r.c[i] < w.c[j]):
+			out.c, out.v = append(out.c, r.c[i]), append(out.v, r.v[i])
+			i++
+		case i >= len(r.c) || w.c[j] < r.c[i]:
+			out.c, out.v = append(out.c, w.c[j]), append(out.v, b.f.sub(0, b.f.mul(x, w.v[j])))
+			gained = append(gained, w.c[j])
+			j++
+		default:
+			if d := b.f.sub(r.v[i], b.f.mul(x, w.v[j])); d != 0 {
+				out.c, out.v = append(out.c, r.c[i]), append(out.v, d)
+			}
+			i++
+			j++
+		}
+	}
+	return out, gained
 }
 
-// Try reduces rows against the basis and reports the primaries that adding
-// all of them would disclose. The basis is unchanged until Commit. An error
-// means the exact arithmetic did not fit: the caller must not publish rows.
-func (b *Basis) Try(rows ...Vec) (*Change, error) {
-	ch := &Change{updated: map[int32]Vec{}}
-	local := &overlay{b: b, ch: ch}
-	for _, r := range rows {
-		rr, err := local.reduce(b.internal(r))
-		if err != nil {
-			return nil, err
+// Try adds rows to the basis and returns the primaries that they disclose
+// (that were not disclosed before). The caller then calls Commit to keep
+// the rows or Rollback to take them back, before anything else.
+func (b *Basis) Try(rows ...Row) []int {
+	if b.pending {
+		panic("gauss: Try before Commit or Rollback")
+	}
+	b.pending = true
+	var disclosed []int
+	for _, v := range rows {
+		w, _ := b.reduce(v, false)
+		if len(w.c) == 0 {
+			continue // determined by what is published already
 		}
-		if rr.Len() == 0 {
+		disclosed = append(disclosed, b.add(w)...)
+	}
+	slices.Sort(disclosed)
+	return disclosed
+}
+
+// Commit keeps the rows of the last Try.
+func (b *Basis) Commit() {
+	b.undo = b.undo[:0]
+	b.pending = false
+}
+
+// Rollback takes back the rows of the last Try.
+func (b *Basis) Rollback() {
+	for k := len(b.undo) - 1; k >= 0; k-- {
+		u := b.undo[k]
+		switch u.kind {
+		case 1:
+			b.prims[u.i] = u.old
+		case 2:
+			b.pivot[b.piv[u.i]] = -1
+			b.rows, b.piv = b.rows[:u.i], b.piv[:u.i]
+		case 3:
+			b.gone[u.i] = false
+		}
+	}
+	b.undo = b.undo[:0]
+	b.pending = false
+}
+
+// add makes the reduced row w a basis row and updates the primaries that
+// touch its pivot.
+func (b *Basis) add(w Row) []int {
+	// The pivot is the column where the fewest primaries need updating
+	// and the fewest later rows will need eliminating.
+	k := 0
+	cost := func(c int32) int { return len(b.primsAt[c]) + int(b.load[c]) }
+	for i, c := range w.c {
+		if cost(c) < cost(w.c[k]) {
+			k = i
+		}
+	}
+	c := w.c[k]
+	if s := b.f.inv(w.v[k]); s != b.f.one {
+		for i := range w.v {
+			w.v[i] = b.f.mul(w.v[i], s)
+		}
+	}
+	var disclosed []int
+	for _, i := range b.primsAt[c] {
+		x := b.prims[i].at(c)
+		if x == 0 {
 			continue
 		}
-		// A primary is disclosed when its residual is a multiple of rr (both
-		// primitive, so equal); such a residual touches rr's pivot. Every
-		// primary touching the pivot is then reduced by rr.
-		c := rr.I[0]
-		update := func(i int32, p Vec) error {
-			x := p.at(c)
-			if x == 0 {
-				return nil
-			}
-			if !b.gone[i] && equal(p, rr) {
-				ch.Discloses = append(ch.Discloses, int(i))
-			}
-			np, err := combine(rr.V[0], p, x, rr)
-			if err != nil {
-				return err
-			}
-			ch.updated[i] = np
-			return nil
+		b.undo = append(b.undo, undo{kind: 1, i: i, old: b.prims[i]})
+		np, gained := b.axpy(b.prims[i], x, w)
+		b.prims[i] = np
+		for _, g := range gained {
+			b.primsAt[g] = append(b.primsAt[g], i)
 		}
-		for _, i := range b.byCol[c] {
-			if _, ok := ch.updated[i]; ok {
-				continue // handled below with its pending residual
-			}
-			if err := update(i, b.prims[i]); err != nil {
-				return nil, err
-			}
-		}
-		for i, p := range ch.updated {
-			if err := update(i, p); err != nil {
-				return nil, err
-			}
-		}
-		ch.rows = append(ch.rows, rr)
-	}
-	sort.Ints(ch.Discloses)
-	ch.Discloses = dedupe(ch.Discloses)
-	return ch, nil
-}
-
-// Commit applies a change made by Try on this basis.
-func (b *Basis) Commit(ch *Change) {
-	for _, r := range ch.rows {
-		b.pivot[r.I[0]] = int32(len(b.rows))
-		b.rows = append(b.rows, r)
-	}
-	for i, p := range ch.updated {
-		old := b.prims[i]
-		// Register the columns the residual gained.
-		k := 0
-		for _, c := range p.I {
-			for k < len(old.I) && old.I[k] < c {
-				k++
-			}
-			if k >= len(old.I) || old.I[k] != c {
-				b.byCol[c] = append(b.byCol[c], i)
-			}
-		}
-		b.prims[i] = p
-		if p.Len() == 0 {
+		if len(np.c) == 0 && !b.gone[i] {
+			disclosed = append(disclosed, int(i))
 			b.gone[i] = true
+			b.undo = append(b.undo, undo{kind: 3, i: i})
 		}
 	}
+	id := int32(len(b.rows))
+	b.rows, b.piv = append(b.rows, w), append(b.piv, c)
+	b.pivot[c] = id
+	b.undo = append(b.undo, undo{kind: 2, i: id})
+	return disclosed
 }
 
-// overlay reads the basis with a pending change on top.
-type overlay struct {
-	b  *Basis
-	ch *Change
-}
-
-func (o *overlay) prim(i int32) Vec {
-	if p, ok := o.ch.updated[i]; ok {
-		return p
+// NullVector returns a random vector orthogonal to every row of the basis
+// (and so to every row it spans): random values at the free columns, and
+// at each pivot the value that makes its row's product zero. A row outside
+// the span has a nonzero product with it except with probability 1/q.
+func (b *Basis) NullVector() []uint64 {
+	h := make([]uint64, len(b.pivot))
+	for c := range h {
+		if b.pivot[c] < 0 {
+			h[c] = rand.Uint64N(b.f.q)
+		}
 	}
-	return o.b.prims[i]
-}
-
-func (o *overlay) reduce(v Vec) (Vec, error) {
-	v, err := o.b.reduce(v)
-	if err != nil {
-		return Vec{}, err
-	}
-	// Pending rows are reduced against the basis and the pending rows
-	// before them, so one pass in order leaves no pivot column behind.
-	for _, r := range o.ch.rows {
-		if x := v.at(r.I[0]); x != 0 {
-			v, err = combine(r.V[0], v, x, r)
-			if err != nil {
-				return Vec{}, err
+	// A row is zero at older pivots: younger rows' pivots are set first.
+	for i := len(b.rows) - 1; i >= 0; i-- {
+		r := b.rows[i]
+		var s uint64
+		for k, c := range r.c {
+			if c != b.piv[i] {
+				s = b.f.add(s, b.f.mul(r.v[k], h[c]))
 			}
 		}
+		h[b.piv[i]] = b.f.sub(0, s)
 	}
-	return v, nil
+	return h
 }
 
-func equal(a, b Vec) bool {
-	if len(a.I) != len(b.I) {
-		return false
+// Dot is v·h modulo the field's prime.
+func (f Field) Dot(v Vec, h []uint64) uint64 {
+	var s uint64
+	for k, c := range v.I {
+		s = f.add(s, f.mul(f.of(v.V[k]), h[c]))
 	}
-	for k := range a.I {
-		if a.I[k] != b.I[k] || a.V[k] != b.V[k] {
-			return false
-		}
-	}
-	return true
+	return s
 }
 
-func dedupe(s []int) []int {
-	out := s[:0]
-	for k, x := range s {
-		if k == 0 || x != s[k-1] {
-			out = append(out, x)
+// Space is an echelon basis of the span of a set of rows, built in the
+// order that keeps it sparse: the span does not depend on the order of its
+// rows, so they enter shortest first (fine cells before the margins they
+// add up to, which then reduce to nothing at little cost), and each
+// distinct row once.
+type Space struct {
+	f Field
+	b *Basis
+}
+
+// NewSpace spans rows over n columns.
+func NewSpace(f Field, n int, rows []Vec) *Space {
+	order := make([]int, 0, len(rows))
+	seen := map[uint64][]int{}
+	for i, r := range rows {
+		h := hashVec(r)
+		if slices.ContainsFunc(seen[h], func(j int) bool { return equalVec(rows[j], r) }) {
+			continue
 		}
+		seen[h] = append(seen[h], i)
+		order = append(order, i)
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return rows[x].Len() - rows[y].Len() })
+	expect := make([]Row, len(order))
+	for k, i := range order {
+		expect[k] = f.Row(rows[i])
+	}
+	b := New(f, n, nil, expect)
+	for _, r := range expect {
+		b.Try(r)
+		b.Commit()
+	}
+	return &Space{f: f, b: b}
+}
+
+// Dim is the dimension of the span.
+func (sp *Space) Dim() int { return len(sp.b.rows) }
+
+// NullVector is a random vector orthogonal to the span.
+func (sp *Space) NullVector() []uint64 { return sp.b.NullVector() }
+
+// Coords returns v's coordinates in the space's basis, or false when v is
+// outside the span. Inside it, questions of span have the same answers in
+// coordinates, over Dim columns, as over the original ones.
+func (sp *Space) Coords(v Vec) (Row, bool) {
+	res, co := sp.b.reduce(sp.f.Row(v), true)
+	return co, res.Len() == 0
+}
+
+// Spanned reports, per primary, whether it lies in the span of rows: true
+// for every primary in the span, false (exactly, modulo q) for every
+// primary outside it but with probability 1/q.
+func Spanned(f Field, n int, rows []Vec, prims []Vec) []bool {
+	h := NewSpace(f, n, rows).NullVector()
+	out := make([]bool, len(prims))
+	for i, p := range prims {
+		out[i] = f.Dot(p, h) == 0
 	}
 	return out
 }
+
+// NullVector returns a random vector orthogonal to every one of rows.
+func NullVector(f Field, n int, rows []Vec) []uint64 { return NewSpace(f, n, rows).NullVector() }
+
+func hashVec(v Vec) uint64 {
+	h := uint64(14695981039346656037)
+	for k, c := range v.I {
+		h = (h ^ uint64(c)) * 1099511628211
+		h = (h ^ uint64(v.V[k])) * 1099511628211
+	}
+	return h
+}
+
+func equalVec(x, y Vec) bool { return slices.Equal(x.I, y.I) && slices.Equal(x.V, y.V) }

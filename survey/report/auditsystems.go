@@ -1,0 +1,168 @@
+package report
+
+import "github.com/allypulse/allypulse/survey/report/internal/gauss"
+
+// auditSystems is one part of the release audit (docs/anonymity.md, "The
+// release audit"): a few linear systems over their own unknowns, the
+// groups each protects (primaries), and the rows released in order. A step
+// is either released already (forced: it enters whatever it discloses,
+// since that was judged when it was released) or a candidate, published
+// only when, in every system at once, it discloses no primary together
+// with everything before it.
+type auditSystems struct {
+	n     []int
+	prims [][]gauss.Vec
+	steps []auditStep
+}
+
+// auditStep is one number (or a few published together) as a row per
+// system; rows[i] is empty where the step says nothing in system i.
+type auditStep struct {
+	rows   [][]gauss.Vec
+	forced bool
+	// hide is called when the candidate is refused.
+	hide func()
+}
+
+func newAuditSystems(n []int, prims [][]gauss.Vec) *auditSystems {
+	return &auditSystems{n: n, prims: prims}
+}
+
+// force adds rows released already.
+func (s *auditSystems) force(rows ...[]gauss.Vec) {
+	s.steps = append(s.steps, auditStep{rows: rows, forced: true})
+}
+
+// offer adds a candidate; hide runs if the audit refuses it.
+func (s *auditSystems) offer(hide func(), rows ...[]gauss.Vec) {
+	s.steps = append(s.steps, auditStep{rows: rows, hide: hide})
+}
+
+// one is a row of the first system only.
+func one(v gauss.Vec) []gauss.Vec { return []gauss.Vec{v} }
+
+// auditAttempts bounds how often the audit draws new primes when the check
+// with a second prime disagrees with the first (a chance below 10⁻¹³);
+// past it, every candidate is refused.
+const auditAttempts = 3
+
+// run decides every candidate and calls hide for those refused. The
+// decisions are made modulo one random prime and the outcome, that nothing
+// published discloses a primary, is checked modulo another.
+func (s *auditSystems) run() {
+	for attempt := 0; attempt < auditAttempts; attempt++ {
+		refused := s.greedy(gauss.RandomField())
+		if s.verify(gauss.RandomField(), refused) {
+			for k, st := range s.steps {
+				if refused[k] {
+					st.hide()
+				}
+			}
+			return
+		}
+	}
+	for _, st := range s.steps {
+		if !st.forced {
+			st.hide()
+		}
+	}
+}
+
+// rowsOf lists system i's rows of the steps that keep accepts.
+func (s *auditSystems) rowsOf(i int, keep func(k int) bool) []gauss.Vec {
+	var out []gauss.Vec
+	for k, st := range s.steps {
+		if i < len(st.rows) && keep(k) {
+			out = append(out, st.rows[i]...)
+		}
+	}
+	return out
+}
+
+// greedy offers the steps in order and reports which it refused.
+//
+// Two things keep it fast. A primary outside the span of every row that
+// may be published can never be disclosed, so only the others are
+// tracked: usually a small share of them, and a system with none needs no
+// elimination at all. And the greedy works in the coordinates of a basis
+// of that span built in the order that keeps it sparse (gauss.Space): the
+// same questions over far fewer and shorter rows than over the atoms.
+func (s *auditSystems) greedy(f gauss.Field) []bool {
+	bases := make([]*gauss.Basis, len(s.n))
+	coords := make([][][]gauss.Row, len(s.n)) // per system, per step
+	refused := make([]bool, len(s.steps))
+	for i, n := range s.n {
+		sp := gauss.NewSpace(f, n, s.rowsOf(i, func(int) bool { return true }))
+		h := sp.NullVector()
+		var tracked []gauss.Row
+		for _, p := range s.prims[i] {
+			if p.Len() == 0 || f.Dot(p, h) != 0 {
+				continue // outside the span: never disclosed
+			}
+			if co, ok := sp.Coords(p); ok {
+				tracked = append(tracked, co)
+			}
+		}
+		if len(tracked) == 0 {
+			continue // nothing to disclose: every row is published
+		}
+		coords[i] = make([][]gauss.Row, len(s.steps))
+		var all []gauss.Row
+		for k, st := range s.steps {
+			if i >= len(st.rows) {
+				continue
+			}
+			for _, r := range st.rows[i] {
+				co, ok := sp.Coords(r)
+				if !ok { // cannot happen: the space spans every row
+					refused[k] = true
+				}
+				coords[i][k] = append(coords[i][k], co)
+			}
+			all = append(all, coords[i][k]...)
+		}
+		bases[i] = gauss.New(f, sp.Dim(), tracked, all)
+	}
+	var tried []int
+	for k, st := range s.steps {
+		ok := !refused[k] || st.forced
+		tried = tried[:0]
+		for i := range st.rows {
+			if !ok || bases[i] == nil || len(coords[i][k]) == 0 {
+				continue
+			}
+			tried = append(tried, i)
+			if len(bases[i].Try(coords[i][k]...)) > 0 && !st.forced {
+				ok = false
+			}
+		}
+		for _, i := range tried {
+			if ok {
+				bases[i].Commit()
+			} else {
+				bases[i].Rollback()
+			}
+		}
+		refused[k] = !ok
+	}
+	return refused
+}
+
+// verify checks, modulo f's prime, that what the greedy publishes
+// determines no primary that the rows released already did not determine.
+func (s *auditSystems) verify(f gauss.Field, refused []bool) bool {
+	for i, n := range s.n {
+		published := s.rowsOf(i, func(k int) bool { return !refused[k] })
+		h := gauss.NullVector(f, n, published)
+		var hf []uint64
+		if forced := s.rowsOf(i, func(k int) bool { return s.steps[k].forced }); len(forced) > 0 {
+			hf = gauss.NullVector(f, n, forced)
+		}
+		for _, p := range s.prims[i] {
+			if p.Len() > 0 && f.Dot(p, h) == 0 && (hf == nil || f.Dot(p, hf) != 0) {
+				return false
+			}
+		}
+	}
+	return true
+}
