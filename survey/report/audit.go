@@ -109,6 +109,9 @@ type auditAtoms struct {
 	cells [][]int32
 	// of maps an entry to its atom.
 	of []int32
+	// sets are the named sets, computed once for all families.
+	sets [][]int32
+	once sync.Once
 }
 
 func newAuditAtoms(p *plan, entries []auditEntry) *auditAtoms {
@@ -136,6 +139,24 @@ func newAuditAtoms(p *plan, entries []auditEntry) *auditAtoms {
 		a.size[id] += e.n
 	}
 	return a
+}
+
+// named lists the sets of demographic atoms a row can sum over: every
+// cell up to every period, each set once.
+func (a *auditAtoms) named(p *plan, periods int) [][]int32 {
+	a.once.Do(func() {
+		seen := map[string]bool{}
+		for c := 0; c < p.cells(); c++ {
+			for t := 1; t <= periods; t++ {
+				set := a.in(c, t)
+				if k := atomKey(set); len(set) > 0 && !seen[k] {
+					seen[k] = true
+					a.sets = append(a.sets, set)
+				}
+			}
+		}
+	})
+	return a.sets
 }
 
 // in lists the atoms of cell c that arrived up to period upTo.
@@ -833,11 +854,68 @@ func projectSets(fa, fx *familyAtoms, f family, sets [][]int32) [][]int32 {
 	return out
 }
 
-// familyCandidate is one metric of one cell in a family's three systems:
-// counts, value sums (item sums and the competency's score) and indicator
-// counts (item shares and distributions, the pooled favourable count).
-type familyCandidate struct {
-	counts, sums, shares []gauss.Vec
+// shapeNull draws a random vector orthogonal to every row of one family
+// system that has the shape of the rows the family publishes: over the
+// family atoms (δ, π) (values: (δ, π, item)), the sum over the demographic
+// atoms δ of a set S of some weight of (π, item), for every set S a cell
+// names up to any period. Those rows span a space that contains every row
+// the family may publish, and it splits by pattern: a vector is orthogonal
+// to all of them when, for each pattern (and item), its entries over the
+// demographic atoms where the pattern occurs are orthogonal to the sets
+// restricted to those atoms. Each such piece is a small system of its own.
+func shapeNull(f gauss.Field, sets [][]int32, ndelta int, fa *familyAtoms, values bool) []uint64 {
+	n := len(fa.size)
+	if values {
+		n = fa.nvals
+	}
+	h := make([]uint64, n)
+	byPat := map[uint32][]int32{}
+	var pats []uint32
+	for id := range fa.size {
+		pat := fa.pat[id]
+		if _, ok := byPat[pat]; !ok {
+			pats = append(pats, pat)
+		}
+		byPat[pat] = append(byPat[pat], int32(id))
+	}
+	where := make([]bool, ndelta)
+	for _, pat := range pats {
+		ids := byPat[pat]
+		if values && pat == 0 {
+			continue // no answers: no value columns
+		}
+		for _, id := range ids {
+			where[fa.delta[id]] = true
+		}
+		var rows []gauss.Vec
+		for _, set := range sets {
+			v := indicator(set, func(dl int32) bool { return where[dl] })
+			if v.Len() > 0 {
+				rows = append(rows, v)
+			}
+		}
+		for _, id := range ids {
+			where[fa.delta[id]] = false
+		}
+		sp := gauss.NewSpace(f, ndelta, rows)
+		if !values {
+			z := sp.NullVector()
+			for _, id := range ids {
+				h[id] = z[fa.delta[id]]
+			}
+			continue
+		}
+		for b := 0; b < 32; b++ {
+			if pat&(1<<b) == 0 {
+				continue
+			}
+			z := sp.NullVector()
+			for _, id := range ids {
+				h[fa.valCol(id, b)] = z[fa.delta[id]]
+			}
+		}
+	}
+	return h
 }
 
 // auditFamily audits one family's items and competency in every fresh cell
@@ -866,6 +944,12 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 		}
 	}
 	s := newAuditSystems([]int{len(fx.size), fa.nvals, fa.nvals}, [][]gauss.Vec{cp, vp, vp})
+	sets := a.named(in.p, in.periods)
+	s.outer = []func(gauss.Field) []uint64{
+		func(fl gauss.Field) []uint64 { return shapeNull(fl, sets, len(a.size), fx, false) },
+		func(fl gauss.Field) []uint64 { return shapeNull(fl, sets, len(a.size), fa, true) },
+		func(fl gauss.Field) []uint64 { return shapeNull(fl, sets, len(a.size), fa, true) },
+	}
 	fr := &familyRows{a: a, fa: fa, fx: fx, f: f, L: L}
 	// add registers rows: released already when hide is nil, a candidate
 	// otherwise.

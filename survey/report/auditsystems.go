@@ -13,6 +13,13 @@ type auditSystems struct {
 	n     []int
 	prims [][]gauss.Vec
 	steps []auditStep
+	// outer, where set for a system, draws a random vector orthogonal to
+	// a space known to contain every row the system may publish (from the
+	// shape of its rows, not from the rows themselves): a cheap first
+	// screen.
+	outer []func(gauss.Field) []uint64
+	// tracked lists, per system, the primaries the last greedy tracked.
+	tracked [][]int
 }
 
 // auditStep is one number (or a few published together) as a row per
@@ -91,20 +98,45 @@ func (s *auditSystems) greedy(f gauss.Field) []bool {
 	bases := make([]*gauss.Basis, len(s.n))
 	coords := make([][][]gauss.Row, len(s.n)) // per system, per step
 	refused := make([]bool, len(s.steps))
+	s.tracked = make([][]int, len(s.n))
 	for i, n := range s.n {
+		candidates := make([]int, 0)
+		var h []uint64
+		if i < len(s.outer) && s.outer[i] != nil {
+			h = s.outer[i](f)
+			// The vector must be orthogonal to every row the system may
+			// publish; checking costs one pass over the rows, and a vector
+			// that fails is not used, so a mistake in the shape can cost
+			// time but never hide a disclosure.
+			for _, r := range s.rowsOf(i, func(int) bool { return true }) {
+				if f.Dot(r, h) != 0 {
+					h = nil
+					break
+				}
+			}
+		}
+		for j, p := range s.prims[i] {
+			if p.Len() > 0 && (h == nil || f.Dot(p, h) == 0) {
+				candidates = append(candidates, j)
+			}
+		}
+		if len(candidates) == 0 {
+			continue // nothing to disclose: every row is published
+		}
 		sp := gauss.NewSpace(f, n, s.rowsOf(i, func(int) bool { return true }))
-		h := sp.NullVector()
+		h = sp.NullVector()
 		var tracked []gauss.Row
-		for _, p := range s.prims[i] {
-			if p.Len() == 0 || f.Dot(p, h) != 0 {
+		for _, j := range candidates {
+			if f.Dot(s.prims[i][j], h) != 0 {
 				continue // outside the span: never disclosed
 			}
-			if co, ok := sp.Coords(p); ok {
+			if co, ok := sp.Coords(s.prims[i][j]); ok {
 				tracked = append(tracked, co)
+				s.tracked[i] = append(s.tracked[i], j)
 			}
 		}
 		if len(tracked) == 0 {
-			continue // nothing to disclose: every row is published
+			continue
 		}
 		coords[i] = make([][]gauss.Row, len(s.steps))
 		var all []gauss.Row
@@ -149,17 +181,25 @@ func (s *auditSystems) greedy(f gauss.Field) []bool {
 }
 
 // verify checks, modulo f's prime, that what the greedy publishes
-// determines no primary that the rows released already did not determine.
+// determines no tracked primary that the rows released already did not
+// determine. The primaries the greedy did not track need no second look:
+// the screen that set them aside asked about rows fixed before its prime
+// was drawn, all of them, and hiding rows only shrinks their span; only
+// the greedy's choices depend on its prime.
 func (s *auditSystems) verify(f gauss.Field, refused []bool) bool {
 	for i, n := range s.n {
+		if len(s.tracked[i]) == 0 {
+			continue
+		}
 		published := s.rowsOf(i, func(k int) bool { return !refused[k] })
 		h := gauss.NullVector(f, n, published)
 		var hf []uint64
 		if forced := s.rowsOf(i, func(k int) bool { return s.steps[k].forced }); len(forced) > 0 {
 			hf = gauss.NullVector(f, n, forced)
 		}
-		for _, p := range s.prims[i] {
-			if p.Len() > 0 && f.Dot(p, h) == 0 && (hf == nil || f.Dot(p, hf) != 0) {
+		for _, j := range s.tracked[i] {
+			p := s.prims[i][j]
+			if f.Dot(p, h) == 0 && (hf == nil || f.Dot(p, hf) != 0) {
 				return false
 			}
 		}

@@ -14,13 +14,13 @@
 // primary to zero.
 //
 // Arithmetic is exact, modulo a prime q of 61 bits drawn at random for each
-// audit (Field). rows hold small integers, so the span over the rationals
+// audit (Field). Rows hold small integers, so the span over the rationals
 // and the span modulo q agree unless q divides one of a few nonzero
-// integers of at most some ten thousand digits fixed by the rows; a random
+// integers of at most some forty thousand digits fixed by the rows; a random
 // q of 61 bits does so with a probability below 10⁻¹³ per question
 // (docs/anonymity.md, "How exact the audit is"). The audit asks its
 // questions with one prime and checks its final answer with another
-// (Verify), so a wrong answer needs both to fail at once.
+// (survey/report/auditsystems.go), so a wrong answer needs both to fail.
 //
 // The basis is in echelon form: each row has 1 at its pivot column and 0 at
 // the pivots of every row before it, so a row is reduced by eliminating
@@ -309,16 +309,30 @@ func (b *Basis) addAt(c int32, x uint64) {
 	b.val[c] = b.f.add(b.val[c], x)
 }
 
-// gather reads the scratch row out and clears it.
+// gather reads the scratch row out and clears it: the touched columns in
+// order, sorted when they are few and read off the marks when many.
 func (b *Basis) gather() Row {
-	slices.Sort(b.touched)
 	var out Row
-	for _, c := range b.touched {
+	take := func(c int32) {
 		if x := b.val[c]; x != 0 {
 			out.c = append(out.c, c)
 			out.v = append(out.v, x)
 		}
 		b.val[c], b.mark[c] = 0, false
+	}
+	if len(b.touched)*16 < len(b.mark) {
+		slices.Sort(b.touched)
+		for _, c := range b.touched {
+			take(c)
+		}
+	} else {
+		out.c = make([]int32, 0, len(b.touched))
+		out.v = make([]uint64, 0, len(b.touched))
+		for c, m := range b.mark {
+			if m {
+				take(int32(c))
+			}
+		}
 	}
 	b.touched = b.touched[:0]
 	return out
