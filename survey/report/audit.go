@@ -109,9 +109,8 @@ type auditAtoms struct {
 	cells [][]int32
 	// of maps an entry to its atom.
 	of []int32
-	// sets are the named sets, computed once for all families.
+	// sets are the sets of atoms a row can sum over (namedSets).
 	sets [][]int32
-	once sync.Once
 }
 
 func newAuditAtoms(p *plan, entries []auditEntry) *auditAtoms {
@@ -141,22 +140,21 @@ func newAuditAtoms(p *plan, entries []auditEntry) *auditAtoms {
 	return a
 }
 
-// named lists the sets of demographic atoms a row can sum over: every
+// namedSets lists the sets of demographic atoms a row can sum over: every
 // cell up to every period, each set once.
-func (a *auditAtoms) named(p *plan, periods int) [][]int32 {
-	a.once.Do(func() {
-		seen := map[string]bool{}
-		for c := 0; c < p.cells(); c++ {
-			for t := 1; t <= periods; t++ {
-				set := a.in(c, t)
-				if k := atomKey(set); len(set) > 0 && !seen[k] {
-					seen[k] = true
-					a.sets = append(a.sets, set)
-				}
+func namedSets(p *plan, a *auditAtoms, periods int) [][]int32 {
+	var out [][]int32
+	seen := map[string]bool{}
+	for c := 0; c < p.cells(); c++ {
+		for t := 1; t <= periods; t++ {
+			set := a.in(c, t)
+			if k := atomKey(set); len(set) > 0 && !seen[k] {
+				seen[k] = true
+				out = append(out, set)
 			}
 		}
-	})
-	return a.sets
+	}
+	return out
 }
 
 // in lists the atoms of cell c that arrived up to period upTo.
@@ -944,11 +942,20 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 		}
 	}
 	s := newAuditSystems([]int{len(fx.size), fa.nvals, fa.nvals}, [][]gauss.Vec{cp, vp, vp})
-	sets := a.named(in.p, in.periods)
+	// The two value systems share their columns and the shape of their
+	// rows, so one vector serves both.
+	var valuesField gauss.Field
+	var valuesNull []uint64
+	values := func(fl gauss.Field) []uint64 {
+		if valuesNull == nil || valuesField != fl {
+			valuesField, valuesNull = fl, shapeNull(fl, a.sets, len(a.size), fa, true)
+		}
+		return valuesNull
+	}
 	s.outer = []func(gauss.Field) []uint64{
-		func(fl gauss.Field) []uint64 { return shapeNull(fl, sets, len(a.size), fx, false) },
-		func(fl gauss.Field) []uint64 { return shapeNull(fl, sets, len(a.size), fa, true) },
-		func(fl gauss.Field) []uint64 { return shapeNull(fl, sets, len(a.size), fa, true) },
+		func(fl gauss.Field) []uint64 { return shapeNull(fl, a.sets, len(a.size), fx, false) },
+		values,
+		values,
 	}
 	fr := &familyRows{a: a, fa: fa, fx: fx, f: f, L: L}
 	// add registers rows: released already when hide is nil, a candidate
@@ -1096,6 +1103,7 @@ type audited struct {
 func audit(in *auditInput) (auditReport, audited) {
 	var rep auditReport
 	a := newAuditAtoms(in.p, in.entries)
+	a.sets = namedSets(in.p, a, in.periods)
 	groups := namedGroups(in.l, a, in.periods)
 	rep.Counts = auditCounts(in, a, groups)
 	// Families are independent but for the counts, which a family may hide:

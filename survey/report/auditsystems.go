@@ -100,7 +100,7 @@ func (s *auditSystems) greedy(f gauss.Field) []bool {
 	refused := make([]bool, len(s.steps))
 	s.tracked = make([][]int, len(s.n))
 	for i, n := range s.n {
-		candidates := make([]int, 0)
+		var candidates []int
 		var h []uint64
 		if i < len(s.outer) && s.outer[i] != nil {
 			h = s.outer[i](f)
