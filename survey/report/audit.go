@@ -686,19 +686,37 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 	}
 	sets := map[string]*named{}
 	var order []string
-	name := func(ids []int32, th int, grouped bool) {
-		if len(ids) == 0 {
+	// Only a set smaller than the largest threshold can ever be protected
+	// (a set keeps the smallest threshold of its names), so larger sets
+	// are not collected.
+	maxTh := 0
+	for _, g := range groups {
+		maxTh = max(maxTh, g.th)
+	}
+	name := func(ids []int32, keep func(id int32) bool, th int, grouped bool) {
+		n := 0
+		for _, id := range ids {
+			if keep == nil || keep(id) {
+				n += fa.size[id]
+			}
+		}
+		if n == 0 || n >= maxTh {
 			return
 		}
-		ids = slices.Clone(ids)
-		slices.Sort(ids)
-		key := atomKey(ids)
+		var kept []int32
+		for _, id := range ids {
+			if keep == nil || keep(id) {
+				kept = append(kept, id)
+			}
+		}
+		slices.Sort(kept)
+		key := atomKey(kept)
 		if s, ok := sets[key]; ok {
 			s.th = min(s.th, th)
 			s.grouped = s.grouped || grouped
 			return
 		}
-		sets[key] = &named{ids: ids, th: th, grouped: grouped}
+		sets[key] = &named{ids: kept, th: th, grouped: grouped}
 		order = append(order, key)
 	}
 	for _, g := range groups {
@@ -706,16 +724,16 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 		for _, dl := range g.atoms {
 			ids = append(ids, fa.byDelta[dl]...)
 		}
-		name(ids, g.th, true)
+		name(ids, nil, g.th, true)
 		for b := 0; b < bits; b++ {
-			name(slices.DeleteFunc(slices.Clone(ids), func(id int32) bool { return fa.pat[id]&(1<<b) == 0 }), g.th, true)
+			name(ids, func(id int32) bool { return fa.pat[id]&(1<<b) != 0 }, g.th, true)
 		}
 		if f.comp >= 0 {
-			scored := slices.DeleteFunc(slices.Clone(ids), func(id int32) bool { _, ok := scorable(fa.pat[id], full); return !ok })
-			name(scored, g.th, true)
-			name(slices.DeleteFunc(slices.Clone(ids), func(id int32) bool { return fa.pat[id]&uint32(full) != uint32(full) }), g.th, true)
+			scored := func(id int32) bool { _, ok := scorable(fa.pat[id], full); return ok }
+			name(ids, scored, g.th, true)
+			name(ids, func(id int32) bool { return fa.pat[id]&uint32(full) == uint32(full) }, g.th, true)
 			for b := len(f.items); b < bits; b++ {
-				name(slices.DeleteFunc(slices.Clone(scored), func(id int32) bool { return fa.pat[id]&(1<<b) == 0 }), g.th, true)
+				name(ids, func(id int32) bool { return scored(id) && fa.pat[id]&(1<<b) != 0 }, g.th, true)
 			}
 		}
 		if withValues && len(f.items) > 1 {
@@ -739,15 +757,15 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 				byM[popcount(p)] = append(byM[popcount(p)], id)
 			}
 			for _, p := range pats {
-				name(byPat[p], g.th, false)
+				name(byPat[p], nil, g.th, false)
 			}
 			for m := 1; m < len(f.items); m++ {
-				name(byM[m], g.th, false)
+				name(byM[m], nil, g.th, false)
 			}
 		}
 	}
 	for id := range fa.size {
-		name([]int32{int32(id)}, thOf[fa.delta[id]], a.size[fa.delta[id]] < thOf[fa.delta[id]])
+		name([]int32{int32(id)}, nil, thOf[fa.delta[id]], a.size[fa.delta[id]] < thOf[fa.delta[id]])
 	}
 	for _, key := range order {
 		s := sets[key]
@@ -916,6 +934,39 @@ func shapeNull(f gauss.Field, sets [][]int32, ndelta int, fa *familyAtoms, value
 	return h
 }
 
+// liftCounts turns a vector orthogonal to a family's counts into one
+// orthogonal to its values: the same entry at every item an atom answered,
+// summed over who answered which outcomes. A value row gives each answer of
+// an atom the weight its count row gives the atom (an item's sum and its
+// n; a score and the competency's n, since a respondent's answers weigh
+// 1/m each; the pooled favourable count and the competency's answers), so
+// the products agree.
+func liftCounts(fl gauss.Field, fa, fx *familyAtoms, nitems int, hx []uint64) []uint64 {
+	if hx == nil {
+		return nil
+	}
+	of := make(map[uint64]int32, len(fa.size))
+	for id := range fa.size {
+		of[uint64(fa.delta[id])<<32|uint64(fa.pat[id])] = int32(id)
+	}
+	items := uint32(1)<<nitems - 1
+	g := make([]uint64, len(fa.size))
+	for id := range fx.size {
+		if k, ok := of[uint64(fx.delta[id])<<32|uint64(fx.pat[id]&items)]; ok {
+			g[k] = fl.Add(g[k], hx[id])
+		}
+	}
+	h := make([]uint64, fa.nvals)
+	for id := range fa.size {
+		for b := 0; b < nitems; b++ {
+			if fa.pat[id]&(1<<b) != 0 {
+				h[fa.valCol(int32(id), b)] = g[id]
+			}
+		}
+	}
+	return h
+}
+
 // auditFamily audits one family's items and competency in every fresh cell
 // and hides those that would disclose a group. It returns the number hidden.
 //
@@ -943,19 +994,37 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 	}
 	s := newAuditSystems([]int{len(fx.size), fa.nvals, fa.nvals}, [][]gauss.Vec{cp, vp, vp})
 	// The two value systems share their columns and the shape of their
-	// rows, so one vector serves both.
+	// rows, so one shape vector serves both.
 	var valuesField gauss.Field
 	var valuesNull []uint64
-	values := func(fl gauss.Field) []uint64 {
+	values := func(fl gauss.Field, _ []gauss.Vec) []uint64 {
 		if valuesNull == nil || valuesField != fl {
 			valuesField, valuesNull = fl, shapeNull(fl, a.sets, len(a.size), fa, true)
 		}
 		return valuesNull
 	}
-	s.outer = []func(gauss.Field) []uint64{
-		func(fl gauss.Field) []uint64 { return shapeNull(fl, a.sets, len(a.size), fx, false) },
-		values,
-		values,
+	// In the counts, who answered none of the family's items sits only in
+	// the rows of cell counts and outcome counts, whose shape there is
+	// simple: those columns are completed apart (gauss.SplitNullVector).
+	items := uint32(1)<<len(f.items) - 1
+	noItems := func(c int32) bool { return fx.pat[c]&items == 0 }
+	var countsField gauss.Field
+	var countsNull []uint64
+	counts := func(fl gauss.Field, _ []gauss.Vec) []uint64 {
+		if countsNull == nil || countsField != fl {
+			countsField = fl
+			countsNull, _ = gauss.SplitNullVector(fl, len(fx.size), s.rowsOf(0, func(int) bool { return true }), noItems)
+		}
+		return countsNull
+	}
+	s.screens = [][]screen{
+		{func(fl gauss.Field, _ []gauss.Vec) []uint64 { return shapeNull(fl, a.sets, len(a.size), fx, false) }, counts},
+		{values, func(fl gauss.Field, rows []gauss.Vec) []uint64 {
+			return liftCounts(fl, fa, fx, len(f.items), counts(fl, nil))
+		}},
+		{values, func(fl gauss.Field, rows []gauss.Vec) []uint64 {
+			return liftCounts(fl, fa, fx, len(f.items), counts(fl, nil))
+		}},
 	}
 	fr := &familyRows{a: a, fa: fa, fx: fx, f: f, L: L}
 	// add registers rows: released already when hide is nil, a candidate

@@ -13,14 +13,19 @@ type auditSystems struct {
 	n     []int
 	prims [][]gauss.Vec
 	steps []auditStep
-	// outer, where set for a system, draws a random vector orthogonal to
-	// a space known to contain every row the system may publish (from the
-	// shape of its rows, not from the rows themselves): a cheap first
-	// screen.
-	outer []func(gauss.Field) []uint64
+	// screens lists, per system, cheap ways to draw a random vector
+	// orthogonal to every row the system may publish, tried in order
+	// before the full elimination (see greedy).
+	screens [][]screen
 	// tracked lists, per system, the primaries the last greedy tracked.
 	tracked [][]int
 }
+
+// screen draws a random vector orthogonal to every one of rows (all the
+// rows a system may publish), or nil when it cannot. It may take shortcuts
+// from what it knows of the rows' shape: its vector is checked against
+// every row before use, so a mistake costs time, never safety.
+type screen func(f gauss.Field, rows []gauss.Vec) []uint64
 
 // auditStep is one number (or a few published together) as a row per
 // system; rows[i] is empty where the step says nothing in system i.
@@ -100,31 +105,26 @@ func (s *auditSystems) greedy(f gauss.Field) []bool {
 	refused := make([]bool, len(s.steps))
 	s.tracked = make([][]int, len(s.n))
 	for i, n := range s.n {
+		rows := s.rowsOf(i, func(int) bool { return true })
 		var candidates []int
-		var h []uint64
-		if i < len(s.outer) && s.outer[i] != nil {
-			h = s.outer[i](f)
-			// The vector must be orthogonal to every row the system may
-			// publish; checking costs one pass over the rows, and a vector
-			// that fails is not used, so a mistake in the shape can cost
-			// time but never hide a disclosure.
-			for _, r := range s.rowsOf(i, func(int) bool { return true }) {
-				if f.Dot(r, h) != 0 {
-					h = nil
-					break
-				}
+		for j, p := range s.prims[i] {
+			if p.Len() > 0 {
+				candidates = append(candidates, j)
 			}
 		}
-		for j, p := range s.prims[i] {
-			if p.Len() > 0 && (h == nil || f.Dot(p, h) == 0) {
-				candidates = append(candidates, j)
+		if i < len(s.screens) {
+			for _, sc := range s.screens[i] {
+				if len(candidates) == 0 {
+					break
+				}
+				candidates = screenOut(f, sc(f, rows), rows, s.prims[i], candidates)
 			}
 		}
 		if len(candidates) == 0 {
 			continue // nothing to disclose: every row is published
 		}
-		sp := gauss.NewSpace(f, n, s.rowsOf(i, func(int) bool { return true }))
-		h = sp.NullVector()
+		sp := gauss.NewSpace(f, n, rows)
+		h := sp.NullVector()
 		var tracked []gauss.Row
 		for _, j := range candidates {
 			if f.Dot(s.prims[i][j], h) != 0 {
@@ -178,6 +178,28 @@ func (s *auditSystems) greedy(f gauss.Field) []bool {
 		refused[k] = !ok
 	}
 	return refused
+}
+
+// screenOut keeps the candidates that h does not show to be outside the
+// span of rows. h must be orthogonal to every row: checking costs one pass
+// over them, and a vector that fails is not used, so a shortcut taken
+// while drawing it can cost time but never hide a disclosure.
+func screenOut(f gauss.Field, h []uint64, rows, prims []gauss.Vec, candidates []int) []int {
+	if h == nil {
+		return candidates
+	}
+	for _, r := range rows {
+		if f.Dot(r, h) != 0 {
+			return candidates
+		}
+	}
+	var out []int
+	for _, j := range candidates {
+		if f.Dot(prims[j], h) == 0 {
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 // verify checks, modulo f's prime, that what the greedy publishes

@@ -342,3 +342,126 @@ func TestCoordinatesKeepTheAnswers(t *testing.T) {
 		}
 	}
 }
+
+// Solve finds a solution of a consistent system, whatever its rank, and
+// refuses one whose right-hand side contradicts a dependency of its rows.
+func TestSolve(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := 0; trial < 2000; trial++ {
+		n := 1 + rng.IntN(10)
+		f := RandomField()
+		var rows []Vec
+		for i := 0; i < 1+rng.IntN(n+2); i++ {
+			r := make([]int64, n)
+			for j := range r {
+				if rng.IntN(2) == 0 {
+					r[j] = int64(rng.IntN(7) - 3)
+				}
+			}
+			rows = append(rows, sparse(r))
+		}
+		x0 := make([]uint64, n)
+		for j := range x0 {
+			x0[j] = rng.Uint64N(f.q)
+		}
+		rhs := make([]uint64, len(rows))
+		for k, r := range rows {
+			rhs[k] = f.Dot(r, x0)
+		}
+		x, ok := Solve(f, n, rows, rhs)
+		if !ok {
+			t.Fatalf("trial %d: consistent system refused", trial)
+		}
+		for k, r := range rows {
+			if f.Dot(r, x) != rhs[k] {
+				t.Fatalf("trial %d: row %d not solved", trial, k)
+			}
+		}
+		// The sum of the first row and itself, with a right-hand side off
+		// by one: no solution.
+		if rows[0].Len() > 0 {
+			double := Vec{I: rows[0].I, V: make([]int64, len(rows[0].V))}
+			for k, v := range rows[0].V {
+				double.V[k] = 2 * v
+			}
+			bad := f.add(f.add(rhs[0], rhs[0]), f.one)
+			if _, ok := Solve(f, n, append(slices.Clone(rows), double), append(slices.Clone(rhs), bad)); ok {
+				t.Fatalf("trial %d: inconsistent system solved", trial)
+			}
+		}
+	}
+}
+
+// SplitNullVector, when it succeeds, is orthogonal to every row and tells
+// apart exactly the primaries outside the span, like NullVector; on rows
+// whose side part is a cell indicator times a few fixed weights (the shape
+// it is for) it succeeds.
+func TestSplitNullVectorMatchesExactSpan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	succeeded := 0
+	for trial := 0; trial < 2000; trial++ {
+		// Columns: cells × (rest patterns, then side patterns); a row is a
+		// set of cells times one of a few pattern weights.
+		cells, restP, sideP := 2+rng.IntN(4), 1+rng.IntN(3), 1+rng.IntN(3)
+		per := restP + sideP
+		n := cells * per
+		kinds := make([][]int64, 1+rng.IntN(4))
+		for k := range kinds {
+			kinds[k] = make([]int64, per)
+			for p := range kinds[k] {
+				if rng.IntN(2) == 0 {
+					kinds[k][p] = int64(1 + rng.IntN(3))
+				}
+			}
+		}
+		var rows [][]int64
+		var rv []Vec
+		for i := 0; i < 1+rng.IntN(2*cells+2); i++ {
+			w := kinds[rng.IntN(len(kinds))]
+			r := make([]int64, n)
+			for c := 0; c < cells; c++ {
+				if rng.IntN(2) == 0 {
+					copy(r[c*per:], w)
+				}
+			}
+			rows = append(rows, r)
+			rv = append(rv, sparse(r))
+		}
+		var prims [][]int64
+		var pv []Vec
+		for i := 0; i < 1+rng.IntN(6); i++ {
+			p := make([]int64, n)
+			for j := range p {
+				if rng.IntN(3) == 0 {
+					p[j] = 1
+				}
+			}
+			if i%3 == 2 && len(rows) > 1 {
+				for j := range p {
+					p[j] = rows[0][j] + 2*rows[1][j]
+				}
+			}
+			prims = append(prims, p)
+			pv = append(pv, sparse(p))
+		}
+		f := RandomField()
+		h, ok := SplitNullVector(f, n, rv, func(c int32) bool { return int(c)%per >= restP })
+		if !ok {
+			continue
+		}
+		succeeded++
+		for _, r := range rv {
+			if f.Dot(r, h) != 0 {
+				t.Fatalf("trial %d: split null vector not orthogonal to %v", trial, r)
+			}
+		}
+		for i, p := range prims {
+			if got, want := f.Dot(pv[i], h) == 0, inSpan(rows, p); got != want {
+				t.Fatalf("trial %d: primary %v in span of %v: got %v, want %v", trial, p, rows, got, want)
+			}
+		}
+	}
+	if succeeded < 1000 {
+		t.Fatalf("split succeeded in %d of 2000 trials", succeeded)
+	}
+}
