@@ -380,6 +380,9 @@ func indicator(cols []int32, keep func(int32) bool) gauss.Vec {
 
 // sortVec orders a row's columns and merges repeated ones.
 func sortVec(v *gauss.Vec) {
+	if sortedVec(*v) {
+		return
+	}
 	idx := make([]int, len(v.I))
 	for i := range idx {
 		idx[i] = i
@@ -403,6 +406,17 @@ func sortVec(v *gauss.Vec) {
 	}
 	out.I, out.V = out.I[:k], out.V[:k]
 	*v = out
+}
+
+// sortedVec reports whether v's columns are strictly increasing and its
+// values nonzero already.
+func sortedVec(v gauss.Vec) bool {
+	for k := range v.I {
+		if v.V[k] == 0 || (k > 0 && v.I[k-1] >= v.I[k]) {
+			return false
+		}
+	}
+	return true
 }
 
 // family is a competency or a lone item for the audit.
@@ -510,7 +524,35 @@ func newFamilyAtoms(entries []auditEntry, a *auditAtoms, items []int, outcomes i
 			fa.valBase = append(fa.valBase, int32(fa.nvals))
 		}
 	}
+	fa.renumber()
 	return fa
+}
+
+// renumber orders the family atoms by demographic atom, then pattern, and
+// their value columns likewise: a cell's atoms come in increasing order, so
+// its rows are built already sorted.
+func (fa *familyAtoms) renumber() {
+	ids := make([]int32, len(fa.size))
+	for i := range ids {
+		ids[i] = int32(i)
+	}
+	slices.SortFunc(ids, func(x, y int32) int {
+		return cmp.Or(cmp.Compare(fa.delta[x], fa.delta[y]), cmp.Compare(fa.pat[x], fa.pat[y]))
+	})
+	delta, pat, size := make([]int32, len(ids)), make([]uint32, len(ids)), make([]int, len(ids))
+	for i, id := range ids {
+		delta[i], pat[i], size[i] = fa.delta[id], fa.pat[id], fa.size[id]
+	}
+	fa.delta, fa.pat, fa.size = delta, pat, size
+	for dl := range fa.byDelta {
+		fa.byDelta[dl] = fa.byDelta[dl][:0]
+	}
+	fa.nvals = 0
+	for i := range ids {
+		fa.byDelta[delta[i]] = append(fa.byDelta[delta[i]], int32(i))
+		fa.valBase[i] = int32(fa.nvals)
+		fa.nvals += popcount(pat[i])
+	}
 }
 
 func popcount(x uint32) int {
@@ -1209,7 +1251,13 @@ func audit(in *auditInput) (auditReport, audited) {
 			}
 		}()
 	}
-	for i := range families {
+	// Largest families first, so that the last to finish is a small one.
+	byWork := make([]int, len(families))
+	for i := range byWork {
+		byWork[i] = i
+	}
+	slices.SortStableFunc(byWork, func(x, y int) int { return families[y].bits() - families[x].bits() })
+	for _, i := range byWork {
 		work <- i
 	}
 	close(work)
