@@ -1059,14 +1059,17 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 		}
 		return countsNull
 	}
+	lifted := func(fl gauss.Field, _ []gauss.Vec) []uint64 {
+		return liftCounts(fl, fa, fx, len(f.items), counts(fl, nil))
+	}
 	s.screens = [][]screen{
 		{func(fl gauss.Field, _ []gauss.Vec) []uint64 { return shapeNull(fl, a.sets, len(a.size), fx, false) }, counts},
-		{values, func(fl gauss.Field, rows []gauss.Vec) []uint64 {
-			return liftCounts(fl, fa, fx, len(f.items), counts(fl, nil))
-		}},
-		{values, func(fl gauss.Field, rows []gauss.Vec) []uint64 {
-			return liftCounts(fl, fa, fx, len(f.items), counts(fl, nil))
-		}},
+		{values, func(fl gauss.Field, _ []gauss.Vec) []uint64 {
+			return itemNull(fl, a.sets, len(a.size), fa, len(f.items), L, true)
+		}, lifted},
+		{values, func(fl gauss.Field, _ []gauss.Vec) []uint64 {
+			return itemNull(fl, a.sets, len(a.size), fa, len(f.items), L, false)
+		}, lifted},
 	}
 	fr := &familyRows{a: a, fa: fa, fx: fx, f: f, L: L}
 	// add registers rows: released already when hide is nil, a candidate
@@ -1280,4 +1283,122 @@ func audit(in *auditInput) (auditReport, audited) {
 		}
 	}
 	return rep, audited{atoms: a, groups: groups}
+}
+
+// itemNull draws a random vector orthogonal to every value row of a family
+// from small systems over demographic atoms, without eliminating the rows
+// themselves. A value row sums, over the demographic atoms δ of a set, each
+// item's answers (an item's sum, its distribution) or a weighting of all of
+// them (a score: L/m per answer of an atom with m answers; the pooled
+// favourable count: 1). So a vector h is orthogonal to them all when, for
+// each item b, κ_b(δ) (h summed over δ's answers to b) and, with scores,
+// σ(δ) (h weighted as a score) are orthogonal to every set, as functions of
+// δ. The κ_b are drawn so, then spread at random over δ's answers to b;
+// σ is then made so by moving weight at each δ between two answers to one
+// item with different score weights (which leaves κ_b alone), the amounts
+// found by one small system. The pooled count sums the κ_b. It returns nil
+// when that system has no solution (the caller has other ways).
+func itemNull(fl gauss.Field, sets [][]int32, ndelta int, fa *familyAtoms, nitems int, L int64, withScore bool) []uint64 {
+	full := uint64(1)<<nitems - 1
+	weight := func(id int32) uint64 {
+		if valid, ok := scorable(fa.pat[id], full); ok {
+			return fl.Of(L / int64(valid))
+		}
+		return 0
+	}
+	h := make([]uint64, fa.nvals)
+	has := make([]bool, ndelta)
+	for b := 0; b < nitems; b++ {
+		for dl := range has {
+			has[dl] = slices.ContainsFunc(fa.byDelta[dl], func(id int32) bool { return fa.pat[id]&(1<<b) != 0 })
+		}
+		var rows []gauss.Vec
+		for _, set := range sets {
+			if v := indicator(set, func(dl int32) bool { return has[dl] }); v.Len() > 0 {
+				rows = append(rows, v)
+			}
+		}
+		z := gauss.NullVector(fl, ndelta, rows)
+		for dl := range has {
+			if !has[dl] {
+				continue
+			}
+			var last int32 = -1
+			sum := uint64(0)
+			for _, id := range fa.byDelta[dl] {
+				if fa.pat[id]&(1<<b) == 0 {
+					continue
+				}
+				if last >= 0 {
+					x := fl.Random()
+					h[fa.valCol(last, b)] = x
+					sum = fl.Add(sum, x)
+				}
+				last = id
+			}
+			h[fa.valCol(last, b)] = fl.Sub(z[dl], sum)
+		}
+	}
+	if !withScore {
+		return h
+	}
+	// σ(δ) now, and where it can be moved: two answers to one item whose
+	// score weights differ.
+	sigma := make([]uint64, ndelta)
+	type move struct {
+		from, to int32 // value columns
+		w        uint64
+	}
+	moves := make([]move, ndelta)
+	free := make([]bool, ndelta)
+	for dl := range sigma {
+		for _, id := range fa.byDelta[dl] {
+			w := weight(id)
+			for b := 0; b < nitems; b++ {
+				if fa.pat[id]&(1<<b) == 0 {
+					continue
+				}
+				sigma[dl] = fl.Add(sigma[dl], fl.Mul(w, h[fa.valCol(id, b)]))
+				if free[dl] {
+					continue
+				}
+				for _, other := range fa.byDelta[dl] {
+					if other != id && fa.pat[other]&(1<<b) != 0 && weight(other) != w {
+						moves[dl] = move{from: fa.valCol(id, b), to: fa.valCol(other, b), w: fl.Sub(w, weight(other))}
+						free[dl] = true
+						break
+					}
+				}
+			}
+		}
+	}
+	// Find σ' orthogonal to every set, equal to σ where it cannot move.
+	var rows []gauss.Vec
+	var rhs []uint64
+	for _, set := range sets {
+		var v gauss.Vec
+		var fixed uint64
+		for _, dl := range set {
+			if free[dl] {
+				v.I, v.V = append(v.I, dl), append(v.V, 1)
+			} else {
+				fixed = fl.Add(fixed, sigma[dl])
+			}
+		}
+		rows = append(rows, v)
+		rhs = append(rhs, fl.Sub(0, fixed))
+	}
+	target, ok := gauss.Solve(fl, ndelta, rows, rhs)
+	if !ok {
+		return nil
+	}
+	for dl, m := range moves {
+		if !free[dl] {
+			continue
+		}
+		t := fl.Mul(fl.Sub(target[dl], sigma[dl]), fl.Inv(m.w))
+		h[m.from] = fl.Add(h[m.from], t)
+		h[m.to] = fl.Sub(h[m.to], t)
+	}
+	return h
 }

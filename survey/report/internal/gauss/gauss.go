@@ -489,8 +489,14 @@ func (b *Basis) NullVector() []uint64 {
 	return h
 }
 
-// Add is a+b for field elements as Dot and NullVector hold them.
+// Field elements as Dot and NullVector hold them: Of converts an integer,
+// Add, Sub, Mul and Inv compute, Random draws one uniformly.
+func (f Field) Of(x int64) uint64      { return f.of(x) }
 func (f Field) Add(a, b uint64) uint64 { return f.add(a, b) }
+func (f Field) Sub(a, b uint64) uint64 { return f.sub(a, b) }
+func (f Field) Mul(a, b uint64) uint64 { return f.mul(a, b) }
+func (f Field) Inv(a uint64) uint64    { return f.inv(a) }
+func (f Field) Random() uint64         { return rand.Uint64N(f.q) }
 
 // Dot is v·h modulo the field's prime.
 func (f Field) Dot(v Vec, h []uint64) uint64 {
