@@ -1052,10 +1052,15 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 	noItems := func(c int32) bool { return fx.pat[c]&items == 0 }
 	var countsField gauss.Field
 	var countsNull []uint64
-	counts := func(fl gauss.Field, _ []gauss.Vec) []uint64 {
+	// counts is the counts' screen; the values' lift asks it too, without
+	// the counts' rows at hand (nil: it gathers them).
+	counts := func(fl gauss.Field, rows []gauss.Vec) []uint64 {
 		if countsNull == nil || countsField != fl {
+			if rows == nil {
+				rows = s.rowsOf(0, func(int) bool { return true })
+			}
 			countsField = fl
-			countsNull, _ = gauss.SplitNullVector(fl, len(fx.size), s.rowsOf(0, func(int) bool { return true }), noItems)
+			countsNull, _ = gauss.SplitNullVector(fl, len(fx.size), rows, noItems)
 		}
 		return countsNull
 	}
