@@ -83,6 +83,9 @@ func censusOf(l *layout, d *waveData) map[string]int {
 // respondents who arrived in each period.
 func entriesOf(l *layout, censuses []map[string]int) []auditEntry {
 	var out []auditEntry
+	if len(censuses) > 0 {
+		out = make([]auditEntry, 0, len(censuses[len(censuses)-1]))
+	}
 	var prev map[string]int
 	for t, c := range censuses {
 		keys := make([]string, 0, len(c))
@@ -159,7 +162,7 @@ func namedSets(p *plan, a *auditAtoms, periods int) [][]int32 {
 
 // in lists the atoms of cell c that arrived up to period upTo.
 func (a *auditAtoms) in(c, upTo int) []int32 {
-	var out []int32
+	out := make([]int32, 0, len(a.cells[c]))
 	for _, id := range a.cells[c] {
 		if a.period[id] <= upTo {
 			out = append(out, id)
@@ -600,29 +603,60 @@ type familyRows struct {
 	fa, fx *familyAtoms
 	f      family
 	L      int64
+	// in caches, per atoms (fa or fx) and cell, the cell's family atoms:
+	// a cell gives a row of each kind.
+	in map[cellAtoms][]int32
 }
 
-// atomsIn lists the family atoms of fa in cell c up to period upTo.
-func atomsIn(a *auditAtoms, fa *familyAtoms, c, upTo int) []int32 {
-	var out []int32
-	for _, dl := range a.in(c, upTo) {
+// cellAtoms names the family atoms of one cell up to one period.
+type cellAtoms struct {
+	fa      *familyAtoms
+	c, upTo int
+}
+
+// atomsIn lists the family atoms of fa in cell c up to period upTo, in
+// increasing order (family atoms are numbered by demographic atom, and a
+// cell's demographic atoms come in increasing order).
+func (fr *familyRows) atomsIn(fa *familyAtoms, c, upTo int) []int32 {
+	key := cellAtoms{fa, c, upTo}
+	if ids, ok := fr.in[key]; ok {
+		return ids
+	}
+	if fr.in == nil {
+		fr.in = map[cellAtoms][]int32{}
+	}
+	dls := fr.a.in(c, upTo)
+	n := 0
+	for _, dl := range dls {
+		n += len(fa.byDelta[dl])
+	}
+	out := make([]int32, 0, n)
+	for _, dl := range dls {
 		out = append(out, fa.byDelta[dl]...)
 	}
+	fr.in[key] = out
 	return out
 }
 
 // countWhere is the count row of the members of cell c whose pattern keep
 // accepts.
 func (fr *familyRows) countWhere(c, upTo int, keep func(pat uint32) bool) gauss.Vec {
-	var n gauss.Vec
-	for _, id := range atomsIn(fr.a, fr.fx, c, upTo) {
+	ids := fr.atomsIn(fr.fx, c, upTo)
+	n := gauss.Vec{I: make([]int32, 0, len(ids)), V: make([]int64, 0, len(ids))}
+	for _, id := range ids {
 		if keep == nil || keep(fr.fx.pat[id]) {
 			n.I, n.V = append(n.I, id), append(n.V, 1)
 		}
 	}
 	sortVec(&n)
+	n.Group = cellGroup(c, upTo)
 	return n
 }
+
+// cellGroup names the rows of cell c up to period upTo: rows of one cell
+// are alike but where respondents skipped items, and elimination makes them
+// sparser first (gauss.Vec's Group).
+func cellGroup(c, upTo int) int64 { return int64(c)<<20 + int64(upTo) + 1 }
 
 func (fr *familyRows) count(c, upTo int) gauss.Vec { return fr.countWhere(c, upTo, nil) }
 
@@ -651,13 +685,15 @@ func (fr *familyRows) pairs(c, upTo, o int) gauss.Vec {
 
 // item is item bit b's n row (counts) and sum row (values) in cell c.
 func (fr *familyRows) item(c, upTo, b int) (gauss.Vec, gauss.Vec) {
-	var v gauss.Vec
-	for _, id := range atomsIn(fr.a, fr.fa, c, upTo) {
+	ids := fr.atomsIn(fr.fa, c, upTo)
+	v := gauss.Vec{I: make([]int32, 0, len(ids)), V: make([]int64, 0, len(ids))}
+	for _, id := range ids {
 		if fr.fa.pat[id]&(1<<b) != 0 {
 			v.I, v.V = append(v.I, fr.fa.valCol(id, b)), append(v.V, 1)
 		}
 	}
 	sortVec(&v)
+	v.Group = cellGroup(c, upTo)
 	return fr.answered(c, upTo, b), v
 }
 
@@ -665,8 +701,16 @@ func (fr *familyRows) item(c, upTo, b int) (gauss.Vec, gauss.Vec) {
 // (value sums) and its pooled-favourable row (indicator counts) in cell c
 // under mask.
 func (fr *familyRows) comp(c, upTo int, mask uint64) (counts []gauss.Vec, score, pooled gauss.Vec) {
-	var n, answers gauss.Vec
-	for _, id := range atomsIn(fr.a, fr.fx, c, upTo) {
+	xs, as := fr.atomsIn(fr.fx, c, upTo), fr.atomsIn(fr.fa, c, upTo)
+	vals := 0
+	for _, id := range as {
+		vals += popcount(fr.fa.pat[id] & uint32(mask))
+	}
+	n := gauss.Vec{I: make([]int32, 0, len(xs)), V: make([]int64, 0, len(xs))}
+	answers := gauss.Vec{I: make([]int32, 0, len(xs)), V: make([]int64, 0, len(xs))}
+	score = gauss.Vec{I: make([]int32, 0, vals), V: make([]int64, 0, vals)}
+	pooled = gauss.Vec{I: make([]int32, 0, vals), V: make([]int64, 0, vals)}
+	for _, id := range xs {
 		pat := fr.fx.pat[id]
 		if _, ok := scorable(pat, mask); ok {
 			n.I, n.V = append(n.I, id), append(n.V, 1)
@@ -675,7 +719,7 @@ func (fr *familyRows) comp(c, upTo int, mask uint64) (counts []gauss.Vec, score,
 			answers.I, answers.V = append(answers.I, id), append(answers.V, int64(m))
 		}
 	}
-	for _, id := range atomsIn(fr.a, fr.fa, c, upTo) {
+	for _, id := range as {
 		pat := fr.fa.pat[id]
 		valid, ok := scorable(pat, mask)
 		for b := range fr.f.items {
@@ -691,6 +735,7 @@ func (fr *familyRows) comp(c, upTo int, mask uint64) (counts []gauss.Vec, score,
 	}
 	for _, v := range []*gauss.Vec{&n, &answers, &score, &pooled} {
 		sortVec(v)
+		v.Group = cellGroup(c, upTo)
 	}
 	return []gauss.Vec{n, answers}, score, pooled
 }
@@ -727,6 +772,7 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 		grouped bool // named by a group, not only as one family atom
 	}
 	sets := map[string]*named{}
+	var ar vecArena
 	var order []string
 	// Only a set smaller than the largest threshold can ever be protected
 	// (a set keeps the smallest threshold of its names), so larger sets
@@ -761,21 +807,51 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 		sets[key] = &named{ids: kept, th: th, grouped: grouped}
 		order = append(order, key)
 	}
+	// Most of a group's subsets are too large to protect: their sizes are
+	// read off the group's pattern histogram, and only the small ones are
+	// listed.
+	hist := map[uint32]int{}
+	var pats []uint32
 	for _, g := range groups {
-		var ids []int32
+		clear(hist)
+		pats = pats[:0]
 		for _, dl := range g.atoms {
-			ids = append(ids, fa.byDelta[dl]...)
+			for _, id := range fa.byDelta[dl] {
+				if _, ok := hist[fa.pat[id]]; !ok {
+					pats = append(pats, fa.pat[id])
+				}
+				hist[fa.pat[id]] += fa.size[id]
+			}
 		}
-		name(ids, nil, g.th, true)
+		slices.Sort(pats)
+		var ids []int32
+		try := func(keep func(pat uint32) bool, grouped bool) {
+			n := 0
+			for _, p := range pats {
+				if keep(p) {
+					n += hist[p]
+				}
+			}
+			if n == 0 || n >= maxTh {
+				return
+			}
+			if ids == nil {
+				for _, dl := range g.atoms {
+					ids = append(ids, fa.byDelta[dl]...)
+				}
+			}
+			name(ids, func(id int32) bool { return keep(fa.pat[id]) }, g.th, grouped)
+		}
+		try(func(uint32) bool { return true }, true)
 		for b := 0; b < bits; b++ {
-			name(ids, func(id int32) bool { return fa.pat[id]&(1<<b) != 0 }, g.th, true)
+			try(func(pat uint32) bool { return pat&(1<<b) != 0 }, true)
 		}
 		if f.comp >= 0 {
-			scored := func(id int32) bool { _, ok := scorable(fa.pat[id], full); return ok }
-			name(ids, scored, g.th, true)
-			name(ids, func(id int32) bool { return fa.pat[id]&uint32(full) == uint32(full) }, g.th, true)
+			scored := func(pat uint32) bool { _, ok := scorable(pat, full); return ok }
+			try(scored, true)
+			try(func(pat uint32) bool { return pat&uint32(full) == uint32(full) }, true)
 			for b := len(f.items); b < bits; b++ {
-				name(ids, func(id int32) bool { return scored(id) && fa.pat[id]&(1<<b) != 0 }, g.th, true)
+				try(func(pat uint32) bool { return scored(pat) && pat&(1<<b) != 0 }, true)
 			}
 		}
 		if withValues && len(f.items) > 1 {
@@ -784,25 +860,18 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 			// by the items they answered, protected on their answers (a
 			// score pools each answer with weight 1/m, so the score next
 			// to the items' sums gives the answers of who skipped some).
-			byPat := map[uint32][]int32{}
-			byM := map[int][]int32{}
-			var pats []uint32
-			for _, id := range ids {
-				p := fa.pat[id] & uint32(full)
-				if p == 0 || p == uint32(full) {
-					continue
+			partial := func(pat uint32) bool { p := pat & uint32(full); return p != 0 && p != uint32(full) }
+			var items []uint32
+			for _, pat := range pats {
+				if p := pat & uint32(full); partial(pat) && !slices.Contains(items, p) {
+					items = append(items, p)
 				}
-				if _, ok := byPat[p]; !ok {
-					pats = append(pats, p)
-				}
-				byPat[p] = append(byPat[p], id)
-				byM[popcount(p)] = append(byM[popcount(p)], id)
 			}
-			for _, p := range pats {
-				name(byPat[p], nil, g.th, false)
+			for _, p := range items {
+				try(func(pat uint32) bool { return partial(pat) && pat&uint32(full) == p }, false)
 			}
 			for m := 1; m < len(f.items); m++ {
-				name(byM[m], nil, g.th, false)
+				try(func(pat uint32) bool { return partial(pat) && popcount(pat&uint32(full)) == m }, false)
 			}
 		}
 	}
@@ -823,7 +892,7 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 			counts = append(counts, indicator(s.ids, nil))
 		}
 		if withValues {
-			values = append(values, valuePrims(fa, f, s.ids, L)...)
+			values = append(values, valuePrims(&ar, fa, f, s.ids, L)...)
 		}
 	}
 	return counts, values, small
@@ -832,40 +901,45 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 // valuePrims are the rows that protect the answers of a set of family
 // atoms: the total of their answers, their answers to each item all of them
 // answered, and their scores when all have one.
-func valuePrims(fa *familyAtoms, f family, ids []int32, L int64) []gauss.Vec {
+func valuePrims(ar *vecArena, fa *familyAtoms, f family, ids []int32, L int64) []gauss.Vec {
 	full := uint64(1)<<len(f.items) - 1
 	all := ^uint32(0)
 	allScored := true
-	var out []gauss.Vec
-	var total gauss.Vec
+	answers := 0
 	for _, id := range ids {
 		all &= fa.pat[id]
 		if _, ok := scorable(fa.pat[id], full); !ok {
 			allScored = false
 		}
+		answers += popcount(fa.pat[id] & uint32(full))
+	}
+	if answers == 0 {
+		return nil
+	}
+	// ids are increasing, and so are their value columns: every row is
+	// built sorted.
+	out := make([]gauss.Vec, 0, 2+popcount(all))
+	total := ar.vec(answers)
+	for _, id := range ids {
 		for b := range f.items {
 			if fa.pat[id]&(1<<b) != 0 {
 				total.I, total.V = append(total.I, fa.valCol(id, b)), append(total.V, 1)
 			}
 		}
 	}
-	if total.Len() > 0 {
-		sortVec(&total)
-		out = append(out, total)
-	}
+	out = append(out, total)
 	for b := range f.items {
 		if all&(1<<b) == 0 {
 			continue
 		}
-		var v gauss.Vec
+		v := ar.vec(len(ids))
 		for _, id := range ids {
 			v.I, v.V = append(v.I, fa.valCol(id, b)), append(v.V, 1)
 		}
-		sortVec(&v)
 		out = append(out, v)
 	}
 	if f.comp >= 0 && allScored {
-		var v gauss.Vec
+		v := ar.vec(answers)
 		for _, id := range ids {
 			valid, _ := scorable(fa.pat[id], full)
 			for b := range f.items {
@@ -874,10 +948,27 @@ func valuePrims(fa *familyAtoms, f family, ids []int32, L int64) []gauss.Vec {
 				}
 			}
 		}
-		sortVec(&v)
 		out = append(out, v)
 	}
 	return out
+}
+
+// vecArena hands out rows of known length from shared blocks: the audit
+// builds hundreds of thousands of short primaries.
+type vecArena struct {
+	i []int32
+	v []int64
+}
+
+// vec is an empty row with room for n entries.
+func (ar *vecArena) vec(n int) gauss.Vec {
+	if cap(ar.i)-len(ar.i) < n {
+		size := max(n, 1<<16)
+		ar.i, ar.v = make([]int32, 0, size), make([]int64, 0, size)
+	}
+	k := len(ar.i)
+	ar.i, ar.v = ar.i[:k+n], ar.v[:k+n]
+	return gauss.Vec{I: ar.i[k : k : k+n], V: ar.v[k : k : k+n]}
 }
 
 // projectSets turns sets of count atoms (split by outcomes too) into sets
@@ -1030,8 +1121,9 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 		cp, _, small = familyPrims(a, fx, f, f.bits(), groups, L, false)
 		// Sets named by who answered an outcome are protected on their
 		// answers too, where they are whole value atoms.
+		var ar vecArena
 		for _, ids := range projectSets(fa, fx, f, small) {
-			vp = append(vp, valuePrims(fa, f, ids, L)...)
+			vp = append(vp, valuePrims(&ar, fa, f, ids, L)...)
 		}
 	}
 	s := newAuditSystems([]int{len(fx.size), fa.nvals, fa.nvals}, [][]gauss.Vec{cp, vp, vp})
@@ -1068,13 +1160,13 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 		return liftCounts(fl, fa, fx, len(f.items), counts(fl, nil))
 	}
 	s.screens = [][]screen{
-		{func(fl gauss.Field, _ []gauss.Vec) []uint64 { return shapeNull(fl, a.sets, len(a.size), fx, false) }, counts},
-		{values, func(fl gauss.Field, _ []gauss.Vec) []uint64 {
+		{counts, func(fl gauss.Field, _ []gauss.Vec) []uint64 { return shapeNull(fl, a.sets, len(a.size), fx, false) }},
+		{func(fl gauss.Field, _ []gauss.Vec) []uint64 {
 			return itemNull(fl, a.sets, len(a.size), fa, len(f.items), L, true)
-		}, lifted},
-		{values, func(fl gauss.Field, _ []gauss.Vec) []uint64 {
+		}, values, lifted},
+		{func(fl gauss.Field, _ []gauss.Vec) []uint64 {
 			return itemNull(fl, a.sets, len(a.size), fa, len(f.items), L, false)
-		}, lifted},
+		}, values, lifted},
 	}
 	fr := &familyRows{a: a, fa: fa, fx: fx, f: f, L: L}
 	// add registers rows: released already when hide is nil, a candidate

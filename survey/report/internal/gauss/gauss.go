@@ -30,6 +30,7 @@
 package gauss
 
 import (
+	"cmp"
 	"math/big"
 	"math/bits"
 	"math/rand/v2"
@@ -42,6 +43,10 @@ import (
 type Vec struct {
 	I []int32
 	V []int64
+	// Group, when not zero, names rows over nearly the same columns (one
+	// cell's counts of different kinds): a Space takes a group's rows one
+	// after the other (see spanBasis).
+	Group int64
 }
 
 // Len is the number of non-zero entries.
@@ -312,30 +317,23 @@ func (b *Basis) addAt(c int32, x uint64) {
 	b.val[c] = b.f.add(b.val[c], x)
 }
 
-// gather reads the scratch row out and clears it: the touched columns in
-// order, sorted when they are few and read off the marks when many.
+// gather reads the scratch row out and clears it. Only the touched
+// columns are visited, and only the nonzero ones are sorted: after a
+// reduction every pivot column it touched is zero, so the residual is
+// usually much shorter than what it touched.
 func (b *Basis) gather() Row {
-	var out Row
-	take := func(c int32) {
-		if x := b.val[c]; x != 0 {
-			out.c = append(out.c, c)
-			out.v = append(out.v, x)
+	cols := b.touched[:0] // the nonzero touched columns, in place
+	for _, c := range b.touched {
+		b.mark[c] = false
+		if b.val[c] != 0 {
+			cols = append(cols, c)
 		}
-		b.val[c], b.mark[c] = 0, false
 	}
-	if len(b.touched)*16 < len(b.mark) {
-		slices.Sort(b.touched)
-		for _, c := range b.touched {
-			take(c)
-		}
-	} else {
-		out.c = make([]int32, 0, len(b.touched))
-		out.v = make([]uint64, 0, len(b.touched))
-		for c, m := range b.mark {
-			if m {
-				take(int32(c))
-			}
-		}
+	slices.Sort(cols)
+	out := Row{c: make([]int32, len(cols)), v: make([]uint64, len(cols))}
+	for k, c := range cols {
+		out.c[k], out.v[k] = c, b.val[c]
+		b.val[c] = 0
 	}
 	b.touched = b.touched[:0]
 	return out
@@ -529,7 +527,7 @@ func NewSpace(f Field, n int, rows []Vec) *Space {
 		seen[h] = append(seen[h], i)
 		order = append(order, i)
 	}
-	b, expect := spanBasis(f, n, rows, order)
+	b, expect := spanBasis(f, n, rows, order, true)
 	for _, r := range expect {
 		b.Try(r)
 		b.Commit()
@@ -540,9 +538,31 @@ func NewSpace(f Field, n int, rows []Vec) *Space {
 // spanBasis sorts order (indices into rows) shortest row first and returns
 // an empty basis for spanning them, with the rows in that order: the span
 // does not depend on the order, and fine cells before the margins they add
-// up to keep the basis sparse.
-func spanBasis(f Field, n int, rows []Vec, order []int) (*Basis, []Row) {
-	slices.SortStableFunc(order, func(x, y int) int { return rows[x].Len() - rows[y].Len() })
+// up to keep the basis sparse. With grouped, the rows of a group come
+// together, shortest first, at the place of the group's shortest row:
+// rows over nearly the same columns then reduce against one another while
+// those columns are still sparse (on the audit's count systems the basis is
+// a fifth sparser and built a third faster).
+func spanBasis(f Field, n int, rows []Vec, order []int, grouped bool) (*Basis, []Row) {
+	first := map[int64]int{}
+	if grouped {
+		for _, i := range order {
+			if g := rows[i].Group; g != 0 {
+				if m, ok := first[g]; !ok || rows[i].Len() < m {
+					first[g] = rows[i].Len()
+				}
+			}
+		}
+	}
+	key := func(i int) int {
+		if m, ok := first[rows[i].Group]; ok {
+			return m
+		}
+		return rows[i].Len()
+	}
+	slices.SortStableFunc(order, func(x, y int) int {
+		return cmp.Or(cmp.Compare(key(x), key(y)), cmp.Compare(rows[x].Group, rows[y].Group), cmp.Compare(rows[x].Len(), rows[y].Len()))
+	})
 	expect := make([]Row, len(order))
 	for k, i := range order {
 		expect[k] = f.Row(rows[i])
@@ -600,7 +620,7 @@ func Solve(f Field, n int, rows []Vec, rhs []uint64) ([]uint64, bool) {
 	for k := range order {
 		order[k] = k
 	}
-	b, expect := spanBasis(f, n, rows, order)
+	b, expect := spanBasis(f, n, rows, order, false)
 	// rhs of each basis row: the basis row is s·(row − Σ x·older rows).
 	var brhs []uint64
 	for k, i := range order {
