@@ -332,7 +332,7 @@ func candidateOrder(p *plan, size func(c int) int) []int {
 // auditCounts audits the cell counts over demographic atoms and hides the
 // counts that would disclose a named group. It returns the number hidden.
 func auditCounts(in *auditInput, a *auditAtoms, groups []auditGroup) int {
-	s := newAuditSystems([]int{len(a.size)}, [][]gauss.Vec{groupPrims(groups, func(id int32) int { return a.size[id] })})
+	s := newAuditSystems([]int{len(a.size)}, []primaries{rowPrims(groupPrims(groups, func(id int32) int { return a.size[id] }))})
 	for _, pr := range in.past {
 		for _, c := range pr.cells {
 			if pr.state.count[c] == shown {
@@ -758,7 +758,8 @@ func (fr *familyRows) comp(c, upTo int, mask uint64) (counts []gauss.Vec, score,
 // too; so are the members of a group who answered every item (the n of a
 // reliability). Values are built only when withValues (fa has one value
 // column per answered item).
-func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []auditGroup, L int64, withValues bool) (counts, values []gauss.Vec, small [][]int32) {
+func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []auditGroup, L int64, values *valueSets) (counts []gauss.Vec, small [][]int32) {
+	withValues := values != nil
 	full := uint64(1)<<len(f.items) - 1
 	thOf := make([]int, len(a.size))
 	for _, g := range groups {
@@ -772,7 +773,6 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 		grouped bool // named by a group, not only as one family atom
 	}
 	sets := map[string]*named{}
-	var ar vecArena
 	var order []string
 	// Only a set smaller than the largest threshold can ever be protected
 	// (a set keeps the smallest threshold of its names), so larger sets
@@ -892,83 +892,123 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 			counts = append(counts, indicator(s.ids, nil))
 		}
 		if withValues {
-			values = append(values, valuePrims(&ar, fa, f, s.ids, L)...)
+			values.add(s.ids)
 		}
 	}
-	return counts, values, small
+	return counts, small
 }
 
-// valuePrims are the rows that protect the answers of a set of family
-// atoms: the total of their answers, their answers to each item all of them
-// answered, and their scores when all have one.
-func valuePrims(ar *vecArena, fa *familyAtoms, f family, ids []int32, L int64) []gauss.Vec {
-	full := uint64(1)<<len(f.items) - 1
-	all := ^uint32(0)
-	allScored := true
-	answers := 0
+// valueSets are the primaries that protect the answers of sets of family
+// atoms: per set, the total of their answers, their answers to each item
+// all of them answered, and their scores when all have one. They are kept
+// as the sets and built as rows only when asked (primaries).
+type valueSets struct {
+	fa   *familyAtoms
+	f    family
+	L    int64
+	sets [][]int32
+	// refs are the primaries: a set and what of it (valueTotal,
+	// valueScore, or an item bit).
+	refs []valueRef
+}
+
+type valueRef struct {
+	set  int32
+	what int32
+}
+
+const (
+	valueTotal = -1
+	valueScore = -2
+)
+
+func (vs *valueSets) full() uint32 { return uint32(1)<<len(vs.f.items) - 1 }
+
+// add protects the answers of a set of family atoms (sorted).
+func (vs *valueSets) add(ids []int32) {
+	all, answers, allScored := ^uint32(0), 0, true
 	for _, id := range ids {
-		all &= fa.pat[id]
-		if _, ok := scorable(fa.pat[id], full); !ok {
+		pat := vs.fa.pat[id]
+		all &= pat
+		if _, ok := scorable(pat, uint64(vs.full())); !ok {
 			allScored = false
 		}
-		answers += popcount(fa.pat[id] & uint32(full))
+		answers += popcount(pat & vs.full())
 	}
 	if answers == 0 {
-		return nil
+		return
 	}
-	// ids are increasing, and so are their value columns: every row is
-	// built sorted.
-	out := make([]gauss.Vec, 0, 2+popcount(all))
-	total := ar.vec(answers)
-	for _, id := range ids {
-		for b := range f.items {
-			if fa.pat[id]&(1<<b) != 0 {
-				total.I, total.V = append(total.I, fa.valCol(id, b)), append(total.V, 1)
+	set := int32(len(vs.sets))
+	vs.sets = append(vs.sets, ids)
+	vs.refs = append(vs.refs, valueRef{set, valueTotal})
+	for b := range vs.f.items {
+		if all&(1<<b) != 0 {
+			vs.refs = append(vs.refs, valueRef{set, int32(b)})
+		}
+	}
+	if vs.f.comp >= 0 && allScored {
+		vs.refs = append(vs.refs, valueRef{set, valueScore})
+	}
+}
+
+func (vs *valueSets) Len() int         { return len(vs.refs) }
+func (vs *valueSets) Empty(j int) bool { return false }
+
+// weight is an answer's weight in a score: L over the items answered, or
+// 0 without a score.
+func (vs *valueSets) weight(id int32) int64 {
+	if valid, ok := scorable(vs.fa.pat[id], uint64(vs.full())); ok {
+		return vs.L / int64(valid)
+	}
+	return 0
+}
+
+// Row builds primary j. A set's atoms are increasing, and so are their
+// value columns: every row is built sorted.
+func (vs *valueSets) Row(j int) gauss.Vec {
+	ref := vs.refs[j]
+	var v gauss.Vec
+	for _, id := range vs.sets[ref.set] {
+		pat := vs.fa.pat[id]
+		for b := range vs.f.items {
+			if pat&(1<<b) == 0 || (ref.what >= 0 && int(ref.what) != b) {
+				continue
+			}
+			w := int64(1)
+			if ref.what == valueScore {
+				w = vs.weight(id)
+			}
+			v.I, v.V = append(v.I, vs.fa.valCol(id, b)), append(v.V, w)
+		}
+	}
+	return v
+}
+
+func (vs *valueSets) Dots(f gauss.Field, h []uint64) func(j int) uint64 {
+	// Each atom's answers summed once, for totals and scores.
+	sum := make([]uint64, len(vs.fa.size))
+	for id := range vs.fa.size {
+		for b := range vs.f.items {
+			if vs.fa.pat[id]&(1<<b) != 0 {
+				sum[id] = f.Add(sum[id], h[vs.fa.valCol(int32(id), b)])
 			}
 		}
 	}
-	out = append(out, total)
-	for b := range f.items {
-		if all&(1<<b) == 0 {
-			continue
-		}
-		v := ar.vec(len(ids))
-		for _, id := range ids {
-			v.I, v.V = append(v.I, fa.valCol(id, b)), append(v.V, 1)
-		}
-		out = append(out, v)
-	}
-	if f.comp >= 0 && allScored {
-		v := ar.vec(answers)
-		for _, id := range ids {
-			valid, _ := scorable(fa.pat[id], full)
-			for b := range f.items {
-				if fa.pat[id]&(1<<b) != 0 {
-					v.I, v.V = append(v.I, fa.valCol(id, b)), append(v.V, L/int64(valid))
-				}
+	return func(j int) uint64 {
+		ref := vs.refs[j]
+		var s uint64
+		for _, id := range vs.sets[ref.set] {
+			switch ref.what {
+			case valueTotal:
+				s = f.Add(s, sum[id])
+			case valueScore:
+				s = f.Add(s, f.Mul(f.Of(vs.weight(id)), sum[id]))
+			default:
+				s = f.Add(s, h[vs.fa.valCol(id, int(ref.what))])
 			}
 		}
-		out = append(out, v)
+		return s
 	}
-	return out
-}
-
-// vecArena hands out rows of known length from shared blocks: the audit
-// builds hundreds of thousands of short primaries.
-type vecArena struct {
-	i []int32
-	v []int64
-}
-
-// vec is an empty row with room for n entries.
-func (ar *vecArena) vec(n int) gauss.Vec {
-	if cap(ar.i)-len(ar.i) < n {
-		size := max(n, 1<<16)
-		ar.i, ar.v = make([]int32, 0, size), make([]int64, 0, size)
-	}
-	k := len(ar.i)
-	ar.i, ar.v = ar.i[:k+n], ar.v[:k+n]
-	return gauss.Vec{I: ar.i[k : k : k+n], V: ar.v[k : k : k+n]}
 }
 
 // projectSets turns sets of count atoms (split by outcomes too) into sets
@@ -1114,19 +1154,19 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 	fa := newFamilyAtoms(in.entries, a, f.items, 0)
 	fx := fa
 	L := lcmUpTo(len(f.items))
-	cp, vp, _ := familyPrims(a, fa, f, len(f.items), groups, L, true)
+	vp := &valueSets{fa: fa, f: f, L: L}
+	cp, _ := familyPrims(a, fa, f, len(f.items), groups, L, vp)
 	if len(f.outcomes) > 0 {
 		fx = newFamilyAtoms(in.entries, a, append(slices.Clone(f.items), f.outcomes...), len(f.outcomes))
 		var small [][]int32
-		cp, _, small = familyPrims(a, fx, f, f.bits(), groups, L, false)
+		cp, small = familyPrims(a, fx, f, f.bits(), groups, L, nil)
 		// Sets named by who answered an outcome are protected on their
 		// answers too, where they are whole value atoms.
-		var ar vecArena
 		for _, ids := range projectSets(fa, fx, f, small) {
-			vp = append(vp, valuePrims(&ar, fa, f, ids, L)...)
+			vp.add(ids)
 		}
 	}
-	s := newAuditSystems([]int{len(fx.size), fa.nvals, fa.nvals}, [][]gauss.Vec{cp, vp, vp})
+	s := newAuditSystems([]int{len(fx.size), fa.nvals, fa.nvals}, []primaries{rowPrims(cp), vp, vp})
 	// The two value systems share their columns and the shape of their
 	// rows, so one shape vector serves both.
 	var valuesField gauss.Field
@@ -1282,7 +1322,7 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 // drivers) of the populations that would show them now, after those shown
 // before, and returns the populations that must not.
 func auditPopulations(in *auditInput, a *auditAtoms, groups []auditGroup, pops []int, showing func(c int) bool) map[int]bool {
-	s := newAuditSystems([]int{len(a.size)}, [][]gauss.Vec{groupPrims(groups, func(id int32) int { return a.size[id] })})
+	s := newAuditSystems([]int{len(a.size)}, []primaries{rowPrims(groupPrims(groups, func(id int32) int { return a.size[id] }))})
 	for _, pr := range in.past {
 		for _, c := range pr.pops {
 			s.force(one(indicator(a.in(c, pr.period), nil)))

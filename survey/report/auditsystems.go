@@ -11,7 +11,7 @@ import "github.com/allypulse/allypulse/survey/report/internal/gauss"
 // with everything before it.
 type auditSystems struct {
 	n     []int
-	prims [][]gauss.Vec
+	prims []primaries
 	steps []auditStep
 	// screens lists, per system, cheap ways to draw a random vector
 	// orthogonal to every row the system may publish, tried in order
@@ -36,7 +36,29 @@ type auditStep struct {
 	hide func()
 }
 
-func newAuditSystems(n []int, prims [][]gauss.Vec) *auditSystems {
+// primaries are one system's protected rows. A competency's values have
+// hundreds of thousands of short ones, nearly all set aside by a screen, so
+// they may be kept as a recipe and built one by one when asked (Row).
+type primaries interface {
+	Len() int
+	Row(j int) gauss.Vec
+	// Empty reports whether row j has no entries.
+	Empty(j int) bool
+	// Dots returns row j's product with h, prepared once for h.
+	Dots(f gauss.Field, h []uint64) func(j int) uint64
+}
+
+// rowPrims are primaries held as rows.
+type rowPrims []gauss.Vec
+
+func (p rowPrims) Len() int            { return len(p) }
+func (p rowPrims) Row(j int) gauss.Vec { return p[j] }
+func (p rowPrims) Empty(j int) bool    { return p[j].Len() == 0 }
+func (p rowPrims) Dots(f gauss.Field, h []uint64) func(j int) uint64 {
+	return func(j int) uint64 { return f.Dot(p[j], h) }
+}
+
+func newAuditSystems(n []int, prims []primaries) *auditSystems {
 	return &auditSystems{n: n, prims: prims}
 }
 
@@ -107,8 +129,8 @@ func (s *auditSystems) greedy(f gauss.Field) []bool {
 	for i, n := range s.n {
 		rows := s.rowsOf(i, func(int) bool { return true })
 		var candidates []int
-		for j, p := range s.prims[i] {
-			if p.Len() > 0 {
+		for j := 0; j < s.prims[i].Len(); j++ {
+			if !s.prims[i].Empty(j) {
 				candidates = append(candidates, j)
 			}
 		}
@@ -126,11 +148,12 @@ func (s *auditSystems) greedy(f gauss.Field) []bool {
 		sp := gauss.NewSpace(f, n, rows)
 		h := sp.NullVector()
 		var tracked []gauss.Row
+		dot := s.prims[i].Dots(f, h)
 		for _, j := range candidates {
-			if f.Dot(s.prims[i][j], h) != 0 {
+			if dot(j) != 0 {
 				continue // outside the span: never disclosed
 			}
-			if co, ok := sp.Coords(s.prims[i][j]); ok {
+			if co, ok := sp.Coords(s.prims[i].Row(j)); ok {
 				tracked = append(tracked, co)
 				s.tracked[i] = append(s.tracked[i], j)
 			}
@@ -184,7 +207,7 @@ func (s *auditSystems) greedy(f gauss.Field) []bool {
 // span of rows. h must be orthogonal to every row: checking costs one pass
 // over them, and a vector that fails is not used, so a shortcut taken
 // while drawing it can cost time but never hide a disclosure.
-func screenOut(f gauss.Field, h []uint64, rows, prims []gauss.Vec, candidates []int) []int {
+func screenOut(f gauss.Field, h []uint64, rows []gauss.Vec, prims primaries, candidates []int) []int {
 	if h == nil {
 		return candidates
 	}
@@ -194,8 +217,9 @@ func screenOut(f gauss.Field, h []uint64, rows, prims []gauss.Vec, candidates []
 		}
 	}
 	var out []int
+	dot := prims.Dots(f, h)
 	for _, j := range candidates {
-		if f.Dot(prims[j], h) == 0 {
+		if dot(j) == 0 {
 			out = append(out, j)
 		}
 	}
@@ -220,7 +244,7 @@ func (s *auditSystems) verify(f gauss.Field, refused []bool) bool {
 			hf = gauss.NullVector(f, n, forced)
 		}
 		for _, j := range s.tracked[i] {
-			p := s.prims[i][j]
+			p := s.prims[i].Row(j)
 			if f.Dot(p, h) == 0 && (hf == nil || f.Dot(p, hf) != 0) {
 				return false
 			}
