@@ -257,6 +257,15 @@ func namedGroups(l *layout, a *auditAtoms, periods int) []auditGroup {
 	return uniq
 }
 
+// hashAtoms is an FNV-1a hash of a list of atoms.
+func hashAtoms(atoms []int32) uint64 {
+	h := uint64(14695981039346656037)
+	for _, a := range atoms {
+		h = (h ^ uint64(uint32(a))) * 1099511628211
+	}
+	return h
+}
+
 // atomKey is a map key for a sorted list of atoms.
 func atomKey(atoms []int32) string {
 	b := make([]byte, 0, 4*len(atoms))
@@ -606,7 +615,41 @@ type familyRows struct {
 	// in caches, per atoms (fa or fx) and cell, the cell's family atoms:
 	// a cell gives a row of each kind.
 	in map[cellAtoms][]int32
+	// kinds numbers the kinds of count rows (a count row's Label), and
+	// sums lists the kinds whose weights add up to another's, on every
+	// pattern: a competency's answers are its items' n.
+	kinds map[string]int64
+	sums  map[int64][]int64
+	// ones backs the values of every row whose weights are all 1: rows
+	// are never written to once built.
+	ones []int64
 }
+
+// onesFor sets v's values to 1 at each of its columns.
+func (fr *familyRows) onesFor(v *gauss.Vec) {
+	if len(fr.ones) < len(v.I) {
+		fr.ones = make([]int64, max(len(v.I), len(fr.fx.size), fr.fa.nvals))
+		for i := range fr.ones {
+			fr.ones[i] = 1
+		}
+	}
+	v.V = fr.ones[:len(v.I):len(v.I)]
+}
+
+// kind is the Label of count rows of the named kind.
+func (fr *familyRows) kind(name string) int64 {
+	if fr.kinds == nil {
+		fr.kinds = map[string]int64{}
+	}
+	id, ok := fr.kinds[name]
+	if !ok {
+		id = int64(len(fr.kinds) + 1)
+		fr.kinds[name] = id
+	}
+	return id
+}
+
+func answeredKind(b int) string { return "answered " + strconv.Itoa(b) }
 
 // cellAtoms names the family atoms of one cell up to one period.
 type cellAtoms struct {
@@ -640,16 +683,17 @@ func (fr *familyRows) atomsIn(fa *familyAtoms, c, upTo int) []int32 {
 
 // countWhere is the count row of the members of cell c whose pattern keep
 // accepts.
-func (fr *familyRows) countWhere(c, upTo int, keep func(pat uint32) bool) gauss.Vec {
+func (fr *familyRows) countWhere(c, upTo int, kind string, keep func(pat uint32) bool) gauss.Vec {
 	ids := fr.atomsIn(fr.fx, c, upTo)
-	n := gauss.Vec{I: make([]int32, 0, len(ids)), V: make([]int64, 0, len(ids))}
+	n := gauss.Vec{I: make([]int32, 0, len(ids))}
 	for _, id := range ids {
 		if keep == nil || keep(fr.fx.pat[id]) {
-			n.I, n.V = append(n.I, id), append(n.V, 1)
+			n.I = append(n.I, id)
 		}
 	}
+	fr.onesFor(&n)
 	sortVec(&n)
-	n.Group = cellGroup(c, upTo)
+	n.Group, n.Label = cellGroup(c, upTo), fr.kind(kind)
 	return n
 }
 
@@ -658,12 +702,12 @@ func (fr *familyRows) countWhere(c, upTo int, keep func(pat uint32) bool) gauss.
 // sparser first (gauss.Vec's Group).
 func cellGroup(c, upTo int) int64 { return int64(c)<<20 + int64(upTo) + 1 }
 
-func (fr *familyRows) count(c, upTo int) gauss.Vec { return fr.countWhere(c, upTo, nil) }
+func (fr *familyRows) count(c, upTo int) gauss.Vec { return fr.countWhere(c, upTo, "count", nil) }
 
 // answered is the count of cell c's members who answered pattern bit b
 // (an item, or an outcome past the items).
 func (fr *familyRows) answered(c, upTo, b int) gauss.Vec {
-	return fr.countWhere(c, upTo, func(pat uint32) bool { return pat&(1<<b) != 0 })
+	return fr.countWhere(c, upTo, answeredKind(b), func(pat uint32) bool { return pat&(1<<b) != 0 })
 }
 
 // full is the pattern of every item of the family.
@@ -673,25 +717,26 @@ func (fr *familyRows) full() uint64 { return uint64(1)<<len(fr.f.items) - 1 }
 // answered all its items.
 func (fr *familyRows) complete(c, upTo int) gauss.Vec {
 	full := uint32(fr.full())
-	return fr.countWhere(c, upTo, func(pat uint32) bool { return pat&full == full })
+	return fr.countWhere(c, upTo, "complete", func(pat uint32) bool { return pat&full == full })
 }
 
 // pairs is the n of the competency's driver correlation with outcome o in
 // cell c: who have a score and answered the outcome.
 func (fr *familyRows) pairs(c, upTo, o int) gauss.Vec {
 	full, ob := fr.full(), uint32(1)<<(len(fr.f.items)+o)
-	return fr.countWhere(c, upTo, func(pat uint32) bool { _, ok := scorable(pat, full); return ok && pat&ob != 0 })
+	return fr.countWhere(c, upTo, "pairs "+strconv.Itoa(o), func(pat uint32) bool { _, ok := scorable(pat, full); return ok && pat&ob != 0 })
 }
 
 // item is item bit b's n row (counts) and sum row (values) in cell c.
 func (fr *familyRows) item(c, upTo, b int) (gauss.Vec, gauss.Vec) {
 	ids := fr.atomsIn(fr.fa, c, upTo)
-	v := gauss.Vec{I: make([]int32, 0, len(ids)), V: make([]int64, 0, len(ids))}
+	v := gauss.Vec{I: make([]int32, 0, len(ids))}
 	for _, id := range ids {
 		if fr.fa.pat[id]&(1<<b) != 0 {
-			v.I, v.V = append(v.I, fr.fa.valCol(id, b)), append(v.V, 1)
+			v.I = append(v.I, fr.fa.valCol(id, b))
 		}
 	}
+	fr.onesFor(&v)
 	sortVec(&v)
 	v.Group = cellGroup(c, upTo)
 	return fr.answered(c, upTo, b), v
@@ -706,14 +751,14 @@ func (fr *familyRows) comp(c, upTo int, mask uint64) (counts []gauss.Vec, score,
 	for _, id := range as {
 		vals += popcount(fr.fa.pat[id] & uint32(mask))
 	}
-	n := gauss.Vec{I: make([]int32, 0, len(xs)), V: make([]int64, 0, len(xs))}
+	n := gauss.Vec{I: make([]int32, 0, len(xs))}
 	answers := gauss.Vec{I: make([]int32, 0, len(xs)), V: make([]int64, 0, len(xs))}
 	score = gauss.Vec{I: make([]int32, 0, vals), V: make([]int64, 0, vals)}
-	pooled = gauss.Vec{I: make([]int32, 0, vals), V: make([]int64, 0, vals)}
+	pooled = gauss.Vec{I: make([]int32, 0, vals)}
 	for _, id := range xs {
 		pat := fr.fx.pat[id]
 		if _, ok := scorable(pat, mask); ok {
-			n.I, n.V = append(n.I, id), append(n.V, 1)
+			n.I = append(n.I, id)
 		}
 		if m := popcount(pat & uint32(mask)); m > 0 {
 			answers.I, answers.V = append(answers.I, id), append(answers.V, int64(m))
@@ -727,15 +772,31 @@ func (fr *familyRows) comp(c, upTo int, mask uint64) (counts []gauss.Vec, score,
 				continue
 			}
 			col := fr.fa.valCol(id, b)
-			pooled.I, pooled.V = append(pooled.I, col), append(pooled.V, 1)
+			pooled.I = append(pooled.I, col)
 			if ok {
 				score.I, score.V = append(score.I, col), append(score.V, fr.L/int64(valid))
 			}
 		}
 	}
+	fr.onesFor(&n)
+	fr.onesFor(&pooled)
 	for _, v := range []*gauss.Vec{&n, &answers, &score, &pooled} {
 		sortVec(v)
 		v.Group = cellGroup(c, upTo)
+	}
+	m := strconv.FormatUint(mask, 2)
+	n.Label, answers.Label = fr.kind("n "+m), fr.kind("answers "+m)
+	if _, ok := fr.sums[answers.Label]; !ok {
+		var parts []int64
+		for b := range fr.f.items {
+			if mask&(1<<b) != 0 {
+				parts = append(parts, fr.kind(answeredKind(b)))
+			}
+		}
+		if fr.sums == nil {
+			fr.sums = map[int64][]int64{}
+		}
+		fr.sums[answers.Label] = parts
 	}
 	return []gauss.Vec{n, answers}, score, pooled
 }
@@ -772,8 +833,9 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 		th      int
 		grouped bool // named by a group, not only as one family atom
 	}
-	sets := map[string]*named{}
-	var order []string
+	// Named sets by a hash of their atoms (atoms compared on a match).
+	sets := map[uint64][]*named{}
+	var order []*named
 	// Only a set smaller than the largest threshold can ever be protected
 	// (a set keeps the smallest threshold of its names), so larger sets
 	// are not collected.
@@ -781,37 +843,28 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 	for _, g := range groups {
 		maxTh = max(maxTh, g.th)
 	}
-	name := func(ids []int32, keep func(id int32) bool, th int, grouped bool) {
-		n := 0
-		for _, id := range ids {
-			if keep == nil || keep(id) {
-				n += fa.size[id]
+	// name records a set of 1..maxTh−1 respondents (kept: its atoms,
+	// sorted) by one of its names.
+	name := func(kept []int32, th int, grouped bool) {
+		key := hashAtoms(kept)
+		for _, s := range sets[key] {
+			if slices.Equal(s.ids, kept) {
+				s.th = min(s.th, th)
+				s.grouped = s.grouped || grouped
+				return
 			}
 		}
-		if n == 0 || n >= maxTh {
-			return
-		}
-		var kept []int32
-		for _, id := range ids {
-			if keep == nil || keep(id) {
-				kept = append(kept, id)
-			}
-		}
-		slices.Sort(kept)
-		key := atomKey(kept)
-		if s, ok := sets[key]; ok {
-			s.th = min(s.th, th)
-			s.grouped = s.grouped || grouped
-			return
-		}
-		sets[key] = &named{ids: kept, th: th, grouped: grouped}
-		order = append(order, key)
+		s := &named{ids: kept, th: th, grouped: grouped}
+		sets[key] = append(sets[key], s)
+		order = append(order, s)
 	}
 	// Most of a group's subsets are too large to protect: their sizes are
 	// read off the group's pattern histogram, and only the small ones are
-	// listed.
+	// listed, from the group's atoms bucketed by pattern.
 	hist := map[uint32]int{}
 	var pats []uint32
+	patIndex := map[uint32]int{}
+	var buckets [][]int32
 	for _, g := range groups {
 		clear(hist)
 		pats = pats[:0]
@@ -824,7 +877,7 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 			}
 		}
 		slices.Sort(pats)
-		var ids []int32
+		bucketed := false
 		try := func(keep func(pat uint32) bool, grouped bool) {
 			n := 0
 			for _, p := range pats {
@@ -835,12 +888,31 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 			if n == 0 || n >= maxTh {
 				return
 			}
-			if ids == nil {
+			if !bucketed {
+				bucketed = true
+				clear(patIndex)
+				for len(buckets) < len(pats) {
+					buckets = append(buckets, nil)
+				}
+				for i, p := range pats {
+					patIndex[p] = i
+					buckets[i] = buckets[i][:0]
+				}
 				for _, dl := range g.atoms {
-					ids = append(ids, fa.byDelta[dl]...)
+					for _, id := range fa.byDelta[dl] {
+						i := patIndex[fa.pat[id]]
+						buckets[i] = append(buckets[i], id)
+					}
 				}
 			}
-			name(ids, func(id int32) bool { return keep(fa.pat[id]) }, g.th, grouped)
+			var kept []int32
+			for i, p := range pats {
+				if keep(p) {
+					kept = append(kept, buckets[i]...)
+				}
+			}
+			slices.Sort(kept)
+			name(kept, g.th, grouped)
 		}
 		try(func(uint32) bool { return true }, true)
 		for b := 0; b < bits; b++ {
@@ -875,11 +947,13 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 			}
 		}
 	}
-	for id := range fa.size {
-		name([]int32{int32(id)}, nil, thOf[fa.delta[id]], a.size[fa.delta[id]] < thOf[fa.delta[id]])
+	for id, n := range fa.size {
+		if n > 0 && n < maxTh {
+			dl := fa.delta[id]
+			name([]int32{int32(id)}, thOf[dl], a.size[dl] < thOf[dl])
+		}
 	}
-	for _, key := range order {
-		s := sets[key]
+	for _, s := range order {
 		n := 0
 		for _, id := range s.ids {
 			n += fa.size[id]
@@ -1184,6 +1258,7 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 	noItems := func(c int32) bool { return fx.pat[c]&items == 0 }
 	var countsField gauss.Field
 	var countsNull []uint64
+	fr := &familyRows{a: a, fa: fa, fx: fx, f: f, L: L}
 	// counts is the counts' screen; the values' lift asks it too, without
 	// the counts' rows at hand (nil: it gathers them).
 	counts := func(fl gauss.Field, rows []gauss.Vec) []uint64 {
@@ -1192,7 +1267,7 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 				rows = s.rowsOf(0, func(int) bool { return true })
 			}
 			countsField = fl
-			countsNull, _ = gauss.SplitNullVector(fl, len(fx.size), rows, noItems)
+			countsNull, _ = gauss.SplitNullVector(fl, len(fx.size), withoutSums(in.p, fr, rows), noItems)
 		}
 		return countsNull
 	}
@@ -1208,7 +1283,6 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 			return itemNull(fl, a.sets, len(a.size), fa, len(f.items), L, false)
 		}, values, lifted},
 	}
-	fr := &familyRows{a: a, fa: fa, fx: fx, f: f, L: L}
 	// add registers rows: released already when hide is nil, a candidate
 	// otherwise.
 	add := func(hide func(), rows ...[]gauss.Vec) {

@@ -47,6 +47,8 @@ type Vec struct {
 	// cell's counts of different kinds): a Space takes a group's rows one
 	// after the other (see spanBasis).
 	Group int64
+	// Label is the caller's name for the row; this package ignores it.
+	Label int64
 }
 
 // Len is the number of non-zero entries.
