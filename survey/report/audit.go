@@ -495,76 +495,65 @@ type familyAtoms struct {
 // items are a competency's outcomes.
 func newFamilyAtoms(entries []auditEntry, a *auditAtoms, items []int, outcomes int) *familyAtoms {
 	fa := &familyAtoms{byDelta: make([][]int32, len(a.size))}
-	index := map[uint64]int32{}
-	for i, e := range entries {
-		var pat uint32
-		for b, j := range items {
-			if e.has(j) {
-				pat |= 1 << b
-			}
-		}
-		key := uint64(a.of[i])<<32 | uint64(pat)
-		id, ok := index[key]
-		if !ok {
-			id = int32(len(fa.size))
-			index[key] = id
-			fa.delta = append(fa.delta, a.of[i])
-			fa.pat = append(fa.pat, pat)
-			fa.size = append(fa.size, 0)
-			fa.byDelta[a.of[i]] = append(fa.byDelta[a.of[i]], id)
-			fa.valBase = append(fa.valBase, int32(fa.nvals))
-			fa.nvals += popcount(pat)
-		}
-		fa.size[id] += e.n
+	// Entries by demographic atom (a counting sort).
+	start := make([]int, len(a.size)+1)
+	for i := range entries {
+		start[a.of[i]+1]++
 	}
-	// Who answered none of the family's items is not known to an attacker:
-	// every demographic atom keeps an unknown for them, even when nobody
-	// there skipped the family (otherwise a cell's count minus its answers
-	// would single out the one atom where somebody did); in the counts of a
-	// competency, one for each set of outcomes they may have answered.
 	for dl := range a.size {
+		start[dl+1] += start[dl]
+	}
+	byDelta := make([]int32, len(entries))
+	fill := slices.Clone(start[:len(a.size)])
+	for i := range entries {
+		dl := a.of[i]
+		byDelta[fill[dl]] = int32(i)
+		fill[dl]++
+	}
+	type patN struct {
+		pat uint32
+		n   int
+	}
+	var here []patN
+	for dl := range a.size {
+		here = here[:0]
+		for _, i := range byDelta[start[dl]:start[dl+1]] {
+			var pat uint32
+			for b, j := range items {
+				if entries[i].has(j) {
+					pat |= 1 << b
+				}
+			}
+			here = append(here, patN{pat, entries[i].n})
+		}
+		// Who answered none of the family's items is not known to an
+		// attacker: every demographic atom keeps an unknown for them,
+		// even when nobody there skipped the family (otherwise a cell's
+		// count minus its answers would single out the one atom where
+		// somebody did); in the counts of a competency, one for each set
+		// of outcomes they may have answered.
 		for o := uint32(0); o < 1<<outcomes; o++ {
-			pat := o << (len(items) - outcomes)
-			if slices.ContainsFunc(fa.byDelta[dl], func(id int32) bool { return fa.pat[id] == pat }) {
+			here = append(here, patN{o << (len(items) - outcomes), 0})
+		}
+		slices.SortFunc(here, func(x, y patN) int { return cmp.Compare(x.pat, y.pat) })
+		// Atoms in pattern order, so that they are numbered by
+		// demographic atom, then pattern: a cell's atoms come in
+		// increasing order, and its rows are built already sorted.
+		for k, pn := range here {
+			if k > 0 && here[k-1].pat == pn.pat {
+				fa.size[len(fa.size)-1] += pn.n
 				continue
 			}
 			id := int32(len(fa.size))
 			fa.delta = append(fa.delta, int32(dl))
-			fa.pat = append(fa.pat, pat)
-			fa.size = append(fa.size, 0)
+			fa.pat = append(fa.pat, pn.pat)
+			fa.size = append(fa.size, pn.n)
 			fa.byDelta[dl] = append(fa.byDelta[dl], id)
 			fa.valBase = append(fa.valBase, int32(fa.nvals))
+			fa.nvals += popcount(pn.pat)
 		}
 	}
-	fa.renumber()
 	return fa
-}
-
-// renumber orders the family atoms by demographic atom, then pattern, and
-// their value columns likewise: a cell's atoms come in increasing order, so
-// its rows are built already sorted.
-func (fa *familyAtoms) renumber() {
-	ids := make([]int32, len(fa.size))
-	for i := range ids {
-		ids[i] = int32(i)
-	}
-	slices.SortFunc(ids, func(x, y int32) int {
-		return cmp.Or(cmp.Compare(fa.delta[x], fa.delta[y]), cmp.Compare(fa.pat[x], fa.pat[y]))
-	})
-	delta, pat, size := make([]int32, len(ids)), make([]uint32, len(ids)), make([]int, len(ids))
-	for i, id := range ids {
-		delta[i], pat[i], size[i] = fa.delta[id], fa.pat[id], fa.size[id]
-	}
-	fa.delta, fa.pat, fa.size = delta, pat, size
-	for dl := range fa.byDelta {
-		fa.byDelta[dl] = fa.byDelta[dl][:0]
-	}
-	fa.nvals = 0
-	for i := range ids {
-		fa.byDelta[delta[i]] = append(fa.byDelta[delta[i]], int32(i))
-		fa.valBase[i] = int32(fa.nvals)
-		fa.nvals += popcount(pat[i])
-	}
 }
 
 func popcount(x uint32) int {
@@ -1274,13 +1263,21 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 	lifted := func(fl gauss.Field, _ []gauss.Vec) []uint64 {
 		return liftCounts(fl, fa, fx, len(f.items), counts(fl, nil))
 	}
+	var spacesField gauss.Field
+	var spacesOf []*gauss.Space
+	spaces := func(fl gauss.Field) []*gauss.Space {
+		if spacesOf == nil || spacesField != fl {
+			spacesField, spacesOf = fl, itemSpaces(fl, a.sets, len(a.size), fa, len(f.items))
+		}
+		return spacesOf
+	}
 	s.screens = [][]screen{
 		{counts, func(fl gauss.Field, _ []gauss.Vec) []uint64 { return shapeNull(fl, a.sets, len(a.size), fx, false) }},
 		{func(fl gauss.Field, _ []gauss.Vec) []uint64 {
-			return itemNull(fl, a.sets, len(a.size), fa, len(f.items), L, true)
+			return itemNull(fl, a.sets, len(a.size), fa, len(f.items), L, true, spaces(fl))
 		}, values, lifted},
 		{func(fl gauss.Field, _ []gauss.Vec) []uint64 {
-			return itemNull(fl, a.sets, len(a.size), fa, len(f.items), L, false)
+			return itemNull(fl, a.sets, len(a.size), fa, len(f.items), L, false, spaces(fl))
 		}, values, lifted},
 	}
 	// add registers rows: released already when hide is nil, a candidate
@@ -1496,6 +1493,27 @@ func audit(in *auditInput) (auditReport, audited) {
 	return rep, audited{atoms: a, groups: groups}
 }
 
+// itemSpaces spans, per item of a family, the named sets restricted to the
+// demographic atoms where someone answered it: the small systems itemNull
+// draws from (both value systems draw from the same ones).
+func itemSpaces(fl gauss.Field, sets [][]int32, ndelta int, fa *familyAtoms, nitems int) []*gauss.Space {
+	out := make([]*gauss.Space, nitems)
+	has := make([]bool, ndelta)
+	for b := range out {
+		for dl := range has {
+			has[dl] = slices.ContainsFunc(fa.byDelta[dl], func(id int32) bool { return fa.pat[id]&(1<<b) != 0 })
+		}
+		var rows []gauss.Vec
+		for _, set := range sets {
+			if v := indicator(set, func(dl int32) bool { return has[dl] }); v.Len() > 0 {
+				rows = append(rows, v)
+			}
+		}
+		out[b] = gauss.NewSpace(fl, ndelta, rows)
+	}
+	return out
+}
+
 // itemNull draws a random vector orthogonal to every value row of a family
 // from small systems over demographic atoms, without eliminating the rows
 // themselves. A value row sums, over the demographic atoms δ of a set, each
@@ -1509,7 +1527,7 @@ func audit(in *auditInput) (auditReport, audited) {
 // item with different score weights (which leaves κ_b alone), the amounts
 // found by one small system. The pooled count sums the κ_b. It returns nil
 // when that system has no solution (the caller has other ways).
-func itemNull(fl gauss.Field, sets [][]int32, ndelta int, fa *familyAtoms, nitems int, L int64, withScore bool) []uint64 {
+func itemNull(fl gauss.Field, sets [][]int32, ndelta int, fa *familyAtoms, nitems int, L int64, withScore bool, spaces []*gauss.Space) []uint64 {
 	full := uint64(1)<<nitems - 1
 	weight := func(id int32) uint64 {
 		if valid, ok := scorable(fa.pat[id], full); ok {
@@ -1523,13 +1541,7 @@ func itemNull(fl gauss.Field, sets [][]int32, ndelta int, fa *familyAtoms, nitem
 		for dl := range has {
 			has[dl] = slices.ContainsFunc(fa.byDelta[dl], func(id int32) bool { return fa.pat[id]&(1<<b) != 0 })
 		}
-		var rows []gauss.Vec
-		for _, set := range sets {
-			if v := indicator(set, func(dl int32) bool { return has[dl] }); v.Len() > 0 {
-				rows = append(rows, v)
-			}
-		}
-		z := gauss.NullVector(fl, ndelta, rows)
+		z := spaces[b].NullVector()
 		for dl := range has {
 			if !has[dl] {
 				continue

@@ -55,7 +55,7 @@ func TestItemNullIsOrthogonalToValueRows(t *testing.T) {
 		full := uint64(1)<<nitems - 1
 		f := gauss.RandomField()
 		for _, withScore := range []bool{true, false} {
-			h := itemNull(f, sets, ndelta, fa, nitems, L, withScore)
+			h := itemNull(f, sets, ndelta, fa, nitems, L, withScore, itemSpaces(f, sets, ndelta, fa, nitems))
 			if h == nil {
 				continue
 			}

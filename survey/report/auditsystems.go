@@ -128,7 +128,7 @@ func (s *auditSystems) greedy(f gauss.Field) []bool {
 	s.tracked = make([][]int, len(s.n))
 	for i, n := range s.n {
 		rows := s.rowsOf(i, func(int) bool { return true })
-		var candidates []int
+		candidates := make([]int, 0, s.prims[i].Len())
 		for j := 0; j < s.prims[i].Len(); j++ {
 			if !s.prims[i].Empty(j) {
 				candidates = append(candidates, j)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -60,13 +61,34 @@ func encodeCells(cells []cellValues) ([]byte, error) {
 		}
 		byTable[t] = append(byTable[t], cv)
 	}
+	// Chunks are independent: they are written side by side, then laid
+	// out in table order.
+	chunks := make([]bytes.Buffer, len(tables))
+	errs := make([]error, len(tables))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(tables)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = writeChunk(&chunks[i], byTable[tables[i]])
+			}
+		}()
+	}
+	for i := range tables {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	var body bytes.Buffer
 	var index []chunkRef
-	for _, t := range tables {
-		start := body.Len()
-		if err := writeChunk(&body, byTable[t]); err != nil {
-			return nil, err
+	for i, t := range tables {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
+		start := body.Len()
+		body.Write(chunks[i].Bytes())
 		index = append(index, chunkRef{Table: t, Offset: start, Length: body.Len() - start})
 	}
 	head, err := json.Marshal(index)

@@ -145,7 +145,10 @@ func (e *Engine) takeSnapshot(ctx context.Context, l *layout, count int, inv inv
 		number = last.number + 1
 	}
 	cells := hold(p, fresh, last)
-	census := censusOf(l, cw.data)
+	census := fresh.census
+	if census == nil {
+		census = censusOf(l, cw.data)
+	}
 	if last != nil && !e.noAudit {
 		past, err := e.readLedger(ctx, l.wave.ID)
 		if err != nil {

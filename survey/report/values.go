@@ -49,6 +49,8 @@ type computed struct {
 	cells []cellValues
 	// audit counts what the release audit hid beyond the cell-by-cell rules.
 	audit auditReport
+	// census is the wave's census (censusOf) when the audit took it.
+	census map[string]int
 }
 
 // invitedFunc returns the number of people invited into a cell, when known.
@@ -92,15 +94,18 @@ func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []in
 	relSt, drvSt := momentStates(l, nCells, countSt, members, sums)
 	// The release audit: no combination of everything this lattice
 	// releases may determine a small group (docs/anonymity.md).
-	in := &auditInput{p: p, l: l, entries: entriesOf(l, []map[string]int{censusOf(l, d)}), periods: 1,
+	in := &auditInput{p: p, l: l, periods: 1,
 		state: &auditState{count: countSt, item: itemSt, comp: compSt, masks: masks, rel: relSt, drv: drvSt}, resp: k.resp}
 	var rep auditReport
 	var au audited
+	var census map[string]int
 	if withAudit {
+		census = censusOf(l, d)
+		in.entries = entriesOf(l, []map[string]int{census})
 		rep, au = audit(in)
 	}
 
-	out := &computed{plan: p, cells: make([]cellValues, nCells), audit: rep}
+	out := &computed{plan: p, cells: make([]cellValues, nCells), audit: rep, census: census}
 	for c := 0; c < nCells; c++ {
 		cv := cellValues{Key: p.key(c), Respondents: int(k.resp[c]), RawItems: make([]int, len(l.items)), RawComps: make([]int, nc)}
 		for j := range l.items {

@@ -164,10 +164,11 @@ type Basis struct {
 	primsAt [][]int32
 	// load is, per column, how many rows are expected to touch it.
 	load []int32
-	// queued marks, per basis row, the reduction that queued it last.
-	queued []uint32
-	stamp  uint32
-	heap   []int32
+	// queued has bit i set while basis row i waits to be subtracted in
+	// a reduction; rows are taken oldest first, and a row only brings in
+	// younger ones, so a scan from the last row taken finds the next.
+	queued []uint64
+	scan   int // the first word of queued that may have a bit set
 	// val and mark are a dense scratch row; touched lists its columns.
 	val     []uint64
 	mark    []bool
@@ -213,15 +214,33 @@ func New(f Field, n int, prims []Row, expect []Row) *Basis {
 }
 
 // Row converts v into a row modulo q.
-func (f Field) Row(v Vec) Row {
-	r := Row{c: make([]int32, 0, len(v.I)), v: make([]uint64, 0, len(v.I))}
-	for k, c := range v.I {
-		if x := f.of(v.V[k]); x != 0 {
-			r.c = append(r.c, c)
-			r.v = append(r.v, x)
+func (f Field) Row(v Vec) Row { return f.row(v, nil) }
+
+// row converts v, sharing its columns (rows are never written to once
+// built) and, when every value is 1, taking its values from ones when that
+// is long enough.
+func (f Field) row(v Vec, ones []uint64) Row {
+	unit := len(ones) >= len(v.I)
+	for _, x := range v.V {
+		unit = unit && x == 1
+	}
+	if unit {
+		return Row{c: v.I, v: ones[:len(v.I):len(v.I)]}
+	}
+	vals := make([]uint64, len(v.I))
+	for k := range v.I {
+		vals[k] = f.of(v.V[k])
+		if vals[k] == 0 { // q divides the value: drop the column
+			r := Row{}
+			for k, c := range v.I {
+				if x := f.of(v.V[k]); x != 0 {
+					r.c, r.v = append(r.c, c), append(r.v, x)
+				}
+			}
+			return r
 		}
 	}
-	return r
+	return Row{c: v.I, v: vals}
 }
 
 // Len is the number of non-zero entries.
@@ -234,22 +253,24 @@ func (r Row) Len() int { return len(r.c) }
 // With coords, it also returns the multiple of each basis row it
 // subtracted: v's coordinates in the basis when the residual is zero.
 func (b *Basis) reduce(v Row, coords bool) (Row, Row) {
-	b.stamp++
-	if b.stamp == 0 {
-		clear(b.queued)
-		b.stamp = 1
-	}
-	for len(b.queued) < len(b.rows) {
+	for len(b.queued)*64 < len(b.rows) {
 		b.queued = append(b.queued, 0)
 	}
-	b.heap = b.heap[:0]
+	b.scan = 0
 	for k, c := range v.c {
 		b.addAt(c, v.v[k])
 		b.queue(c)
 	}
 	var co Row
-	for len(b.heap) > 0 {
-		i := b.pop()
+	for b.scan < len(b.queued) {
+		w := b.scan
+		if b.queued[w] == 0 {
+			b.scan++
+			continue
+		}
+		bit := bits.TrailingZeros64(b.queued[w])
+		b.queued[w] &^= 1 << bit
+		i := int32(w*64 + bit)
 		c := b.piv[i]
 		x := b.val[c]
 		if x == 0 {
@@ -267,48 +288,12 @@ func (b *Basis) reduce(v Row, coords bool) (Row, Row) {
 	return b.gather(), co
 }
 
-// queue puts column c's pivot row, if any, on the heap once.
+// queue marks column c's pivot row, if any, to be subtracted.
 func (b *Basis) queue(c int32) {
-	i := b.pivot[c]
-	if i < 0 || b.queued[i] == b.stamp {
-		return
+	if i := b.pivot[c]; i >= 0 {
+		b.queued[i/64] |= 1 << (i % 64)
+		b.scan = min(b.scan, int(i/64))
 	}
-	b.queued[i] = b.stamp
-	h := append(b.heap, i)
-	for k := len(h) - 1; k > 0; {
-		p := (k - 1) / 2
-		if h[p] <= h[k] {
-			break
-		}
-		h[p], h[k] = h[k], h[p]
-		k = p
-	}
-	b.heap = h
-}
-
-// pop takes the oldest row off the heap.
-func (b *Basis) pop() int32 {
-	h := b.heap
-	top := h[0]
-	n := len(h) - 1
-	h[0] = h[n]
-	h = h[:n]
-	for k := 0; ; {
-		l, m := 2*k+1, k
-		if l < n && h[l] < h[m] {
-			m = l
-		}
-		if l+1 < n && h[l+1] < h[m] {
-			m = l + 1
-		}
-		if m == k {
-			break
-		}
-		h[k], h[m] = h[m], h[k]
-		k = m
-	}
-	b.heap = h
-	return top
 }
 
 func (b *Basis) addAt(c int32, x uint64) {
@@ -502,7 +487,11 @@ func (f Field) Random() uint64         { return rand.Uint64N(f.q) }
 func (f Field) Dot(v Vec, h []uint64) uint64 {
 	var s uint64
 	for k, c := range v.I {
-		s = f.add(s, f.mul(f.of(v.V[k]), h[c]))
+		if x := v.V[k]; x == 1 {
+			s = f.add(s, h[c])
+		} else {
+			s = f.add(s, f.mul(f.of(x), h[c]))
+		}
 	}
 	return s
 }
@@ -565,9 +554,17 @@ func spanBasis(f Field, n int, rows []Vec, order []int, grouped bool) (*Basis, [
 	slices.SortStableFunc(order, func(x, y int) int {
 		return cmp.Or(cmp.Compare(key(x), key(y)), cmp.Compare(rows[x].Group, rows[y].Group), cmp.Compare(rows[x].Len(), rows[y].Len()))
 	})
+	longest := 0
+	for _, i := range order {
+		longest = max(longest, rows[i].Len())
+	}
+	ones := make([]uint64, longest)
+	for k := range ones {
+		ones[k] = f.one
+	}
 	expect := make([]Row, len(order))
 	for k, i := range order {
-		expect[k] = f.Row(rows[i])
+		expect[k] = f.row(rows[i], ones)
 	}
 	b := New(f, n, nil, expect)
 	b.spanOnly = true
