@@ -2,10 +2,8 @@ package report
 
 import (
 	"cmp"
-	"runtime"
 	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/allypulse/allypulse/survey/report/internal/gauss"
 )
@@ -1436,43 +1434,30 @@ func audit(in *auditInput) (auditReport, audited) {
 	counts := make([][]uint8, len(families))
 	hidden := make([]int, len(families))
 	outcomes := make([]map[int][]uint8, len(families))
-	var wg sync.WaitGroup
-	work := make(chan int)
-	for w := 0; w < min(runtime.GOMAXPROCS(0), len(families)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				fin := *in
-				st := *in.state
-				st.count = slices.Clone(in.state.count)
-				// A family may hide its outcomes' counts: they are
-				// copied too, and merged like the cell counts.
-				st.item = slices.Clone(in.state.item)
-				for _, j := range families[i].outcomes {
-					st.item[j] = slices.Clone(in.state.item[j])
-				}
-				fin.state = &st
-				hidden[i] = auditFamily(&fin, a, groups, families[i])
-				counts[i] = st.count
-				outcomes[i] = map[int][]uint8{}
-				for _, j := range families[i].outcomes {
-					outcomes[i][j] = st.item[j]
-				}
-			}
-		}()
-	}
 	// Largest families first, so that the last to finish is a small one.
 	byWork := make([]int, len(families))
 	for i := range byWork {
 		byWork[i] = i
 	}
 	slices.SortStableFunc(byWork, func(x, y int) int { return families[y].bits() - families[x].bits() })
-	for _, i := range byWork {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	eachInParallel(byWork, func(i int) {
+		fin := *in
+		st := *in.state
+		st.count = slices.Clone(in.state.count)
+		// A family may hide its outcomes' counts: they are copied too,
+		// and merged like the cell counts.
+		st.item = slices.Clone(in.state.item)
+		for _, j := range families[i].outcomes {
+			st.item[j] = slices.Clone(in.state.item[j])
+		}
+		fin.state = &st
+		hidden[i] = auditFamily(&fin, a, groups, families[i])
+		counts[i] = st.count
+		outcomes[i] = map[int][]uint8{}
+		for _, j := range families[i].outcomes {
+			outcomes[i][j] = st.item[j]
+		}
+	})
 	for i, f := range families {
 		rep.Answers += hidden[i]
 		for c, st := range counts[i] {

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -65,22 +64,11 @@ func encodeCells(cells []cellValues) ([]byte, error) {
 	// out in table order.
 	chunks := make([]bytes.Buffer, len(tables))
 	errs := make([]error, len(tables))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < min(runtime.GOMAXPROCS(0), len(tables)); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				errs[i] = writeChunk(&chunks[i], byTable[tables[i]])
-			}
-		}()
+	order := make([]int, len(tables))
+	for i := range order {
+		order[i] = i
 	}
-	for i := range tables {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	eachInParallel(order, func(i int) { errs[i] = writeChunk(&chunks[i], byTable[tables[i]]) })
 	var body bytes.Buffer
 	var index []chunkRef
 	for i, t := range tables {

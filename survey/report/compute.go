@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"runtime"
 	"sync"
 
 	"github.com/allypulse/allypulse/survey/stats"
@@ -113,6 +114,27 @@ func inRanges[T any](n int, f func(lo, hi int) T) []T {
 	}
 	wg.Wait()
 	return out
+}
+
+// eachInParallel calls do(i) for every i of order, taken in that order by
+// up to one goroutine per CPU, and returns when all are done.
+func eachInParallel(order []int, do func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(order)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				do(i)
+			}
+		}()
+	}
+	for _, i := range order {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // parallelParts is the fixed number of ranges a large wave is split into:
