@@ -513,6 +513,9 @@ func newFamilyAtoms(entries []auditEntry, a *auditAtoms, items []int, outcomes i
 		n   int
 	}
 	var here []patN
+	most := len(entries) + len(a.size)<<outcomes
+	fa.delta, fa.pat = make([]int32, 0, most), make([]uint32, 0, most)
+	fa.size, fa.valBase = make([]int, 0, most), make([]int32, 0, most)
 	for dl := range a.size {
 		here = here[:0]
 		for _, i := range byDelta[start[dl]:start[dl+1]] {
@@ -542,13 +545,22 @@ func newFamilyAtoms(entries []auditEntry, a *auditAtoms, items []int, outcomes i
 				fa.size[len(fa.size)-1] += pn.n
 				continue
 			}
-			id := int32(len(fa.size))
 			fa.delta = append(fa.delta, int32(dl))
 			fa.pat = append(fa.pat, pn.pat)
 			fa.size = append(fa.size, pn.n)
-			fa.byDelta[dl] = append(fa.byDelta[dl], id)
 			fa.valBase = append(fa.valBase, int32(fa.nvals))
 			fa.nvals += popcount(pn.pat)
+		}
+	}
+	// A demographic atom's family atoms are consecutive: its list is a
+	// range of one array of all of them.
+	ids := make([]int32, len(fa.size))
+	first := 0
+	for id := range ids {
+		ids[id] = int32(id)
+		if id+1 == len(ids) || fa.delta[id+1] != fa.delta[id] {
+			fa.byDelta[fa.delta[id]] = ids[first : id+1 : id+1]
+			first = id + 1
 		}
 	}
 	return fa
@@ -831,7 +843,7 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 		maxTh = max(maxTh, g.th)
 	}
 	// name records a set of 1..maxTh−1 respondents (kept: its atoms,
-	// sorted) by one of its names.
+	// sorted; copied when the set is new) by one of its names.
 	name := func(kept []int32, th int, grouped bool) {
 		key := hashAtoms(kept)
 		for _, s := range sets[key] {
@@ -841,7 +853,7 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 				return
 			}
 		}
-		s := &named{ids: kept, th: th, grouped: grouped}
+		s := &named{ids: slices.Clone(kept), th: th, grouped: grouped}
 		sets[key] = append(sets[key], s)
 		order = append(order, s)
 	}
@@ -852,6 +864,7 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 	var pats []uint32
 	patIndex := map[uint32]int{}
 	var buckets [][]int32
+	var kept []int32 // scratch
 	for _, g := range groups {
 		clear(hist)
 		pats = pats[:0]
@@ -892,7 +905,7 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 					}
 				}
 			}
-			var kept []int32
+			kept = kept[:0]
 			for i, p := range pats {
 				if keep(p) {
 					kept = append(kept, buckets[i]...)
@@ -939,6 +952,10 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 			dl := fa.delta[id]
 			name([]int32{int32(id)}, thOf[dl], a.size[dl] < thOf[dl])
 		}
+	}
+	if withValues {
+		values.sets = slices.Grow(values.sets, len(order))
+		values.refs = slices.Grow(values.refs, 3*len(order))
 	}
 	for _, s := range order {
 		n := 0
@@ -1484,13 +1501,24 @@ func audit(in *auditInput) (auditReport, audited) {
 func itemSpaces(fl gauss.Field, sets [][]int32, ndelta int, fa *familyAtoms, nitems int) []*gauss.Space {
 	out := make([]*gauss.Space, nitems)
 	has := make([]bool, ndelta)
+	ones := make([]int64, ndelta) // every row's values: rows are never written to
+	for i := range ones {
+		ones[i] = 1
+	}
 	for b := range out {
 		for dl := range has {
 			has[dl] = slices.ContainsFunc(fa.byDelta[dl], func(id int32) bool { return fa.pat[id]&(1<<b) != 0 })
 		}
 		var rows []gauss.Vec
 		for _, set := range sets {
-			if v := indicator(set, func(dl int32) bool { return has[dl] }); v.Len() > 0 {
+			var v gauss.Vec
+			for _, dl := range set {
+				if has[dl] {
+					v.I = append(v.I, dl)
+				}
+			}
+			if len(v.I) > 0 {
+				v.V = ones[:len(v.I):len(v.I)]
 				rows = append(rows, v)
 			}
 		}

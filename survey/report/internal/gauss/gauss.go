@@ -160,7 +160,7 @@ type Basis struct {
 	prims []Row
 	gone  []bool
 	// primsAt lists, per column, the primaries that touch it (and some that
-	// touched it once).
+	// touched it once); nil without primaries.
 	primsAt [][]int32
 	// load is, per column, how many rows are expected to touch it.
 	load []int32
@@ -193,7 +193,7 @@ type undo struct {
 // are rows that may be offered later (nil if unknown); they only guide the
 // choice of pivots.
 func New(f Field, n int, prims []Row, expect []Row) *Basis {
-	b := &Basis{f: f, pivot: make([]int32, n), primsAt: make([][]int32, n), load: make([]int32, n),
+	b := &Basis{f: f, pivot: make([]int32, n), load: make([]int32, n),
 		val: make([]uint64, n), mark: make([]bool, n), gone: make([]bool, len(prims))}
 	for _, v := range expect {
 		for _, c := range v.c {
@@ -202,6 +202,9 @@ func New(f Field, n int, prims []Row, expect []Row) *Basis {
 	}
 	for i := range b.pivot {
 		b.pivot[i] = -1
+	}
+	if len(prims) > 0 {
+		b.primsAt = make([][]int32, n)
 	}
 	for i, r := range prims {
 		b.prims = append(b.prims, r)
@@ -401,7 +404,12 @@ func (b *Basis) add(w Row) []int {
 	// The pivot is the column where the fewest primaries need updating
 	// and the fewest later rows will need eliminating.
 	k := 0
-	cost := func(c int32) int { return len(b.primsAt[c]) + int(b.load[c]) }
+	cost := func(c int32) int {
+		if b.primsAt == nil {
+			return int(b.load[c])
+		}
+		return len(b.primsAt[c]) + int(b.load[c])
+	}
 	for i, c := range w.c {
 		if cost(c) < cost(w.c[k]) {
 			k = i
@@ -425,7 +433,11 @@ func (b *Basis) add(w Row) []int {
 		}
 	}
 	var disclosed []int
-	for _, i := range b.primsAt[c] {
+	var touching []int32
+	if b.primsAt != nil {
+		touching = b.primsAt[c]
+	}
+	for _, i := range touching {
 		x := b.prims[i].at(c)
 		if x == 0 {
 			continue
