@@ -860,29 +860,47 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 	// Most of a group's subsets are too large to protect: their sizes are
 	// read off the group's pattern histogram, and only the small ones are
 	// listed, from the group's atoms bucketed by pattern.
-	hist := map[uint32]int{}
-	var pats []uint32
-	patIndex := map[uint32]int{}
-	var buckets [][]int32
+	// The family's patterns are numbered once: a group's histogram and
+	// buckets are then arrays.
+	patNum := map[uint32]int32{}
+	var patList []uint32
+	num := make([]int32, len(fa.size))
+	for id, pat := range fa.pat {
+		k, ok := patNum[pat]
+		if !ok {
+			k = int32(len(patList))
+			patNum[pat] = k
+			patList = append(patList, pat)
+		}
+		num[id] = k
+	}
+	hist := make([]int, len(patList))
+	seen := make([]bool, len(patList))
+	buckets := make([][]int32, len(patList))
+	var here []int32 // the pattern numbers the group has, by pattern
 	var kept []int32 // scratch
 	for _, g := range groups {
-		clear(hist)
-		pats = pats[:0]
+		for _, k := range here {
+			hist[k], seen[k] = 0, false
+		}
+		here = here[:0]
 		for _, dl := range g.atoms {
 			for _, id := range fa.byDelta[dl] {
-				if _, ok := hist[fa.pat[id]]; !ok {
-					pats = append(pats, fa.pat[id])
+				k := num[id]
+				if !seen[k] {
+					seen[k] = true
+					here = append(here, k)
 				}
-				hist[fa.pat[id]] += fa.size[id]
+				hist[k] += fa.size[id]
 			}
 		}
-		slices.Sort(pats)
+		slices.SortFunc(here, func(x, y int32) int { return cmp.Compare(patList[x], patList[y]) })
 		bucketed := false
 		try := func(keep func(pat uint32) bool, grouped bool) {
 			n := 0
-			for _, p := range pats {
-				if keep(p) {
-					n += hist[p]
+			for _, k := range here {
+				if keep(patList[k]) {
+					n += hist[k]
 				}
 			}
 			if n == 0 || n >= maxTh {
@@ -890,25 +908,19 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 			}
 			if !bucketed {
 				bucketed = true
-				clear(patIndex)
-				for len(buckets) < len(pats) {
-					buckets = append(buckets, nil)
-				}
-				for i, p := range pats {
-					patIndex[p] = i
-					buckets[i] = buckets[i][:0]
+				for _, k := range here {
+					buckets[k] = buckets[k][:0]
 				}
 				for _, dl := range g.atoms {
 					for _, id := range fa.byDelta[dl] {
-						i := patIndex[fa.pat[id]]
-						buckets[i] = append(buckets[i], id)
+						buckets[num[id]] = append(buckets[num[id]], id)
 					}
 				}
 			}
 			kept = kept[:0]
-			for i, p := range pats {
-				if keep(p) {
-					kept = append(kept, buckets[i]...)
+			for _, k := range here {
+				if keep(patList[k]) {
+					kept = append(kept, buckets[k]...)
 				}
 			}
 			slices.Sort(kept)
@@ -934,7 +946,8 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 			// to the items' sums gives the answers of who skipped some).
 			partial := func(pat uint32) bool { p := pat & uint32(full); return p != 0 && p != uint32(full) }
 			var items []uint32
-			for _, pat := range pats {
+			for _, k := range here {
+				pat := patList[k]
 				if p := pat & uint32(full); partial(pat) && !slices.Contains(items, p) {
 					items = append(items, p)
 				}
