@@ -697,8 +697,8 @@ func (fr *familyRows) countWhere(c, upTo int, kind string, keep func(pat uint32)
 }
 
 // cellGroup names the rows of cell c up to period upTo: rows of one cell
-// are alike but where respondents skipped items, and elimination makes them
-// sparser first (gauss.Vec's Group).
+// are alike but where respondents skipped items, and an elimination takes
+// them together (gauss.Vec's Group).
 func cellGroup(c, upTo int) int64 { return int64(c)<<20 + int64(upTo) + 1 }
 
 func (fr *familyRows) count(c, upTo int) gauss.Vec { return fr.countWhere(c, upTo, "count", nil) }
