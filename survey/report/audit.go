@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/allypulse/allypulse/survey/report/internal/gauss"
 )
@@ -827,14 +828,18 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 			thOf[g.atoms[0]] = g.th
 		}
 	}
+	// A named set's atoms are slab[from:to]; sets with the same hash are
+	// chained by next (−1 ends a chain).
 	type named struct {
-		ids     []int32
-		th      int
-		grouped bool // named by a group, not only as one family atom
+		from, to int32
+		th       int32
+		next     int32
+		grouped  bool // named by a group, not only as one family atom
 	}
 	// Named sets by a hash of their atoms (atoms compared on a match).
-	sets := map[uint64][]*named{}
-	var order []*named
+	sets := make(map[uint64]int32, len(fa.size))
+	var order []named
+	var slab []int32
 	// Only a set smaller than the largest threshold can ever be protected
 	// (a set keeps the smallest threshold of its names), so larger sets
 	// are not collected.
@@ -846,16 +851,21 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 	// sorted; copied when the set is new) by one of its names.
 	name := func(kept []int32, th int, grouped bool) {
 		key := hashAtoms(kept)
-		for _, s := range sets[key] {
-			if slices.Equal(s.ids, kept) {
-				s.th = min(s.th, th)
+		first, ok := sets[key]
+		if !ok {
+			first = -1
+		}
+		for i := first; i >= 0; i = order[i].next {
+			if s := &order[i]; slices.Equal(slab[s.from:s.to], kept) {
+				s.th = min(s.th, int32(th))
 				s.grouped = s.grouped || grouped
 				return
 			}
 		}
-		s := &named{ids: slices.Clone(kept), th: th, grouped: grouped}
-		sets[key] = append(sets[key], s)
-		order = append(order, s)
+		from := int32(len(slab))
+		slab = append(slab, kept...)
+		sets[key] = int32(len(order))
+		order = append(order, named{from: from, to: int32(len(slab)), th: int32(th), next: first, grouped: grouped})
 	}
 	// Most of a group's subsets are too large to protect: their sizes are
 	// read off the group's pattern histogram, and only the small ones are
@@ -963,27 +973,39 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 	for id, n := range fa.size {
 		if n > 0 && n < maxTh {
 			dl := fa.delta[id]
-			name([]int32{int32(id)}, thOf[dl], a.size[dl] < thOf[dl])
+			kept = append(kept[:0], int32(id))
+			name(kept, thOf[dl], a.size[dl] < thOf[dl])
 		}
 	}
 	if withValues {
 		values.sets = slices.Grow(values.sets, len(order))
 		values.refs = slices.Grow(values.refs, 3*len(order))
 	}
+	// Every count primary is a set's indicator: its columns are the set's
+	// atoms and its values one array of ones (rows are never written to).
+	var ones []int64
+	small = make([][]int32, 0, len(order))
 	for _, s := range order {
+		ids := slab[s.from:s.to:s.to]
 		n := 0
-		for _, id := range s.ids {
+		for _, id := range ids {
 			n += fa.size[id]
 		}
-		if n == 0 || n >= s.th {
+		if n == 0 || n >= int(s.th) {
 			continue
 		}
-		small = append(small, s.ids)
+		small = append(small, ids)
 		if s.grouped {
-			counts = append(counts, indicator(s.ids, nil))
+			if len(ones) < len(ids) {
+				ones = make([]int64, max(len(ids), 64))
+				for k := range ones {
+					ones[k] = 1
+				}
+			}
+			counts = append(counts, gauss.Vec{I: ids, V: ones[:len(ids):len(ids)]})
 		}
 		if withValues {
-			values.add(s.ids)
+			values.add(ids)
 		}
 	}
 	return counts, small
@@ -1108,25 +1130,38 @@ func (vs *valueSets) Dots(f gauss.Field, h []uint64) func(j int) uint64 {
 // sets' answers can be determined.
 func projectSets(fa, fx *familyAtoms, f family, sets [][]int32) [][]int32 {
 	mask := uint32(1)<<len(f.items) - 1
-	byKey := map[uint64]int32{}
-	for id := range fa.size {
-		byKey[uint64(fa.delta[id])<<32|uint64(fa.pat[id])] = int32(id)
-	}
-	var out [][]int32
-	for _, set := range sets {
-		got := map[int32]int{}
-		for _, id := range set {
-			if fx.size[id] > 0 {
-				got[byKey[uint64(fx.delta[id])<<32|uint64(fx.pat[id]&mask)]] += fx.size[id]
+	// Each count atom's value atom: the same demographic atom, and its
+	// pattern without the outcomes.
+	to := make([]int32, len(fx.size))
+	for id := range fx.size {
+		for _, v := range fa.byDelta[fx.delta[id]] {
+			if fa.pat[v] == fx.pat[id]&mask {
+				to[id] = v
+				break
 			}
 		}
-		whole := len(got) > 0
-		var ids []int32
-		for id, n := range got {
-			whole = whole && n == fa.size[id]
-			ids = append(ids, id)
+	}
+	got := make([]int, len(fa.size))
+	var touched []int32
+	var out [][]int32
+	for _, set := range sets {
+		touched = touched[:0]
+		for _, id := range set {
+			if fx.size[id] > 0 {
+				v := to[id]
+				if got[v] == 0 {
+					touched = append(touched, v)
+				}
+				got[v] += fx.size[id]
+			}
+		}
+		whole := len(touched) > 0
+		for _, v := range touched {
+			whole = whole && got[v] == fa.size[v]
+			got[v] = 0
 		}
 		if whole {
+			ids := slices.Clone(touched)
 			slices.Sort(ids)
 			out = append(out, ids)
 		}
@@ -1241,23 +1276,10 @@ func liftCounts(fl gauss.Field, fa, fx *familyAtoms, nitems int, hx []uint64) []
 // (a function that is not a favourable count can be told apart from one,
 // and the reverse), so auditing both is enough; a single system would
 // wrongly subtract a favourable count from a score.
-func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) int {
-	fa := newFamilyAtoms(in.entries, a, f.items, 0)
-	fx := fa
-	L := lcmUpTo(len(f.items))
-	vp := &valueSets{fa: fa, f: f, L: L}
-	cp, _ := familyPrims(a, fa, f, len(f.items), groups, L, vp)
-	if len(f.outcomes) > 0 {
-		fx = newFamilyAtoms(in.entries, a, append(slices.Clone(f.items), f.outcomes...), len(f.outcomes))
-		var small [][]int32
-		cp, small = familyPrims(a, fx, f, f.bits(), groups, L, nil)
-		// Sets named by who answered an outcome are protected on their
-		// answers too, where they are whole value atoms.
-		for _, ids := range projectSets(fa, fx, f, small) {
-			vp.add(ids)
-		}
-	}
-	s := newAuditSystems([]int{len(fx.size), fa.nvals, fa.nvals}, []primaries{rowPrims(cp), vp, vp})
+func auditFamily(in *auditInput, a *auditAtoms, fp *familyPrep) int {
+	f, fa, fx, L, vp := fp.f, fp.fa, fp.fx, fp.L, fp.values
+	s := newAuditSystems([]int{len(fx.size), fa.nvals, fa.nvals}, []primaries{rowPrims(fp.counts), vp, vp})
+	s.first = fp.field
 	// The two value systems share their columns and the shape of their
 	// rows, so one shape vector serves both.
 	var valuesField gauss.Field
@@ -1271,8 +1293,8 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 	// In the counts, who answered none of the family's items sits only in
 	// the rows of cell counts and outcome counts, whose shape there is
 	// simple: those columns are completed apart (gauss.SplitNullVector).
-	items := uint32(1)<<len(f.items) - 1
-	noItems := func(c int32) bool { return fx.pat[c]&items == 0 }
+	itemBits := uint32(1)<<len(f.items) - 1
+	noItems := func(c int32) bool { return fx.pat[c]&itemBits == 0 }
 	var countsField gauss.Field
 	var countsNull []uint64
 	fr := &familyRows{a: a, fa: fa, fx: fx, f: f, L: L}
@@ -1291,22 +1313,27 @@ func auditFamily(in *auditInput, a *auditAtoms, groups []auditGroup, f family) i
 	lifted := func(fl gauss.Field, _ []gauss.Vec) []uint64 {
 		return liftCounts(fl, fa, fx, len(f.items), counts(fl, nil))
 	}
-	var spacesField gauss.Field
-	var spacesOf []*gauss.Space
+	spacesField, spacesOf := fp.field, fp.spaces
 	spaces := func(fl gauss.Field) []*gauss.Space {
 		if spacesOf == nil || spacesField != fl {
 			spacesField, spacesOf = fl, itemSpaces(fl, a.sets, len(a.size), fa, len(f.items))
 		}
 		return spacesOf
 	}
+	// The item screens of the first attempt were drawn when the audit was
+	// prepared.
+	items := func(withScore bool, ready []uint64) screen {
+		return func(fl gauss.Field, _ []gauss.Vec) []uint64 {
+			if fl == fp.field && ready != nil {
+				return ready
+			}
+			return itemNull(fl, a.sets, len(a.size), fa, len(f.items), L, withScore, spaces(fl))
+		}
+	}
 	s.screens = [][]screen{
 		{counts, func(fl gauss.Field, _ []gauss.Vec) []uint64 { return shapeNull(fl, a.sets, len(a.size), fx, false) }},
-		{func(fl gauss.Field, _ []gauss.Vec) []uint64 {
-			return itemNull(fl, a.sets, len(a.size), fa, len(f.items), L, true, spaces(fl))
-		}, values, lifted},
-		{func(fl gauss.Field, _ []gauss.Vec) []uint64 {
-			return itemNull(fl, a.sets, len(a.size), fa, len(f.items), L, false, spaces(fl))
-		}, values, lifted},
+		{items(true, fp.scoreNull), values, lifted},
+		{items(false, fp.pooledNull), values, lifted},
 	}
 	// add registers rows: released already when hide is nil, a candidate
 	// otherwise.
@@ -1451,61 +1478,154 @@ type audited struct {
 // audit runs the release audit on the counts and answers of a release and
 // updates in.state in place.
 func audit(in *auditInput) (auditReport, audited) {
-	var rep auditReport
-	a := newAuditAtoms(in.p, in.entries)
-	a.sets = namedSets(in.p, a, in.periods)
-	groups := namedGroups(in.l, a, in.periods)
-	rep.Counts = auditCounts(in, a, groups)
-	// Families are independent but for the counts, which a family may hide:
-	// each works on its own copy of them and the hidden ones are merged.
-	// Hiding a count only removes a row, so a family audited while it was
-	// still shown stays safe.
-	families := auditFamilies(in.l)
-	counts := make([][]uint8, len(families))
-	hidden := make([]int, len(families))
-	outcomes := make([]map[int][]uint8, len(families))
-	// Largest families first, so that the last to finish is a small one.
-	byWork := make([]int, len(families))
-	for i := range byWork {
-		byWork[i] = i
-	}
-	slices.SortStableFunc(byWork, func(x, y int) int { return families[y].bits() - families[x].bits() })
-	eachInParallel(byWork, func(i int) {
-		fin := *in
-		st := *in.state
-		st.count = slices.Clone(in.state.count)
-		// A family may hide its outcomes' counts: they are copied too,
-		// and merged like the cell counts.
-		st.item = slices.Clone(in.state.item)
-		for _, j := range families[i].outcomes {
-			st.item[j] = slices.Clone(in.state.item[j])
+	return startAudit(in.p, in.l, in.periods, func() []auditEntry { return in.entries }).finish(in)
+}
+
+// auditRun is an audit under way. Much of an audit depends only on who
+// responded, not on what the rules of primary and secondary suppression
+// hide: the atoms, the named groups and, per family, what prepareFamily
+// makes. A first release starts its audit before those rules run
+// (compute), and each family's worker prepares its family while they do;
+// the rest waits for their states (finish).
+type auditRun struct {
+	input chan *auditInput
+	out   chan auditResult
+}
+
+type auditResult struct {
+	rep auditReport
+	au  audited
+}
+
+// startAudit starts the audit of a release over periods periods whose
+// respondents entries lists (it is called once, in the background).
+func startAudit(p *plan, l *layout, periods int, entries func() []auditEntry) *auditRun {
+	r := &auditRun{input: make(chan *auditInput, 1), out: make(chan auditResult, 1)}
+	go func() {
+		es := entries()
+		a := newAuditAtoms(p, es)
+		a.sets = namedSets(p, a, periods)
+		groups := namedGroups(l, a, periods)
+		families := auditFamilies(l)
+		// The input arrives once the rules have run; the cell counts are
+		// audited first, once, by whichever family is ready first.
+		var in *auditInput
+		var rep auditReport
+		var once sync.Once
+		decide := func() {
+			once.Do(func() {
+				in = <-r.input
+				rep.Counts = auditCounts(in, a, groups)
+			})
 		}
-		fin.state = &st
-		hidden[i] = auditFamily(&fin, a, groups, families[i])
-		counts[i] = st.count
-		outcomes[i] = map[int][]uint8{}
-		for _, j := range families[i].outcomes {
-			outcomes[i][j] = st.item[j]
-		}
-	})
-	for i, f := range families {
-		rep.Answers += hidden[i]
-		for c, st := range counts[i] {
-			if st != shown && in.state.count[c] == shown {
-				in.state.count[c] = st
-				rep.Counts++
-				rep.Answers--
+		// Families are independent but for the counts, which a family
+		// may hide: each works on its own copy of them and the hidden ones
+		// are merged. Hiding a count only removes a row, so a family
+		// audited while it was still shown stays safe.
+		counts := make([][]uint8, len(families))
+		hidden := make([]int, len(families))
+		outcomes := make([]map[int][]uint8, len(families))
+		eachInParallel(byWork(families), func(i int) {
+			fp := prepareFamily(es, a, groups, families[i])
+			decide()
+			fin := *in
+			st := *in.state
+			st.count = slices.Clone(in.state.count)
+			// A family may hide its outcomes' counts: they are copied
+			// too, and merged like the cell counts.
+			st.item = slices.Clone(in.state.item)
+			for _, j := range families[i].outcomes {
+				st.item[j] = slices.Clone(in.state.item[j])
 			}
-		}
-		for _, j := range f.outcomes {
-			for c, st := range outcomes[i][j] {
-				if st != shown && in.state.item[j][c] == shown {
-					in.state.item[j][c] = st
+			fin.state = &st
+			hidden[i] = auditFamily(&fin, a, fp)
+			counts[i] = st.count
+			outcomes[i] = map[int][]uint8{}
+			for _, j := range families[i].outcomes {
+				outcomes[i][j] = st.item[j]
+			}
+		})
+		decide()
+		for i, f := range families {
+			rep.Answers += hidden[i]
+			for c, st := range counts[i] {
+				if st != shown && in.state.count[c] == shown {
+					in.state.count[c] = st
+					rep.Counts++
+					rep.Answers--
+				}
+			}
+			for _, j := range f.outcomes {
+				for c, st := range outcomes[i][j] {
+					if st != shown && in.state.item[j][c] == shown {
+						in.state.item[j][c] = st
+					}
 				}
 			}
 		}
+		r.out <- auditResult{rep: rep, au: audited{atoms: a, groups: groups}}
+	}()
+	return r
+}
+
+// finish hands the audit its input (the states the rules left, updated in
+// place) and waits for it.
+func (r *auditRun) finish(in *auditInput) (auditReport, audited) {
+	r.input <- in
+	res := <-r.out
+	return res.rep, res.au
+}
+
+// familyPrep is one family's part of an audit that does not depend on
+// what is hidden: its atoms, the groups it protects and, for the first
+// attempt's prime, the small systems its value screens draw from and the
+// vectors they drew.
+type familyPrep struct {
+	f      family
+	fa, fx *familyAtoms
+	L      int64
+	counts []gauss.Vec
+	values *valueSets
+	field  gauss.Field
+	spaces []*gauss.Space
+	// scoreNull and pooledNull are itemNull's vectors for the two value
+	// systems (nil when it found none).
+	scoreNull, pooledNull []uint64
+}
+
+// byWork orders families largest first, so that the last to finish is a
+// small one.
+func byWork(families []family) []int {
+	order := make([]int, len(families))
+	for i := range order {
+		order[i] = i
 	}
-	return rep, audited{atoms: a, groups: groups}
+	slices.SortStableFunc(order, func(x, y int) int { return families[y].bits() - families[x].bits() })
+	return order
+}
+
+// prepareFamily makes a family's atoms, the groups it protects (counts
+// over fx, values over fa) and its first attempt's value screens.
+func prepareFamily(entries []auditEntry, a *auditAtoms, groups []auditGroup, f family) *familyPrep {
+	fa := newFamilyAtoms(entries, a, f.items, 0)
+	fp := &familyPrep{f: f, fa: fa, fx: fa, L: lcmUpTo(len(f.items))}
+	fp.values = &valueSets{fa: fa, f: f, L: fp.L}
+	fp.counts, _ = familyPrims(a, fa, f, len(f.items), groups, fp.L, fp.values)
+	if len(f.outcomes) > 0 {
+		fp.fx = newFamilyAtoms(entries, a, append(slices.Clone(f.items), f.outcomes...), len(f.outcomes))
+		var small [][]int32
+		fp.counts, small = familyPrims(a, fp.fx, f, f.bits(), groups, fp.L, nil)
+		// Sets named by who answered an outcome are protected on their
+		// answers too, where they are whole value atoms.
+		for _, ids := range projectSets(fa, fp.fx, f, small) {
+			fp.values.add(ids)
+		}
+	}
+	fp.field = gauss.RandomField()
+	fp.spaces = itemSpaces(fp.field, a.sets, len(a.size), fa, len(f.items))
+	fp.scoreNull = itemNull(fp.field, a.sets, len(a.size), fa, len(f.items), fp.L, true, fp.spaces)
+	fp.pooledNull = itemNull(fp.field, a.sets, len(a.size), fa, len(f.items), fp.L, false, fp.spaces)
+	return fp
 }
 
 // itemSpaces spans, per item of a family, the named sets restricted to the

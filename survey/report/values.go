@@ -59,6 +59,16 @@ type invitedFunc func(p *plan, c int) (int, bool)
 // compute aggregates the wave over plan p and applies primary and secondary
 // suppression; popCells are the cells that get reliability and drivers.
 func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []int, withAudit bool) *computed {
+	// The audit starts with what depends only on who responded, while
+	// the rules decide what to hide (auditRun).
+	var run *auditRun
+	var census map[string]int
+	if withAudit {
+		run = startAudit(p, l, 1, func() []auditEntry {
+			census = censusOf(l, d)
+			return entriesOf(l, []map[string]int{census})
+		})
+	}
 	k := tally(p, d)
 	nCells := p.cells()
 	itemSt := make([][]uint8, len(l.items))
@@ -98,11 +108,8 @@ func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []in
 		state: &auditState{count: countSt, item: itemSt, comp: compSt, masks: masks, rel: relSt, drv: drvSt}, resp: k.resp}
 	var rep auditReport
 	var au audited
-	var census map[string]int
 	if withAudit {
-		census = censusOf(l, d)
-		in.entries = entriesOf(l, []map[string]int{census})
-		rep, au = audit(in)
+		rep, au = run.finish(in)
 	}
 
 	out := &computed{plan: p, cells: make([]cellValues, nCells), audit: rep, census: census}
