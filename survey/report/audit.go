@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"strconv"
 	"sync"
@@ -615,6 +616,9 @@ type familyRows struct {
 	// in caches, per atoms (fa or fx) and cell, the cell's family atoms:
 	// a cell gives a row of each kind.
 	in map[cellAtoms][]int32
+	// answeredRows caches, per cell, its count rows of who answered each
+	// pattern bit (answered).
+	answeredRows map[cellAtoms][]gauss.Vec
 	// kinds numbers the kinds of count rows (a count row's Label), and
 	// sums lists the kinds whose weights add up to another's, on every
 	// pattern: a competency's answers are its items' n.
@@ -702,12 +706,53 @@ func (fr *familyRows) countWhere(c, upTo int, kind string, keep func(pat uint32)
 // them together (gauss.Vec's Group).
 func cellGroup(c, upTo int) int64 { return int64(c)<<20 + int64(upTo) + 1 }
 
-func (fr *familyRows) count(c, upTo int) gauss.Vec { return fr.countWhere(c, upTo, "count", nil) }
+// count is cell c's count row: all its atoms (the row shares their list;
+// rows are never written to).
+func (fr *familyRows) count(c, upTo int) gauss.Vec {
+	ids := fr.atomsIn(fr.fx, c, upTo)
+	n := gauss.Vec{I: ids[:len(ids):len(ids)]}
+	fr.onesFor(&n)
+	n.Group, n.Label = cellGroup(c, upTo), fr.kind("count")
+	return n
+}
 
 // answered is the count of cell c's members who answered pattern bit b
-// (an item, or an outcome past the items).
+// (an item, or an outcome past the items). A cell's rows of every bit are
+// built together, in one pass over its atoms.
 func (fr *familyRows) answered(c, upTo, b int) gauss.Vec {
-	return fr.countWhere(c, upTo, answeredKind(b), func(pat uint32) bool { return pat&(1<<b) != 0 })
+	key := cellAtoms{fr.fx, c, upTo}
+	if rows, ok := fr.answeredRows[key]; ok {
+		return rows[b]
+	}
+	if fr.answeredRows == nil {
+		fr.answeredRows = map[cellAtoms][]gauss.Vec{}
+	}
+	ids := fr.atomsIn(fr.fx, c, upTo)
+	rows := make([]gauss.Vec, fr.f.bits())
+	sizes := make([]int, len(rows))
+	total := 0
+	for _, id := range ids {
+		for p := fr.fx.pat[id]; p != 0; p &= p - 1 {
+			sizes[bits.TrailingZeros32(p)]++
+			total++
+		}
+	}
+	backing := make([]int32, total)
+	for k := range rows {
+		rows[k].I, backing = backing[:0:sizes[k]], backing[sizes[k]:]
+	}
+	for _, id := range ids {
+		for p := fr.fx.pat[id]; p != 0; p &= p - 1 {
+			k := bits.TrailingZeros32(p)
+			rows[k].I = append(rows[k].I, id)
+		}
+	}
+	for k := range rows {
+		fr.onesFor(&rows[k])
+		rows[k].Group, rows[k].Label = cellGroup(c, upTo), fr.kind(answeredKind(k))
+	}
+	fr.answeredRows[key] = rows
+	return rows[b]
 }
 
 // full is the pattern of every item of the family.
@@ -1292,9 +1337,7 @@ func auditFamily(in *auditInput, a *auditAtoms, fp *familyPrep) int {
 	}
 	// In the counts, who answered none of the family's items sits only in
 	// the rows of cell counts and outcome counts, whose shape there is
-	// simple: those columns are completed apart (gauss.SplitNullVector).
-	itemBits := uint32(1)<<len(f.items) - 1
-	noItems := func(c int32) bool { return fx.pat[c]&itemBits == 0 }
+	// simple: those columns are completed apart (splitCounts).
 	var countsField gauss.Field
 	var countsNull []uint64
 	fr := &familyRows{a: a, fa: fa, fx: fx, f: f, L: L}
@@ -1306,7 +1349,7 @@ func auditFamily(in *auditInput, a *auditAtoms, fp *familyPrep) int {
 				rows = s.rowsOf(0, func(int) bool { return true })
 			}
 			countsField = fl
-			countsNull, _ = gauss.SplitNullVector(fl, len(fx.size), withoutSums(in.p, fr, rows), noItems)
+			countsNull, _ = splitCounts(fl, fr, withoutSums(in.p, fr, rows))
 		}
 		return countsNull
 	}

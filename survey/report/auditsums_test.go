@@ -14,10 +14,34 @@ import (
 // does leave rows out: the rows of every cell of the lattice, of every
 // kind a family releases, over the wave's real atoms.
 func TestWithoutSumsKeepsTheSpan(t *testing.T) {
-	f := newFixture(t, "sqlite", attackDesign())
-	rng := rand.New(rand.NewPCG(2026, 1204))
 	dropped, checked := 0, 0
-	for trial := 0; trial < 60; trial++ {
+	eachFamilyCountRows(t, rand.New(rand.NewPCG(2026, 1204)), 60, func(trial int, p *plan, fr *familyRows, rows []gauss.Vec) {
+		kept := withoutSums(p, fr, rows)
+		dropped += len(rows) - len(kept)
+		checked++
+		fl := gauss.RandomField()
+		for i, in := range gauss.Spanned(fl, len(fr.fx.size), kept, rows) {
+			if !in {
+				t.Fatalf("trial %d, family %v: row %d (group %d, kind %d) left out but not a sum of the rows kept", trial, fr.f.items, i, rows[i].Group, rows[i].Label)
+			}
+		}
+	})
+	if dropped == 0 || checked == 0 {
+		t.Fatalf("withoutSums left out %d rows over %d families", dropped, checked)
+	}
+	t.Logf("left out %d rows over %d families", dropped, checked)
+}
+
+// eachFamilyCountRows calls check with the count rows of every family of
+// random layouts and populations (one or two periods): the rows of every
+// cell of the lattice (or of the population alone, one trial in three), of
+// every kind a family releases, over the wave's real atoms, some of them
+// missing as suppression leaves them out (one in ten, or one in two), so
+// that partitions and sums are not always whole.
+func eachFamilyCountRows(t *testing.T, rng *rand.Rand, trials int, check func(trial int, p *plan, fr *familyRows, rows []gauss.Vec)) {
+	t.Helper()
+	f := newFixture(t, "sqlite", attackDesign())
+	for trial := 0; trial < trials; trial++ {
 		d := randomLayout(rng)
 		f.useSurvey(d)
 		pop := randomSkippers(rng, d, 10+rng.IntN(60))
@@ -40,8 +64,6 @@ func TestWithoutSumsKeepsTheSpan(t *testing.T) {
 			t.Fatal(err)
 		}
 		censuses = append(censuses, censusOf(&l, all.data))
-		// The whole lattice, and the population alone (no partitions: the
-		// competency's answers are the only sums).
 		p := newPlan(&l, allDims(&l), true)
 		if trial%3 == 2 {
 			p = newPlan(&l, nil, false)
@@ -53,9 +75,7 @@ func TestWithoutSumsKeepsTheSpan(t *testing.T) {
 			fx := newFamilyAtoms(entries, a, append(append([]int(nil), fam.items...), fam.outcomes...), len(fam.outcomes))
 			fr := &familyRows{a: a, fa: fa, fx: fx, f: fam, L: lcmUpTo(len(fam.items))}
 			var rows []gauss.Vec
-			// Some rows are missing, as suppression leaves them out, so
-			// that partitions and sums are not always whole.
-			missing := []int{10, 2}[trial%2] // one row in ten, or one in two
+			missing := []int{10, 2}[trial%2]
 			add := func(vs ...gauss.Vec) {
 				for _, v := range vs {
 					if rng.IntN(missing) > 0 {
@@ -80,19 +100,7 @@ func TestWithoutSumsKeepsTheSpan(t *testing.T) {
 					}
 				}
 			}
-			kept := withoutSums(p, fr, rows)
-			dropped += len(rows) - len(kept)
-			checked++
-			fl := gauss.RandomField()
-			for i, in := range gauss.Spanned(fl, len(fx.size), kept, rows) {
-				if !in {
-					t.Fatalf("trial %d, family %v: row %d (group %d, kind %d) left out but not a sum of the rows kept", trial, fam.items, i, rows[i].Group, rows[i].Label)
-				}
-			}
+			check(trial, p, fr, rows)
 		}
 	}
-	if dropped == 0 || checked == 0 {
-		t.Fatalf("withoutSums left out %d rows over %d families", dropped, checked)
-	}
-	t.Logf("left out %d rows over %d families", dropped, checked)
 }

@@ -146,7 +146,7 @@ func BenchmarkAggregate100k(b *testing.B) {
 	wave, lattice := newPlan(l, nil, true), newPlan(l, allDims(l), true)
 	b.Run("wave", func(b *testing.B) {
 		for b.Loop() {
-			compute(wave, l, data, invited, nil, true)
+			compute(wave, l, data, invited, nil, true, nil)
 		}
 	})
 	// The whole lattice (every margin and allowed cross table, every metric,
@@ -154,16 +154,16 @@ func BenchmarkAggregate100k(b *testing.B) {
 	// it, with the audit and without.
 	b.Run("lattice", func(b *testing.B) {
 		for b.Loop() {
-			compute(lattice, l, data, invited, popCells(lattice), true)
+			compute(lattice, l, data, invited, popCells(lattice), true, nil)
 		}
 	})
 	b.Run("lattice-no-audit", func(b *testing.B) {
 		for b.Loop() {
-			compute(lattice, l, data, invited, popCells(lattice), false)
+			compute(lattice, l, data, invited, popCells(lattice), false, nil)
 		}
 	})
 	b.Run("population", func(b *testing.B) {
-		c := compute(wave, l, data, invited, nil, false)
+		c := compute(wave, l, data, invited, nil, false, nil)
 		members := memberLists(wave, data, []int{0})[0]
 		for b.Loop() {
 			populationStats(l, populationSums(l, data, members), len(members), c.cells[0], popHidden{})
@@ -206,7 +206,7 @@ func BenchmarkLattice10k(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
-				compute(lattice, l, data, invited, popCells(lattice), audit)
+				compute(lattice, l, data, invited, popCells(lattice), audit, nil)
 			}
 		})
 	}

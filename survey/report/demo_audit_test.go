@@ -123,8 +123,8 @@ func TestDemoPassesTheChecker(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		with := compute(p, &l, cw.data, inv.fn(&l), popCells(p), true)
-		without := compute(p, &l, cw.data, inv.fn(&l), popCells(p), false)
+		with := compute(p, &l, cw.data, inv.fn(&l), popCells(p), true, nil)
+		without := compute(p, &l, cw.data, inv.fn(&l), popCells(p), false, nil)
 		t.Logf("wave %d (%s, %d responses): %d metric cells shown by the cell-by-cell rules, %d after the audit (hidden: counts %d, answers %d, populations %d); %d competency cells of groups shown in the views",
 			wave, w.Status(now), cw.data.n, shownCells(without), shownCells(with), with.audit.Counts, with.audit.Answers, with.audit.Populations, shownComps)
 	}

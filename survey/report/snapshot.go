@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -137,34 +138,42 @@ func (e *Engine) takeSnapshot(ctx context.Context, l *layout, count int, inv inv
 		return err
 	}
 	p := newPlan(l, allDims(l), true)
+	// The census depends only on who responded: it is taken (for the
+	// audit, too) and encoded while the cells are computed.
+	census := sync.OnceValue(func() map[string]int { return censusOf(l, cw.data) })
+	type encoded struct {
+		blob []byte
+		err  error
+	}
+	censusBlob := make(chan encoded, 1)
+	go func() {
+		b, err := encodeCensus(census())
+		censusBlob <- encoded{b, err}
+	}()
 	// A first release is audited on its own; a later snapshot of a live
 	// wave is audited with the ledger of the earlier ones instead.
-	fresh := compute(p, l, cw.data, inv.fn(l), popCells(p), !e.noAudit && last == nil)
+	fresh := compute(p, l, cw.data, inv.fn(l), popCells(p), !e.noAudit && last == nil, census)
 	number := 1
 	if last != nil {
 		number = last.number + 1
 	}
 	cells := hold(p, fresh, last)
-	census := fresh.census
-	if census == nil {
-		census = censusOf(l, cw.data)
-	}
 	if last != nil && !e.noAudit {
 		past, err := e.readLedger(ctx, l.wave.ID)
 		if err != nil {
 			return err
 		}
-		auditAgainstLedger(p, l, past, census, cells)
+		auditAgainstLedger(p, l, past, census(), cells)
 	}
 	body, err := encodeCells(roundAll(cells))
 	if err != nil {
 		return err
 	}
-	cb, err := encodeCensus(census)
-	if err != nil {
-		return err
+	cb := <-censusBlob
+	if cb.err != nil {
+		return cb.err
 	}
-	row := snapshotRow{WaveID: l.wave.ID, Number: number, Responses: cw.data.n, Final: closed, PublishedAt: now.UTC(), Cells: body, Census: cb}
+	row := snapshotRow{WaveID: l.wave.ID, Number: number, Responses: cw.data.n, Final: closed, PublishedAt: now.UTC(), Cells: body, Census: cb.blob}
 	// Replicas may race to take the same snapshot: the first one wins and
 	// everyone reads what it stored.
 	return e.store.DB().WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error

@@ -49,8 +49,6 @@ type computed struct {
 	cells []cellValues
 	// audit counts what the release audit hid beyond the cell-by-cell rules.
 	audit auditReport
-	// census is the wave's census (censusOf) when the audit took it.
-	census map[string]int
 }
 
 // invitedFunc returns the number of people invited into a cell, when known.
@@ -58,15 +56,18 @@ type invitedFunc func(p *plan, c int) (int, bool)
 
 // compute aggregates the wave over plan p and applies primary and secondary
 // suppression; popCells are the cells that get reliability and drivers.
-func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []int, withAudit bool) *computed {
+// With withAudit, the release audit runs too, over census (the wave's
+// census, censusOf; nil: compute takes it).
+func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []int, withAudit bool, census func() map[string]int) *computed {
 	// The audit starts with what depends only on who responded, while
 	// the rules decide what to hide (auditRun).
 	var run *auditRun
-	var census map[string]int
 	if withAudit {
+		if census == nil {
+			census = func() map[string]int { return censusOf(l, d) }
+		}
 		run = startAudit(p, l, 1, func() []auditEntry {
-			census = censusOf(l, d)
-			return entriesOf(l, []map[string]int{census})
+			return entriesOf(l, []map[string]int{census()})
 		})
 	}
 	k := tally(p, d)
@@ -112,7 +113,7 @@ func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []in
 		rep, au = run.finish(in)
 	}
 
-	out := &computed{plan: p, cells: make([]cellValues, nCells), audit: rep, census: census}
+	out := &computed{plan: p, cells: make([]cellValues, nCells), audit: rep}
 	for c := 0; c < nCells; c++ {
 		cv := cellValues{Key: p.key(c), Respondents: int(k.resp[c]), RawItems: make([]int, len(l.items)), RawComps: make([]int, nc)}
 		for j := range l.items {

@@ -134,7 +134,8 @@ func (f Field) inv(a uint64) uint64 {
 	return r
 }
 
-// Row is a sparse row modulo q, columns increasing.
+// Row is a sparse row modulo q, columns increasing (but in the rows of a
+// basis that only spans, see gather).
 type Row struct {
 	c []int32
 	v []uint64
@@ -308,9 +309,9 @@ func (b *Basis) addAt(c int32, x uint64) {
 }
 
 // gather reads the scratch row out and clears it. Only the touched
-// columns are visited, and only the nonzero ones are sorted: after a
-// reduction every pivot column it touched is zero, so the residual is
-// usually much shorter than what it touched.
+// columns are visited, and only the nonzero ones are sorted (when they
+// need to be): after a reduction every pivot column it touched is zero, so
+// the residual is usually much shorter than what it touched.
 func (b *Basis) gather() Row {
 	cols := b.touched[:0] // the nonzero touched columns, in place
 	for _, c := range b.touched {
@@ -319,7 +320,12 @@ func (b *Basis) gather() Row {
 			cols = append(cols, c)
 		}
 	}
-	slices.Sort(cols)
+	// A basis that only spans never needs its rows' columns in order
+	// (nothing merges them or searches them), so they are left in the
+	// order the reduction met them.
+	if !b.spanOnly {
+		slices.Sort(cols)
+	}
 	out := Row{c: make([]int32, len(cols)), v: make([]uint64, len(cols))}
 	for k, c := range cols {
 		out.c[k], out.v[k] = c, b.val[c]
@@ -416,12 +422,12 @@ func (b *Basis) add(w Row) []int {
 		}
 	}
 	if b.spanOnly {
-		// Without primaries, the column the most rows touch (the last
-		// of them on a tie): later rows then lose that column in one
+		// Without primaries, the column the most rows touch (the
+		// largest of them on a tie): later rows then lose that column in one
 		// step. On the audit's systems this keeps the basis four to five
 		// times sparser than the fewest-rows rule (docs/benchmarks.md).
 		for i, c := range w.c {
-			if b.load[c] >= b.load[w.c[k]] {
+			if l, best := b.load[c], b.load[w.c[k]]; l > best || (l == best && c > w.c[k]) {
 				k = i
 			}
 		}
@@ -650,7 +656,7 @@ func Solve(f Field, n int, rows []Vec, rhs []uint64) ([]uint64, bool) {
 		b.add(w)
 		b.Commit()
 		last := len(b.rows) - 1
-		k0, _ := slices.BinarySearch(w.c, b.piv[last])
+		k0 := slices.Index(w.c, b.piv[last]) // w's columns are not sorted
 		brhs = append(brhs, f.mul(c, f.inv(orig[k0])))
 	}
 	h := make([]uint64, n)
