@@ -932,8 +932,9 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 	hist := make([]int, len(patList))
 	seen := make([]bool, len(patList))
 	buckets := make([][]int32, len(patList))
-	var here []int32 // the pattern numbers the group has, by pattern
-	var kept []int32 // scratch
+	var here []int32       // the pattern numbers the group has, by pattern
+	var kept []int32       // scratch
+	var sel, done []uint64 // a set's patterns; those named by the group
 	for _, g := range groups {
 		for _, k := range here {
 			hist[k], seen[k] = 0, false
@@ -951,16 +952,31 @@ func familyPrims(a *auditAtoms, fa *familyAtoms, f family, bits int, groups []au
 		}
 		slices.SortFunc(here, func(x, y int32) int { return cmp.Compare(patList[x], patList[y]) })
 		bucketed := false
+		// A set named twice by one group is named once: the names of a
+		// group share its threshold, and those that mark a set as the
+		// group's come first. A set is which of the group's patterns it
+		// keeps (a bit set over here).
+		words := (len(here) + 63) / 64
+		done = done[:0]
 		try := func(keep func(pat uint32) bool, grouped bool) {
 			n := 0
-			for _, k := range here {
+			sel = slices.Grow(sel[:0], words)[:words]
+			clear(sel)
+			for i, k := range here {
 				if keep(patList[k]) {
 					n += hist[k]
+					sel[i/64] |= 1 << (i % 64)
 				}
 			}
 			if n == 0 || n >= maxTh {
 				return
 			}
+			for at := 0; at < len(done); at += words {
+				if slices.Equal(done[at:at+words], sel) {
+					return
+				}
+			}
+			done = append(done, sel...)
 			if !bucketed {
 				bucketed = true
 				for _, k := range here {
@@ -1359,7 +1375,7 @@ func auditFamily(in *auditInput, a *auditAtoms, fp *familyPrep) int {
 	spacesField, spacesOf := fp.field, fp.spaces
 	spaces := func(fl gauss.Field) []*gauss.Space {
 		if spacesOf == nil || spacesField != fl {
-			spacesField, spacesOf = fl, itemSpaces(fl, a.sets, len(a.size), fa, len(f.items))
+			spacesField, spacesOf = fl, itemSpaces(fl, a.sets, len(a.size), fa, len(f.items), nil)
 		}
 		return spacesOf
 	}
@@ -1550,6 +1566,9 @@ func startAudit(p *plan, l *layout, periods int, entries func() []auditEntry) *a
 		a.sets = namedSets(p, a, periods)
 		groups := namedGroups(l, a, periods)
 		families := auditFamilies(l)
+		// The families' first attempts share one prime, and so the small
+		// systems their value screens draw from.
+		spaces := &spaceCache{field: gauss.RandomField()}
 		// The input arrives once the rules have run; the cell counts are
 		// audited first, once, by whichever family is ready first.
 		var in *auditInput
@@ -1569,7 +1588,7 @@ func startAudit(p *plan, l *layout, periods int, entries func() []auditEntry) *a
 		hidden := make([]int, len(families))
 		outcomes := make([]map[int][]uint8, len(families))
 		eachInParallel(byWork(families), func(i int) {
-			fp := prepareFamily(es, a, groups, families[i])
+			fp := prepareFamily(es, a, groups, families[i], spaces)
 			decide()
 			fin := *in
 			st := *in.state
@@ -1649,7 +1668,7 @@ func byWork(families []family) []int {
 
 // prepareFamily makes a family's atoms, the groups it protects (counts
 // over fx, values over fa) and its first attempt's value screens.
-func prepareFamily(entries []auditEntry, a *auditAtoms, groups []auditGroup, f family) *familyPrep {
+func prepareFamily(entries []auditEntry, a *auditAtoms, groups []auditGroup, f family, spaces *spaceCache) *familyPrep {
 	fa := newFamilyAtoms(entries, a, f.items, 0)
 	fp := &familyPrep{f: f, fa: fa, fx: fa, L: lcmUpTo(len(f.items))}
 	fp.values = &valueSets{fa: fa, f: f, L: fp.L}
@@ -1664,8 +1683,8 @@ func prepareFamily(entries []auditEntry, a *auditAtoms, groups []auditGroup, f f
 			fp.values.add(ids)
 		}
 	}
-	fp.field = gauss.RandomField()
-	fp.spaces = itemSpaces(fp.field, a.sets, len(a.size), fa, len(f.items))
+	fp.field = spaces.field
+	fp.spaces = itemSpaces(fp.field, a.sets, len(a.size), fa, len(f.items), spaces)
 	fp.scoreNull = itemNull(fp.field, a.sets, len(a.size), fa, len(f.items), fp.L, true, fp.spaces)
 	fp.pooledNull = itemNull(fp.field, a.sets, len(a.size), fa, len(f.items), fp.L, false, fp.spaces)
 	return fp
@@ -1674,33 +1693,78 @@ func prepareFamily(entries []auditEntry, a *auditAtoms, groups []auditGroup, f f
 // itemSpaces spans, per item of a family, the named sets restricted to the
 // demographic atoms where someone answered it: the small systems itemNull
 // draws from (both value systems draw from the same ones).
-func itemSpaces(fl gauss.Field, sets [][]int32, ndelta int, fa *familyAtoms, nitems int) []*gauss.Space {
+func itemSpaces(fl gauss.Field, sets [][]int32, ndelta int, fa *familyAtoms, nitems int, cache *spaceCache) []*gauss.Space {
 	out := make([]*gauss.Space, nitems)
-	has := make([]bool, ndelta)
-	ones := make([]int64, ndelta) // every row's values: rows are never written to
-	for i := range ones {
-		ones[i] = 1
-	}
 	for b := range out {
+		has := make([]bool, ndelta)
 		for dl := range has {
 			has[dl] = slices.ContainsFunc(fa.byDelta[dl], func(id int32) bool { return fa.pat[id]&(1<<b) != 0 })
 		}
-		var rows []gauss.Vec
-		for _, set := range sets {
-			var v gauss.Vec
-			for _, dl := range set {
-				if has[dl] {
-					v.I = append(v.I, dl)
+		build := func() *gauss.Space {
+			ones := make([]int64, ndelta) // every row's values: rows are never written to
+			for i := range ones {
+				ones[i] = 1
+			}
+			var rows []gauss.Vec
+			for _, set := range sets {
+				var v gauss.Vec
+				for _, dl := range set {
+					if has[dl] {
+						v.I = append(v.I, dl)
+					}
+				}
+				if len(v.I) > 0 {
+					v.V = ones[:len(v.I):len(v.I)]
+					rows = append(rows, v)
 				}
 			}
-			if len(v.I) > 0 {
-				v.V = ones[:len(v.I):len(v.I)]
-				rows = append(rows, v)
-			}
+			return gauss.NewSpace(fl, ndelta, rows)
 		}
-		out[b] = gauss.NewSpace(fl, ndelta, rows)
+		if cache != nil && cache.field == fl {
+			out[b] = cache.get(has, build)
+		} else {
+			out[b] = build()
+		}
 	}
 	return out
+}
+
+// spaceCache shares the systems itemSpaces builds, for one prime, between
+// the families of an audit: they depend only on where an item was
+// answered, and at scale every demographic atom has answers to every item,
+// so that all items share one. A shared space is only asked for null
+// vectors, which leave it unchanged.
+type spaceCache struct {
+	field gauss.Field
+	mu    sync.Mutex
+	byHas map[string]*cachedSpace
+}
+
+type cachedSpace struct {
+	once sync.Once
+	sp   *gauss.Space
+}
+
+// get returns the space for the demographic atoms has, built once.
+func (sc *spaceCache) get(has []bool, build func() *gauss.Space) *gauss.Space {
+	key := make([]byte, (len(has)+7)/8)
+	for dl, in := range has {
+		if in {
+			key[dl/8] |= 1 << (dl % 8)
+		}
+	}
+	sc.mu.Lock()
+	if sc.byHas == nil {
+		sc.byHas = map[string]*cachedSpace{}
+	}
+	cs, ok := sc.byHas[string(key)]
+	if !ok {
+		cs = &cachedSpace{}
+		sc.byHas[string(key)] = cs
+	}
+	sc.mu.Unlock()
+	cs.once.Do(func() { cs.sp = build() })
+	return cs.sp
 }
 
 // itemNull draws a random vector orthogonal to every value row of a family
