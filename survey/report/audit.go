@@ -1365,7 +1365,7 @@ func auditFamily(in *auditInput, a *auditAtoms, fp *familyPrep) int {
 				rows = s.rowsOf(0, func(int) bool { return true })
 			}
 			countsField = fl
-			countsNull, _ = splitCounts(fl, fr, withoutSums(in.p, fr, rows))
+			countsNull, _ = splitCounts(fl, fr, withoutSums(in.p, fr, rows), fp.shared)
 		}
 		return countsNull
 	}
@@ -1567,8 +1567,8 @@ func startAudit(p *plan, l *layout, periods int, entries func() []auditEntry) *a
 		groups := namedGroups(l, a, periods)
 		families := auditFamilies(l)
 		// The families' first attempts share one prime, and so the small
-		// systems their value screens draw from.
-		spaces := &spaceCache{field: gauss.RandomField()}
+		// systems over demographic atoms their screens use.
+		shared := &sharedSystems{field: gauss.RandomField()}
 		// The input arrives once the rules have run; the cell counts are
 		// audited first, once, by whichever family is ready first.
 		var in *auditInput
@@ -1588,7 +1588,7 @@ func startAudit(p *plan, l *layout, periods int, entries func() []auditEntry) *a
 		hidden := make([]int, len(families))
 		outcomes := make([]map[int][]uint8, len(families))
 		eachInParallel(byWork(families), func(i int) {
-			fp := prepareFamily(es, a, groups, families[i], spaces)
+			fp := prepareFamily(es, a, groups, families[i], shared)
 			decide()
 			fin := *in
 			st := *in.state
@@ -1649,6 +1649,7 @@ type familyPrep struct {
 	counts []gauss.Vec
 	values *valueSets
 	field  gauss.Field
+	shared *sharedSystems
 	spaces []*gauss.Space
 	// scoreNull and pooledNull are itemNull's vectors for the two value
 	// systems (nil when it found none).
@@ -1668,7 +1669,7 @@ func byWork(families []family) []int {
 
 // prepareFamily makes a family's atoms, the groups it protects (counts
 // over fx, values over fa) and its first attempt's value screens.
-func prepareFamily(entries []auditEntry, a *auditAtoms, groups []auditGroup, f family, spaces *spaceCache) *familyPrep {
+func prepareFamily(entries []auditEntry, a *auditAtoms, groups []auditGroup, f family, shared *sharedSystems) *familyPrep {
 	fa := newFamilyAtoms(entries, a, f.items, 0)
 	fp := &familyPrep{f: f, fa: fa, fx: fa, L: lcmUpTo(len(f.items))}
 	fp.values = &valueSets{fa: fa, f: f, L: fp.L}
@@ -1683,8 +1684,8 @@ func prepareFamily(entries []auditEntry, a *auditAtoms, groups []auditGroup, f f
 			fp.values.add(ids)
 		}
 	}
-	fp.field = spaces.field
-	fp.spaces = itemSpaces(fp.field, a.sets, len(a.size), fa, len(f.items), spaces)
+	fp.field, fp.shared = shared.field, shared
+	fp.spaces = itemSpaces(fp.field, a.sets, len(a.size), fa, len(f.items), shared)
 	fp.scoreNull = itemNull(fp.field, a.sets, len(a.size), fa, len(f.items), fp.L, true, fp.spaces)
 	fp.pooledNull = itemNull(fp.field, a.sets, len(a.size), fa, len(f.items), fp.L, false, fp.spaces)
 	return fp
@@ -1693,7 +1694,7 @@ func prepareFamily(entries []auditEntry, a *auditAtoms, groups []auditGroup, f f
 // itemSpaces spans, per item of a family, the named sets restricted to the
 // demographic atoms where someone answered it: the small systems itemNull
 // draws from (both value systems draw from the same ones).
-func itemSpaces(fl gauss.Field, sets [][]int32, ndelta int, fa *familyAtoms, nitems int, cache *spaceCache) []*gauss.Space {
+func itemSpaces(fl gauss.Field, sets [][]int32, ndelta int, fa *familyAtoms, nitems int, shared *sharedSystems) []*gauss.Space {
 	out := make([]*gauss.Space, nitems)
 	for b := range out {
 		has := make([]bool, ndelta)
@@ -1720,51 +1721,13 @@ func itemSpaces(fl gauss.Field, sets [][]int32, ndelta int, fa *familyAtoms, nit
 			}
 			return gauss.NewSpace(fl, ndelta, rows)
 		}
-		if cache != nil && cache.field == fl {
-			out[b] = cache.get(has, build)
+		if shared != nil && shared.field == fl {
+			out[b] = shared.space(has, build)
 		} else {
 			out[b] = build()
 		}
 	}
 	return out
-}
-
-// spaceCache shares the systems itemSpaces builds, for one prime, between
-// the families of an audit: they depend only on where an item was
-// answered, and at scale every demographic atom has answers to every item,
-// so that all items share one. A shared space is only asked for null
-// vectors, which leave it unchanged.
-type spaceCache struct {
-	field gauss.Field
-	mu    sync.Mutex
-	byHas map[string]*cachedSpace
-}
-
-type cachedSpace struct {
-	once sync.Once
-	sp   *gauss.Space
-}
-
-// get returns the space for the demographic atoms has, built once.
-func (sc *spaceCache) get(has []bool, build func() *gauss.Space) *gauss.Space {
-	key := make([]byte, (len(has)+7)/8)
-	for dl, in := range has {
-		if in {
-			key[dl/8] |= 1 << (dl % 8)
-		}
-	}
-	sc.mu.Lock()
-	if sc.byHas == nil {
-		sc.byHas = map[string]*cachedSpace{}
-	}
-	cs, ok := sc.byHas[string(key)]
-	if !ok {
-		cs = &cachedSpace{}
-		sc.byHas[string(key)] = cs
-	}
-	sc.mu.Unlock()
-	cs.once.Do(func() { cs.sp = build() })
-	return cs.sp
 }
 
 // itemNull draws a random vector orthogonal to every value row of a family

@@ -55,7 +55,7 @@ func TestItemNullIsOrthogonalToValueRows(t *testing.T) {
 		full := uint64(1)<<nitems - 1
 		f := gauss.RandomField()
 		// The second draw reads the spaces of the first from the cache.
-		cache := &spaceCache{field: f}
+		cache := &sharedSystems{field: f}
 		for _, withScore := range []bool{true, false} {
 			h := itemNull(f, sets, ndelta, fa, nitems, L, withScore, itemSpaces(f, sets, ndelta, fa, nitems, cache))
 			if h == nil {

@@ -21,8 +21,10 @@ import (
 // system over demographic atoms each), then spread over each atom's side
 // atoms, which always allow it. A row of any other shape there sends the
 // completion back to gauss.SplitNullVector. It returns nil when no
-// completion exists, and whether it completed by kind.
-func splitCounts(fl gauss.Field, fr *familyRows, rows []gauss.Vec) ([]uint64, bool) {
+// completion exists, and whether it completed by kind. The small systems
+// come from shared when fl is its prime (they are the same for every
+// family that publishes the same cells).
+func splitCounts(fl gauss.Field, fr *familyRows, rows []gauss.Vec, shared *sharedSystems) ([]uint64, bool) {
 	fx := fr.fx
 	nitems := len(fr.f.items)
 	items := uint32(1)<<nitems - 1
@@ -92,8 +94,14 @@ func splitCounts(fl gauss.Field, fr *familyRows, rows []gauss.Vec) ([]uint64, bo
 	}
 	g := make([][]uint64, len(sys))
 	for k := range sys {
+		var sv *gauss.Solver
+		if shared != nil && shared.field == fl {
+			sv = shared.solver(ndelta, sys[k])
+		} else {
+			sv = gauss.NewSolver(fl, ndelta, sys[k])
+		}
 		var ok bool
-		if g[k], ok = gauss.Solve(fl, ndelta, sys[k], rhs[k]); !ok {
+		if g[k], ok = sv.Solve(rhs[k]); !ok {
 			return nil, true
 		}
 	}

@@ -15,10 +15,16 @@ import (
 func TestSplitCountsMatchesExactSpan(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2026, 1205))
 	checked, byKind, inSpan, outside := 0, 0, 0, 0
+	shared := &sharedSystems{field: gauss.RandomField()}
 	eachFamilyCountRows(t, rng, 40, func(trial int, p *plan, fr *familyRows, rows []gauss.Vec) {
 		kept := withoutSums(p, fr, rows)
+		// One family in two solves through systems shared with the
+		// families before it (same prime).
 		fl := gauss.RandomField()
-		h, split := splitCounts(fl, fr, kept)
+		if trial%2 == 1 {
+			fl = shared.field
+		}
+		h, split := splitCounts(fl, fr, kept, shared)
 		if h == nil {
 			t.Fatalf("trial %d, family %v: no vector", trial, fr.f.items)
 		}

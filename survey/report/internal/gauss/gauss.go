@@ -633,33 +633,74 @@ func equalVec(x, y Vec) bool { return slices.Equal(x.I, y.I) && slices.Equal(x.V
 // the free columns, or false when there is none. rhs holds field elements
 // as Dot returns them.
 func Solve(f Field, n int, rows []Vec, rhs []uint64) ([]uint64, bool) {
+	return NewSolver(f, n, rows).Solve(rhs)
+}
+
+// Solver solves one set of rows for any number of right-hand sides: the
+// elimination runs once, and each Solve replays what it did to the rows
+// on the right-hand side. Solve leaves the Solver unchanged, so several
+// goroutines may use one.
+type Solver struct {
+	f     Field
+	n     int
+	b     *Basis
+	steps []solveStep
+}
+
+// solveStep is what the elimination did to one row: it subtracted co
+// (multiples of older basis rows) and then the row was dependent (basis −1)
+// or became a basis row after scaling by scale.
+type solveStep struct {
+	row   int
+	co    Row
+	basis int
+	scale uint64
+}
+
+// NewSolver eliminates rows over n columns.
+func NewSolver(f Field, n int, rows []Vec) *Solver {
 	order := make([]int, len(rows))
 	for k := range order {
 		order[k] = k
 	}
 	b, expect := spanBasis(f, n, rows, order, false)
-	// rhs of each basis row: the basis row is s·(row − Σ x·older rows).
-	var brhs []uint64
+	sv := &Solver{f: f, n: n, b: b, steps: make([]solveStep, len(order))}
 	for k, i := range order {
 		w, co := b.reduce(expect[k], true)
-		c := rhs[i]
-		for j, r := range co.c {
-			c = f.sub(c, f.mul(co.v[j], brhs[r]))
+		st := solveStep{row: i, co: co, basis: -1}
+		if len(w.c) > 0 {
+			orig := slices.Clone(w.v)
+			b.add(w)
+			b.Commit()
+			st.basis = len(b.rows) - 1
+			k0 := slices.Index(w.c, b.piv[st.basis]) // w's columns are not sorted
+			st.scale = f.inv(orig[k0])
 		}
-		if len(w.c) == 0 {
+		sv.steps[k] = st
+	}
+	return sv
+}
+
+// Solve returns a solution h of rows[k]·h = rhs[k] for every k, random at
+// the free columns, or false when there is none.
+func (sv *Solver) Solve(rhs []uint64) ([]uint64, bool) {
+	f, b := sv.f, sv.b
+	// rhs of each basis row: the basis row is scale·(row − Σ x·older rows).
+	brhs := make([]uint64, len(b.rows))
+	for _, st := range sv.steps {
+		c := rhs[st.row]
+		for j, r := range st.co.c {
+			c = f.sub(c, f.mul(st.co.v[j], brhs[r]))
+		}
+		if st.basis < 0 {
 			if c != 0 {
 				return nil, false
 			}
 			continue
 		}
-		orig := slices.Clone(w.v)
-		b.add(w)
-		b.Commit()
-		last := len(b.rows) - 1
-		k0 := slices.Index(w.c, b.piv[last]) // w's columns are not sorted
-		brhs = append(brhs, f.mul(c, f.inv(orig[k0])))
+		brhs[st.basis] = f.mul(c, st.scale)
 	}
-	h := make([]uint64, n)
+	h := make([]uint64, sv.n)
 	for c := range h {
 		if b.pivot[c] < 0 {
 			h[c] = rand.Uint64N(f.q)

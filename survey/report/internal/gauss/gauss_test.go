@@ -344,7 +344,8 @@ func TestCoordinatesKeepTheAnswers(t *testing.T) {
 }
 
 // Solve finds a solution of a consistent system, whatever its rank, and
-// refuses one whose right-hand side contradicts a dependency of its rows.
+// refuses one whose right-hand side contradicts a dependency of its rows;
+// so does one Solver asked for several right-hand sides in turn.
 func TestSolve(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for trial := 0; trial < 2000; trial++ {
@@ -387,6 +388,31 @@ func TestSolve(t *testing.T) {
 			bad := f.add(f.add(rhs[0], rhs[0]), f.one)
 			if _, ok := Solve(f, n, append(slices.Clone(rows), double), append(slices.Clone(rhs), bad)); ok {
 				t.Fatalf("trial %d: inconsistent system solved", trial)
+			}
+			// One Solver, several right-hand sides in turn: each is
+			// answered as if it were the first.
+			sv := NewSolver(f, n, append(slices.Clone(rows), double))
+			for rep := 0; rep < 3; rep++ {
+				for j := range x0 {
+					x0[j] = rng.Uint64N(f.q)
+				}
+				good := make([]uint64, len(rows)+1)
+				for k, r := range append(slices.Clone(rows), double) {
+					good[k] = f.Dot(r, x0)
+				}
+				x, ok := sv.Solve(good)
+				if !ok {
+					t.Fatalf("trial %d, rhs %d: consistent system refused by a reused solver", trial, rep)
+				}
+				for k, r := range append(slices.Clone(rows), double) {
+					if f.Dot(r, x) != good[k] {
+						t.Fatalf("trial %d, rhs %d: row %d not solved by a reused solver", trial, rep, k)
+					}
+				}
+				good[len(rows)] = f.add(good[len(rows)], f.one)
+				if _, ok := sv.Solve(good); ok {
+					t.Fatalf("trial %d, rhs %d: inconsistent system solved by a reused solver", trial, rep)
+				}
 			}
 		}
 	}
