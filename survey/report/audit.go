@@ -1549,6 +1549,10 @@ func audit(in *auditInput) (auditReport, audited) {
 type auditRun struct {
 	input chan *auditInput
 	out   chan auditResult
+	// stopped is closed when no input is coming (stop): the caller
+	// returned, or panicked, before handing it over.
+	stopped  chan struct{}
+	stopOnce sync.Once
 }
 
 type auditResult struct {
@@ -1559,7 +1563,7 @@ type auditResult struct {
 // startAudit starts the audit of a release over periods periods whose
 // respondents entries lists (it is called once, in the background).
 func startAudit(p *plan, l *layout, periods int, entries func() []auditEntry) *auditRun {
-	r := &auditRun{input: make(chan *auditInput, 1), out: make(chan auditResult, 1)}
+	r := &auditRun{input: make(chan *auditInput, 1), out: make(chan auditResult, 1), stopped: make(chan struct{})}
 	go func() {
 		es := entries()
 		a := newAuditAtoms(p, es)
@@ -1570,15 +1574,26 @@ func startAudit(p *plan, l *layout, periods int, entries func() []auditEntry) *a
 		// systems over demographic atoms their screens use.
 		shared := &sharedSystems{field: gauss.RandomField()}
 		// The input arrives once the rules have run; the cell counts are
-		// audited first, once, by whichever family is ready first.
+		// audited first, once, by whichever family is ready first. decide
+		// reports false when no input is coming.
 		var in *auditInput
 		var rep auditReport
 		var once sync.Once
-		decide := func() {
+		decide := func() bool {
 			once.Do(func() {
-				in = <-r.input
-				rep.Counts = auditCounts(in, a, groups)
+				select {
+				case in = <-r.input:
+				case <-r.stopped:
+					select { // an input handed over before stop still counts
+					case in = <-r.input:
+					default:
+					}
+				}
+				if in != nil {
+					rep.Counts = auditCounts(in, a, groups)
+				}
 			})
+			return in != nil
 		}
 		// Families are independent but for the counts, which a family
 		// may hide: each works on its own copy of them and the hidden ones
@@ -1588,8 +1603,17 @@ func startAudit(p *plan, l *layout, periods int, entries func() []auditEntry) *a
 		hidden := make([]int, len(families))
 		outcomes := make([]map[int][]uint8, len(families))
 		eachInParallel(byWork(families), func(i int) {
+			select {
+			case <-r.stopped:
+				if !decide() {
+					return // abandoned: the rest is not prepared
+				}
+			default:
+			}
 			fp := prepareFamily(es, a, groups, families[i], shared)
-			decide()
+			if !decide() {
+				return
+			}
 			fin := *in
 			st := *in.state
 			st.count = slices.Clone(in.state.count)
@@ -1607,7 +1631,10 @@ func startAudit(p *plan, l *layout, periods int, entries func() []auditEntry) *a
 				outcomes[i][j] = st.item[j]
 			}
 		})
-		decide()
+		if !decide() {
+			r.out <- auditResult{}
+			return
+		}
 		for i, f := range families {
 			rep.Answers += hidden[i]
 			for c, st := range counts[i] {
@@ -1637,6 +1664,11 @@ func (r *auditRun) finish(in *auditInput) (auditReport, audited) {
 	res := <-r.out
 	return res.rep, res.au
 }
+
+// stop tells the audit that no input is coming, if none was handed over:
+// its goroutines then end instead of waiting for ever. After finish it
+// changes nothing.
+func (r *auditRun) stop() { r.stopOnce.Do(func() { close(r.stopped) }) }
 
 // familyPrep is one family's part of an audit that does not depend on
 // what is hidden: its atoms, the groups it protects and, for the first

@@ -1,8 +1,12 @@
 package report
 
 import (
+	"context"
 	"math/rand/v2"
 	"testing"
+	"time"
+
+	"github.com/allypulse/allypulse/survey/framework"
 
 	"github.com/allypulse/allypulse/survey/report/internal/gauss"
 )
@@ -66,4 +70,57 @@ func sumVecs(x, y gauss.Vec) gauss.Vec {
 	v := gauss.Vec{I: append(append([]int32(nil), x.I...), y.I...), V: append(append([]int64(nil), x.V...), y.V...)}
 	sortVec(&v)
 	return v
+}
+
+// An audit whose caller stops before handing it its input (compute
+// returning early, or panicking) ends instead of waiting for ever; one
+// that had its input finishes as usual, stop or not.
+func TestAuditStopsWithoutItsInput(t *testing.T) {
+	f := newFixture(t, "sqlite", attackDesign())
+	rng := rand.New(rand.NewPCG(2026, 1206))
+	d := randomLayout(rng)
+	f.useSurvey(d)
+	f.add(f.wave, randomSkippers(rng, d, 40)...)
+	ctx := context.Background()
+	ws, err := f.store.Waves(ctx, f.sv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := newLayout(f.sv, ws[0], framework.BuiltIn())
+	cw, err := New(f.store, f.engine.clock).load(ctx, &l, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPlan(&l, allDims(&l), true)
+	entries := func() []auditEntry { return entriesOf(&l, []map[string]int{censusOf(&l, cw.data)}) }
+
+	r := startAudit(p, &l, 1, entries)
+	r.stop()
+	select {
+	case res := <-r.out:
+		if res.au.atoms != nil {
+			t.Fatal("a stopped audit reported atoms")
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("a stopped audit still waits for its input")
+	}
+
+	// Handed its input, then stopped: it audits as usual.
+	with := compute(p, &l, cw.data, invitations{}.fn(&l), popCells(p), true, nil)
+	st, _, _ := stateOf(p, &l, func(c int) *cellValues { return &with.cells[c] })
+	resp := make([]int32, p.cells())
+	for c := range with.cells {
+		resp[c] = int32(with.cells[c].Respondents)
+	}
+	r = startAudit(p, &l, 1, entries)
+	r.input <- &auditInput{p: p, l: &l, periods: 1, state: st, resp: resp}
+	r.stop()
+	select {
+	case res := <-r.out:
+		if res.au.atoms == nil {
+			t.Fatal("an audit handed its input before stop did not run")
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("an audit handed its input never finished")
+	}
 }

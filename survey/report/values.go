@@ -69,6 +69,7 @@ func compute(p *plan, l *layout, d *waveData, invited invitedFunc, popCells []in
 		run = startAudit(p, l, 1, func() []auditEntry {
 			return entriesOf(l, []map[string]int{census()})
 		})
+		defer run.stop()
 	}
 	k := tally(p, d)
 	nCells := p.cells()
