@@ -1,12 +1,9 @@
 package report
 
 import (
-	"context"
 	"math/rand/v2"
 	"testing"
 	"time"
-
-	"github.com/allypulse/allypulse/survey/framework"
 
 	"github.com/allypulse/allypulse/survey/report/internal/gauss"
 )
@@ -81,18 +78,10 @@ func TestAuditStopsWithoutItsInput(t *testing.T) {
 	d := randomLayout(rng)
 	f.useSurvey(d)
 	f.add(f.wave, randomSkippers(rng, d, 40)...)
-	ctx := context.Background()
-	ws, err := f.store.Waves(ctx, f.sv.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := newLayout(f.sv, ws[0], framework.BuiltIn())
-	cw, err := New(f.store, f.engine.clock).load(ctx, &l, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := firstWaveLayout(t, f)
+	data := readWave(t, f, &l)
 	p := newPlan(&l, allDims(&l), true)
-	entries := func() []auditEntry { return entriesOf(&l, []map[string]int{censusOf(&l, cw.data)}) }
+	entries := func() []auditEntry { return entriesOf(&l, []map[string]int{censusOf(&l, data)}) }
 
 	r := startAudit(p, &l, 1, entries)
 	r.stop()
@@ -106,7 +95,7 @@ func TestAuditStopsWithoutItsInput(t *testing.T) {
 	}
 
 	// Handed its input, then stopped: it audits as usual.
-	with := compute(p, &l, cw.data, invitations{}.fn(&l), popCells(p), true, nil)
+	with := compute(p, &l, data, invitations{}.fn(&l), popCells(p), true, nil)
 	st, _, _ := stateOf(p, &l, func(c int) *cellValues { return &with.cells[c] })
 	resp := make([]int32, p.cells())
 	for c := range with.cells {

@@ -47,23 +47,10 @@ func eachFamilyCountRows(t *testing.T, rng *rand.Rand, trials int, check func(tr
 		pop := randomSkippers(rng, d, 10+rng.IntN(60))
 		cut := rng.IntN(len(pop) + 1)
 		f.add(f.wave, pop[:cut]...)
-		ctx := context.Background()
-		ws, err := f.store.Waves(ctx, f.sv.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		l := newLayout(f.sv, ws[0], framework.BuiltIn())
-		first, err := New(f.store, f.engine.clock).load(ctx, &l, -1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		censuses := []map[string]int{censusOf(&l, first.data)}
+		l := firstWaveLayout(t, f)
+		censuses := []map[string]int{censusOf(&l, readWave(t, f, &l))}
 		f.add(f.wave, pop[cut:]...)
-		all, err := New(f.store, f.engine.clock).load(ctx, &l, -1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		censuses = append(censuses, censusOf(&l, all.data))
+		censuses = append(censuses, censusOf(&l, readWave(t, f, &l)))
 		p := newPlan(&l, allDims(&l), true)
 		if trial%3 == 2 {
 			p = newPlan(&l, nil, false)
@@ -103,4 +90,24 @@ func eachFamilyCountRows(t *testing.T, rng *rand.Rand, trials int, check func(tr
 			check(trial, p, fr, rows)
 		}
 	}
+}
+
+// firstWaveLayout is the layout of the fixture's survey's first wave.
+func firstWaveLayout(t *testing.T, f *fixture) layout {
+	t.Helper()
+	ws, err := f.store.Waves(context.Background(), f.sv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newLayout(f.sv, ws[0], framework.BuiltIn())
+}
+
+// readWave reads the wave's responses as the engine does.
+func readWave(t *testing.T, f *fixture, l *layout) *waveData {
+	t.Helper()
+	cw, err := New(f.store, f.engine.clock).load(context.Background(), l, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cw.data
 }
