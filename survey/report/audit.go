@@ -686,12 +686,12 @@ func (fr *familyRows) atomsIn(fa *familyAtoms, c, upTo int) []int32 {
 }
 
 // countWhere is the count row of the members of cell c whose pattern keep
-// accepts.
+// accepts (count takes them all).
 func (fr *familyRows) countWhere(c, upTo int, kind string, keep func(pat uint32) bool) gauss.Vec {
 	ids := fr.atomsIn(fr.fx, c, upTo)
 	n := gauss.Vec{I: make([]int32, 0, len(ids))}
 	for _, id := range ids {
-		if keep == nil || keep(fr.fx.pat[id]) {
+		if keep(fr.fx.pat[id]) {
 			n.I = append(n.I, id)
 		}
 	}
@@ -1340,7 +1340,7 @@ func liftCounts(fl gauss.Field, fa, fx *familyAtoms, nitems int, hx []uint64) []
 func auditFamily(in *auditInput, a *auditAtoms, fp *familyPrep) int {
 	f, fa, fx, L, vp := fp.f, fp.fa, fp.fx, fp.L, fp.values
 	s := newAuditSystems([]int{len(fx.size), fa.nvals, fa.nvals}, []primaries{rowPrims(fp.counts), vp, vp})
-	s.first = fp.field
+	s.first = fp.shared.field
 	// The two value systems share their columns and the shape of their
 	// rows, so one shape vector serves both.
 	var valuesField gauss.Field
@@ -1372,7 +1372,7 @@ func auditFamily(in *auditInput, a *auditAtoms, fp *familyPrep) int {
 	lifted := func(fl gauss.Field, _ []gauss.Vec) []uint64 {
 		return liftCounts(fl, fa, fx, len(f.items), counts(fl, nil))
 	}
-	spacesField, spacesOf := fp.field, fp.spaces
+	spacesField, spacesOf := fp.shared.field, fp.spaces
 	spaces := func(fl gauss.Field) []*gauss.Space {
 		if spacesOf == nil || spacesField != fl {
 			spacesField, spacesOf = fl, itemSpaces(fl, a.sets, len(a.size), fa, len(f.items), nil)
@@ -1383,7 +1383,7 @@ func auditFamily(in *auditInput, a *auditAtoms, fp *familyPrep) int {
 	// prepared.
 	items := func(withScore bool, ready []uint64) screen {
 		return func(fl gauss.Field, _ []gauss.Vec) []uint64 {
-			if fl == fp.field && ready != nil {
+			if fl == fp.shared.field && ready != nil {
 				return ready
 			}
 			return itemNull(fl, a.sets, len(a.size), fa, len(f.items), L, withScore, spaces(fl))
@@ -1680,7 +1680,8 @@ type familyPrep struct {
 	L      int64
 	counts []gauss.Vec
 	values *valueSets
-	field  gauss.Field
+	// shared holds the first attempt's prime and the systems shared
+	// with the other families.
 	shared *sharedSystems
 	spaces []*gauss.Space
 	// scoreNull and pooledNull are itemNull's vectors for the two value
@@ -1716,10 +1717,11 @@ func prepareFamily(entries []auditEntry, a *auditAtoms, groups []auditGroup, f f
 			fp.values.add(ids)
 		}
 	}
-	fp.field, fp.shared = shared.field, shared
-	fp.spaces = itemSpaces(fp.field, a.sets, len(a.size), fa, len(f.items), shared)
-	fp.scoreNull = itemNull(fp.field, a.sets, len(a.size), fa, len(f.items), fp.L, true, fp.spaces)
-	fp.pooledNull = itemNull(fp.field, a.sets, len(a.size), fa, len(f.items), fp.L, false, fp.spaces)
+	fp.shared = shared
+	fl := shared.field
+	fp.spaces = itemSpaces(fl, a.sets, len(a.size), fa, len(f.items), shared)
+	fp.scoreNull = itemNull(fl, a.sets, len(a.size), fa, len(f.items), fp.L, true, fp.spaces)
+	fp.pooledNull = itemNull(fl, a.sets, len(a.size), fa, len(f.items), fp.L, false, fp.spaces)
 	return fp
 }
 
